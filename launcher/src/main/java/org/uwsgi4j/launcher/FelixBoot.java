@@ -1,0 +1,150 @@
+package org.uwsgi4j.launcher;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
+import java.util.jar.JarInputStream;
+import java.util.stream.Stream;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.launch.Framework;
+import org.osgi.framework.launch.FrameworkFactory;
+import org.uwsgi4j.launcher.log.JulBridge;
+
+/**
+ * Starts Felix with the distribution's core bundles and waits for the kernel's exit code.
+ *
+ * <pre>
+ *  argv ──▶ framework property uwsgi4j.argv (NUL-separated) ──▶ kernel reads it at activation
+ *  kernel ──▶ IntConsumer service (uwsgi4j.exit=true) ──▶ exit code ──▶ stop Felix ──▶ exit
+ * </pre>
+ *
+ * The launcher knows nothing of options: every core bundle is installed and started, except
+ * those the kernel starts on demand (FileInstall, once it knows the drop-in directory; the
+ * Gogo console, when {@code --shell} is given).
+ */
+final class FelixBoot {
+
+    /** Framework property: the command line, arguments separated by NUL. */
+    static final String ARGV = "uwsgi4j.argv";
+    /** Framework property: the distribution's home directory. */
+    static final String HOME = "uwsgi4j.home";
+    /** Core bundles the kernel starts itself when the configuration asks for them. */
+    private static final Set<String> ON_DEMAND = Set.of("org.apache.felix.fileinstall", "org.apache.felix.gogo.shell");
+    private static final long STOP_MERCY_MS = 30_000;
+
+    private final Distribution dist;
+    private final String[] args;
+    private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
+
+    FelixBoot(Distribution dist, String[] args, long startNanos) {
+        this.dist = dist;
+        this.args = args;
+    }
+
+    int run() throws Exception {
+        JulBridge.install();
+        Path storage = Files.createTempDirectory("uwsgi4j-felix-");
+        Framework framework = ServiceLoader.load(FrameworkFactory.class).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path"))
+                .newFramework(frameworkConfig(storage));
+        Thread hook = Thread.ofPlatform().name("uwsgi4j-shutdown").unstarted(() -> stop(framework));
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            framework.init();
+            IntConsumer exit = exitCode::complete;
+            var props = new Hashtable<String, Object>(Map.of("uwsgi4j.exit", "true"));
+            framework.getBundleContext().registerService(IntConsumer.class, exit, props);
+            startCoreBundles(framework);
+            framework.start();
+            Thread.ofPlatform().daemon().name("uwsgi4j-framework-watch").start(() -> {
+                try {
+                    framework.waitForStop(0);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                exitCode.complete(0);
+            });
+            int code = exitCode.get();
+            stop(framework);
+            return code;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is already running and stops the framework itself
+            }
+            deleteTree(storage);
+        }
+    }
+
+    private Map<String, String> frameworkConfig(Path storage) {
+        Map<String, String> config = new HashMap<>();
+        config.put(Constants.FRAMEWORK_STORAGE, storage.toString());
+        config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        String slf4j = "version=" + org.slf4j.LoggerFactory.class.getPackage().getImplementationVersion();
+        config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, String.join(",",
+                "org.slf4j;" + slf4j, "org.slf4j.event;" + slf4j, "org.slf4j.helpers;" + slf4j, "org.slf4j.spi;" + slf4j));
+        config.put("felix.log.level", "1");
+        config.put("felix.fileinstall.log.default", "jul");
+        config.put("felix.fileinstall.poll", "500");
+        config.put("felix.fileinstall.noInitialDelay", "true");
+        config.put(HOME, dist.home().toString());
+        config.put(ARGV, String.join("\0", args));
+        return config;
+    }
+
+    private void startCoreBundles(Framework framework) throws IOException, BundleException {
+        List<Bundle> toStart = new ArrayList<>();
+        for (Path jar : dist.coreBundles()) {
+            String bsn = symbolicName(jar);
+            Bundle bundle = framework.getBundleContext().installBundle(jar.toUri().toString());
+            if (!ON_DEMAND.contains(bsn)) {
+                toStart.add(bundle);
+            }
+        }
+        for (Bundle bundle : toStart) {
+            bundle.start();
+        }
+    }
+
+    private static String symbolicName(Path jar) throws IOException {
+        try (InputStream in = Files.newInputStream(jar); var jin = new JarInputStream(in)) {
+            var manifest = jin.getManifest();
+            String bsn = manifest == null ? null : manifest.getMainAttributes().getValue(Constants.BUNDLE_SYMBOLICNAME);
+            return bsn == null ? "" : bsn.split(";")[0].strip();
+        }
+    }
+
+    private static void stop(Framework framework) {
+        try {
+            if ((framework.getState() & (Bundle.ACTIVE | Bundle.STARTING)) != 0) {
+                framework.stop();
+            }
+            framework.waitForStop(STOP_MERCY_MS);
+        } catch (BundleException | InterruptedException e) {
+            System.err.println("uwsgi4j: error while stopping the framework: " + e.getMessage());
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort: the directory is under the system temp dir
+        }
+    }
+}

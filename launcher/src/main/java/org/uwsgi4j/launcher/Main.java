@@ -1,0 +1,23 @@
+package org.uwsgi4j.launcher;
+
+import java.util.Arrays;
+
+/**
+ * The {@code uwsgi4j} command. With {@code --connect ADDR COMMAND…} it runs one shell command
+ * against a running instance and exits; otherwise it starts Felix with the kernel, hands it
+ * the command line, and exits with the kernel's exit code.
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("--connect")) {
+            System.exit(ShellClient.run(Arrays.copyOfRange(args, 1, args.length)));
+        }
+        long startNanos = System.nanoTime();
+        Distribution dist = Distribution.locate();
+        System.exit(new FelixBoot(dist, args, startNanos).run());
+    }
+}
