@@ -1,0 +1,81 @@
+package org.uwsgi4j.kernel.dispatch;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.uwsgi4j.kernel.api.AppRuntime;
+
+/**
+ * The modifier1 table: which {@link AppRuntime} serves each of the 256 modifiers, kept in step
+ * with the service registry. A runtime registered while the server runs is used at once; one
+ * unregistered leaves its slot empty. When two runtimes claim one modifier, the one that came
+ * first keeps it (uWSGI lets the first loaded plugin win too).
+ */
+@Component(service = Modifiers.class)
+public final class Modifiers {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Modifiers.class);
+    private final AtomicReferenceArray<Slot> slots = new AtomicReferenceArray<>(256);
+
+    /** One occupied slot: the runtime and the plugin name it was registered with. */
+    public record Slot(AppRuntime runtime, String plugin) {
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindRuntime(AppRuntime runtime, Map<String, Object> props) {
+        int modifier = modifierOf(props);
+        if (modifier < 0) {
+            LOG.warn("!!! ignoring AppRuntime without a valid {} property: {} !!!", AppRuntime.MODIFIER1, props.get(AppRuntime.MODIFIER1));
+            return;
+        }
+        Slot slot = new Slot(runtime, String.valueOf(props.getOrDefault(AppRuntime.PLUGIN, "?")));
+        if (!slots.compareAndSet(modifier, null, slot)) {
+            LOG.warn("!!! modifier1 {} is already served by plugin {}; ignoring plugin {} !!!", modifier, slots.get(modifier).plugin(), slot.plugin());
+        }
+    }
+
+    void unbindRuntime(AppRuntime runtime, Map<String, Object> props) {
+        int modifier = modifierOf(props);
+        if (modifier >= 0) {
+            Slot current = slots.get(modifier);
+            if (current != null && current.runtime() == runtime) {
+                slots.compareAndSet(modifier, current, null);
+            }
+        }
+    }
+
+    /** The runtime serving {@code modifier1} now, if any. */
+    public Optional<AppRuntime> runtime(int modifier1) {
+        Slot slot = slots.get(modifier1 & 0xff);
+        return slot == null ? Optional.empty() : Optional.of(slot.runtime());
+    }
+
+    /** Every occupied slot by modifier1, ascending. */
+    public Map<Integer, Slot> occupied() {
+        Map<Integer, Slot> map = new TreeMap<>();
+        for (int i = 0; i < 256; i++) {
+            Slot slot = slots.get(i);
+            if (slot != null) {
+                map.put(i, slot);
+            }
+        }
+        return map;
+    }
+
+    private static int modifierOf(Map<String, Object> props) {
+        Object value = props.get(AppRuntime.MODIFIER1);
+        if (value instanceof Number n && n.intValue() >= 0 && n.intValue() <= 255) {
+            return n.intValue();
+        }
+        return -1;
+    }
+}
