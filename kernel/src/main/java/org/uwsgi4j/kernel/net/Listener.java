@@ -1,0 +1,133 @@
+package org.uwsgi4j.kernel.net;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One bound listening socket and its accept loop: each accepted connection is handed to the
+ * connection handler on a virtual thread of its own.
+ *
+ * <pre>
+ *  bind (TCP or Unix, backlog = --listen) ─▶ accept loop (platform thread) ─▶ virtual thread per connection
+ * </pre>
+ */
+public final class Listener implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Listener.class);
+
+    private final int index;
+    private final ListenSpec spec;
+    private final ServerSocketChannel channel;
+    private final String boundName;
+    private volatile Thread acceptor;
+
+    private Listener(int index, ListenSpec spec, ServerSocketChannel channel, String boundName) {
+        this.index = index;
+        this.spec = spec;
+        this.channel = channel;
+        this.boundName = boundName;
+    }
+
+    /**
+     * Binds {@code spec} (uWSGI's socket number {@code index}) and logs it as uWSGI does:
+     * {@code uwsgi socket 0 bound to TCP address 127.0.0.1:46693 (port auto-assigned)}.
+     */
+    public static Listener bind(int index, ListenSpec spec, SocketSettings settings) throws IOException {
+        SocketAddressSpec address = spec.address();
+        ServerSocketChannel channel;
+        String name;
+        if (address.tcp() != null) {
+            channel = ServerSocketChannel.open(address.tcp().getAddress() instanceof java.net.Inet6Address
+                    ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            if (settings.reusePort()) {
+                channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
+            channel.bind(address.tcp(), settings.listen());
+            int port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
+            String host = address.text().substring(0, address.text().lastIndexOf(':'));
+            name = host + ":" + port;
+            LOG.info("uwsgi socket {} bound to TCP address {}{}", index, name,
+                    address.tcp().getPort() == 0 ? " (port auto-assigned)" : "");
+        } else {
+            Files.deleteIfExists(address.unix());
+            channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            channel.bind(address.bindAddress(), settings.listen());
+            settings.chmodSocket().ifPresent(mode -> chmod(address, mode));
+            settings.chownSocket().ifPresent(owner -> SocketOwner.apply(address.unix(), owner));
+            name = address.unix().toString();
+            LOG.info("uwsgi socket {} bound to UNIX address {}", index, name);
+        }
+        if (spec.protocol() == Protocol.UWSGI && address.isEveryInterface()) {
+            LOG.warn("*** WARNING: the uwsgi protocol socket {} listens on every interface: never expose the uwsgi protocol "
+                    + "to the public network (bind it to 127.0.0.1 or a Unix socket behind your proxy) ***", name);
+        }
+        return new Listener(index, spec, channel, name);
+    }
+
+    private static void chmod(SocketAddressSpec address, int mode) {
+        try {
+            Files.setPosixFilePermissions(address.unix(), PosixFilePermissions.fromString(PosixModes.toString(mode)));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("chmod-socket " + address.unix() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Starts accepting; each connection goes to {@code handler} on a new virtual thread. */
+    public void start(Consumer<SocketChannel> handler) {
+        acceptor = Thread.ofPlatform().daemon().name("uwsgi4j-accept-" + index).start(() -> acceptLoop(handler));
+    }
+
+    private void acceptLoop(Consumer<SocketChannel> handler) {
+        while (channel.isOpen()) {
+            try {
+                SocketChannel client = channel.accept();
+                Thread.ofVirtual().start(() -> handler.accept(client));
+            } catch (IOException e) {
+                if (channel.isOpen()) {
+                    LOG.warn("accept() on {} failed: {}", boundName, e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** uWSGI's socket number: the order the sockets were configured in. */
+    public int index() {
+        return index;
+    }
+
+    public ListenSpec spec() {
+        return spec;
+    }
+
+    /** The bound name as logged and as the stats server reports it ({@code 127.0.0.1:41234}, a path). */
+    public String boundName() {
+        return boundName;
+    }
+
+    /** The bound TCP port, or -1 for a Unix socket. */
+    public int port() {
+        try {
+            return channel.getLocalAddress() instanceof InetSocketAddress a ? a.getPort() : -1;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+        if (spec.address().unix() != null) {
+            Files.deleteIfExists(spec.address().unix());
+        }
+    }
+}
