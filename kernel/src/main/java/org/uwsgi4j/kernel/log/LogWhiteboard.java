@@ -1,0 +1,50 @@
+package org.uwsgi4j.kernel.log;
+
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.uwsgi4j.kernel.api.LogSubscriber;
+import org.uwsgi4j.kernel.api.LogSubscriber.Stream;
+
+/**
+ * Connects every {@link LogSubscriber} service to the {@link LogPipeline} service the kernel
+ * registers once the log is set up: subscribers appearing or going away at run time (a bundle
+ * dropped in or uninstalled) start or stop receiving lines at once.
+ */
+@Component(service = {})
+public final class LogWhiteboard {
+
+    private final LogPipeline pipeline;
+
+    @Activate
+    public LogWhiteboard(@Reference LogPipeline pipeline) {
+        this.pipeline = pipeline;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addSubscriber(LogSubscriber subscriber, Map<String, Object> properties) {
+        pipeline.subscribe(subscriber, streams(properties.get(LogSubscriber.STREAM)));
+    }
+
+    void removeSubscriber(LogSubscriber subscriber) {
+        pipeline.unsubscribe(subscriber);
+    }
+
+    /** The streams a {@link LogSubscriber#STREAM} property value asks for (all when absent or unknown). */
+    static Set<Stream> streams(Object property) {
+        String value = property == null ? "all" : property.toString().strip().toLowerCase(Locale.ROOT);
+        return switch (value) {
+            case "server" -> EnumSet.of(Stream.SERVER);
+            case "request" -> EnumSet.of(Stream.REQUEST);
+            default -> EnumSet.allOf(Stream.class);
+        };
+    }
+}
