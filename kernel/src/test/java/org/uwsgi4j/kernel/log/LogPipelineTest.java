@@ -24,10 +24,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.uwsgi4j.kernel.api.LogSubscriber;
 import org.uwsgi4j.kernel.api.LogSubscriber.Stream;
 
+/** A hang (a writer blocked by a client or subscriber) fails the test instead of stalling the build. */
+@Timeout(60)
 class LogPipelineTest {
 
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-22T03:06:03Z"), ZoneOffset.UTC);

@@ -1,0 +1,133 @@
+package org.uwsgi4j.kernel.stats;
+
+import java.util.List;
+
+/**
+ * What uWSGI's stats server reports, at one moment: the document's top-level fields, in
+ * uWSGI 2.0's order. {@link StatsJson} writes it with uWSGI's field names and types.
+ *
+ * @param version           server version string
+ * @param listenQueue       connections waiting to be accepted (or requests queued for a core)
+ * @param listenQueueErrors connections refused because the queue was full
+ * @param signalQueue       signals queued for the master
+ * @param load              requests being served right now, instance-wide
+ * @param pid               master's pid
+ * @param uid               uid the master runs as
+ * @param gid               gid the master runs as
+ * @param cwd               master's working directory
+ * @param locks             named locks and the pid holding each (0: free)
+ * @param sockets           listening sockets
+ * @param workers           workers, in id order
+ */
+public record StatsSnapshot(String version, long listenQueue, long listenQueueErrors, long signalQueue,
+                            long load, long pid, long uid, long gid, String cwd, List<Lock> locks,
+                            List<Socket> sockets, List<Worker> workers) {
+
+    public StatsSnapshot {
+        locks = List.copyOf(locks);
+        sockets = List.copyOf(sockets);
+        workers = List.copyOf(workers);
+    }
+
+    /** A lock: {@code {"user 0":0}}. */
+    public record Lock(String name, long pid) {
+    }
+
+    /**
+     * A listening socket.
+     *
+     * @param name       address as configured ({@code 127.0.0.1:8080}, {@code /tmp/s.sock})
+     * @param proto      protocol name: {@code uwsgi}, {@code http}, …
+     * @param queue      connections in its backlog
+     * @param maxQueue   its backlog size ({@code --listen})
+     * @param shared     whether it is shared between instances
+     * @param canOffload whether responses on it can be offloaded
+     */
+    public record Socket(String name, String proto, long queue, long maxQueue, boolean shared, boolean canOffload) {
+    }
+
+    /** Values of {@link Worker#status()} as uWSGI spells them. */
+    public static final String IDLE = "idle";
+    /** A worker serving a request. */
+    public static final String BUSY = "busy";
+    /** A worker stopped by the cheaper subsystem. */
+    public static final String CHEAP = "cheap";
+    /** A paused (suspended) worker. */
+    public static final String PAUSE = "pause";
+
+    /** The status of a worker running signal handler {@code signum}: {@code sig9}. */
+    public static String signalStatus(int signum) {
+        return "sig" + signum;
+    }
+
+    /**
+     * A worker.
+     *
+     * @param id            1-based worker id
+     * @param pid           its pid (0 when not running)
+     * @param accepting     whether it accepts requests
+     * @param requests      requests served since spawned
+     * @param deltaRequests requests served since the last check (reset by {@code --max-requests} logic)
+     * @param exceptions    exceptions raised by its apps
+     * @param harakiriCount times it was killed by harakiri
+     * @param signals       uWSGI signals it handled
+     * @param signalQueue   signals queued for it
+     * @param status        {@link #IDLE}, {@link #BUSY}, {@link #CHEAP}, {@link #PAUSE} or {@link #signalStatus}
+     * @param rss           resident set size in bytes (0 unless {@code --memory-report})
+     * @param vsz           address space size in bytes (0 unless {@code --memory-report})
+     * @param runningTime   microseconds spent serving requests
+     * @param lastSpawn     epoch seconds of its last spawn
+     * @param respawnCount  times it was spawned (1 after the first spawn)
+     * @param tx            response bytes sent
+     * @param avgRt         average response time in microseconds
+     * @param apps          its apps
+     * @param cores         its cores (threads)
+     */
+    public record Worker(long id, long pid, boolean accepting, long requests, long deltaRequests, long exceptions,
+                         long harakiriCount, long signals, long signalQueue, String status, long rss, long vsz,
+                         long runningTime, long lastSpawn, long respawnCount, long tx, long avgRt,
+                         List<App> apps, List<Core> cores) {
+
+        public Worker {
+            apps = List.copyOf(apps);
+            cores = List.copyOf(cores);
+        }
+    }
+
+    /**
+     * An app loaded in a worker.
+     *
+     * @param id          0-based app id
+     * @param modifier1   modifier1 it serves
+     * @param mountpoint  its mountpoint ("" for the default app)
+     * @param startupTime seconds it took to load
+     * @param requests    requests it served
+     * @param exceptions  exceptions it raised
+     * @param chdir       directory it changed to, "" if none
+     */
+    public record App(long id, long modifier1, String mountpoint, long startupTime, long requests, long exceptions,
+                      String chdir) {
+    }
+
+    /**
+     * A core (thread) of a worker.
+     *
+     * @param id                0-based core id
+     * @param requests          requests it served
+     * @param staticRequests    of which static files
+     * @param routedRequests    of which answered by the internal router
+     * @param offloadedRequests of which offloaded
+     * @param writeErrors       response write errors
+     * @param readErrors        request read errors
+     * @param inRequest         whether it is serving a request now
+     * @param vars              when in a request, its variables as {@code KEY=VALUE}; else empty
+     * @param requestStart      when in a request, its start in epoch seconds; else 0
+     */
+    public record Core(long id, long requests, long staticRequests, long routedRequests, long offloadedRequests,
+                       long writeErrors, long readErrors, boolean inRequest, List<String> vars, long requestStart) {
+
+        public Core {
+            vars = List.copyOf(vars);
+        }
+    }
+}
