@@ -1,0 +1,46 @@
+package org.uwsgi4j.kernel.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Renders docs/options.md, the options reference, from option specs grouped by owner
+ * (the kernel, then each plugin): for every option its aliases, short flag, argument,
+ * type, whether it repeats, its default and its help. Generated, never edited by hand.
+ */
+public final class OptionsReference {
+
+    private OptionsReference() {
+    }
+
+    /** The markdown reference of {@code groups} (owner name to that owner's specs), in order. */
+    public static String render(Map<String, List<OptionSpec>> groups) {
+        StringBuilder out = new StringBuilder();
+        out.append("# Options reference\n\n");
+        out.append("<!-- Generated from the OSGI-INF/uwsgi4j/options files of the kernel and the plugins.\n");
+        out.append("     Do not edit: run `mvn -pl kernel test -Dtest=OptionsReferenceTest -Duwsgi4j.regenerate=true`. -->\n\n");
+        out.append("Every option can be given on the command line (`--name value`), in an ini/xml/yaml/json\n");
+        out.append("file (`name = value`) or as an environment variable (`UWSGI_NAME`); see configuration.md.\n");
+        out.append("*Argument*: `none` is a flag, `optional` takes `--name=value` or nothing, `required` needs a value.\n");
+        out.append("*Repeats*: `yes` when every occurrence is kept (sockets, mounts…), else the last one wins.\n");
+        for (var group : new LinkedHashMap<>(groups).entrySet()) {
+            String owner = group.getKey();
+            out.append("\n## ").append(owner.equals(OptionSpec.CORE) ? "Kernel (core)" : "Plugin `" + owner + "`").append("\n\n");
+            out.append("| option | aliases | short | argument | type | repeats | default | help |\n");
+            out.append("|---|---|---|---|---|---|---|---|\n");
+            for (OptionSpec s : group.getValue()) {
+                out.append("| `").append(s.name()).append("` | ")
+                        .append(s.aliases().stream().map(a -> "`" + a + "`").collect(Collectors.joining(", "))).append(" | ")
+                        .append(s.shortFlag() == 0 ? "" : "`-" + s.shortFlag() + "`").append(" | ")
+                        .append(s.argument().name().toLowerCase()).append(" | ")
+                        .append(s.type().name().toLowerCase()).append(" | ")
+                        .append(s.repeatable() ? "yes" : "no").append(" | ")
+                        .append(s.defaultValue() == null ? "" : "`" + s.defaultValue() + "`").append(" | ")
+                        .append(s.help().replace("|", "\\|")).append(" |\n");
+            }
+        }
+        return out.toString();
+    }
+}
