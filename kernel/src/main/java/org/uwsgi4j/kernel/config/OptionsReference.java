@@ -20,7 +20,7 @@ public final class OptionsReference {
         StringBuilder out = new StringBuilder();
         out.append("# Options reference\n\n");
         out.append("<!-- Generated from the OSGI-INF/uwsgi4j/options files of the kernel and the plugins.\n");
-        out.append("     Do not edit: run `mvn -pl kernel test -Dtest=OptionsReferenceTest -Duwsgi4j.regenerate=true`. -->\n\n");
+        out.append("     Do not edit: run `mvn -pl kernel test -Dtest=HelpAndReferenceTest -Duwsgi4j.regenerate=true`. -->\n\n");
         out.append("Every option can be given on the command line (`--name value`), in an ini/xml/yaml/json\n");
         out.append("file (`name = value`) or as an environment variable (`UWSGI_NAME`); see configuration.md.\n");
         out.append("*Argument*: `none` is a flag, `optional` takes `--name=value` or nothing, `required` needs a value.\n");
