@@ -48,6 +48,7 @@ public final class HttpResponseWriter implements Response {
     private int status;
     private int headerCount;
     private int headerBytes;
+    private int headBytes;
     private boolean finished;
     private final Body body = new Body();
 
@@ -75,6 +76,7 @@ public final class HttpResponseWriter implements Response {
         status = parseStatus(statusLine);
         StringBuilder h = new StringBuilder(128 + headers.size() * 32);
         h.append(protocol).append(' ').append(statusLine).append("\r\n");
+        int statusLineBytes = h.length();
         for (Map.Entry<String, String> header : headers) {
             String name = header.getKey();
             String lower = name.toLowerCase(Locale.ROOT);
@@ -97,6 +99,7 @@ public final class HttpResponseWriter implements Response {
             headerCount++;
             headerBytes += h.length() - before;
         }
+        headBytes = statusLineBytes + headerBytes + 2;
         boolean bodiless = head || status / 100 == 1 || status == 204 || status == 304;
         if (bodiless) {
             framing = Framing.NONE;
@@ -213,6 +216,14 @@ public final class HttpResponseWriter implements Response {
     /** Bytes of those header lines, CRLFs included. */
     public int headerBytes() {
         return headerBytes;
+    }
+
+    /**
+     * The bytes of the head as the runtime gave it (status line, its headers, blank line),
+     * without the framing headers the server adds: what uWSGI logs as "N headers in M bytes".
+     */
+    public int headBytes() {
+        return headBytes;
     }
 
     private static int parseStatus(String statusLine) {

@@ -42,7 +42,7 @@ public final class LineLoggerProvider implements SLF4JServiceProvider {
 
     @Override
     public void initialize() {
-        LineLog log = new LineLog(System.err);
+        LineLog log = new LineLog();
         boolean debug = System.getProperty("uwsgi4j.debug") != null;
         ConcurrentMap<String, Logger> byName = new ConcurrentHashMap<>();
         loggers = name -> byName.computeIfAbsent(name, n -> new LineLogger(n, log, debug));

@@ -1,0 +1,88 @@
+package org.uwsgi4j.kernel.boot;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.osgi.framework.Bundle;
+import org.uwsgi4j.kernel.config.ConfigException;
+import org.uwsgi4j.kernel.config.ConfigLoader;
+import org.uwsgi4j.kernel.config.HelpPrinter;
+import org.uwsgi4j.kernel.config.OptionCatalog;
+import org.uwsgi4j.kernel.config.OptionSpec;
+import org.uwsgi4j.kernel.config.OptionSpecReader;
+import org.uwsgi4j.kernel.config.ResolvedConfig;
+import org.uwsgi4j.kernel.config.ShowConfig;
+import org.uwsgi4j.kernel.plugin.PluginCatalog;
+import org.uwsgi4j.kernel.plugin.PluginDescriptor;
+import org.uwsgi4j.kernel.plugin.PluginJars;
+
+/**
+ * Reads the configuration against every option the kernel and the available plugins declare.
+ *
+ * <p>Two passes when needed: {@code --plugins-dir} may name more plugin directories, whose
+ * plugins declare more options; the first pass finds those directories (with the
+ * distribution's plugins only), the second reads the configuration again with their specs.
+ */
+final class ConfigStep {
+
+    private ConfigStep() {
+    }
+
+    static Loaded load(Bundle kernel, Path home, List<String> argv) throws StartupException, IOException {
+        List<OptionSpec> kernelSpecs = kernelSpecs(kernel);
+        List<Path> dirs = new ArrayList<>(List.of(home.resolve("plugins")));
+        Loaded first = read(kernelSpecs, PluginCatalog.scan(dirs), argv);
+        List<String> extra = first.options().values("plugins-dir");
+        if (extra.isEmpty()) {
+            return first;
+        }
+        extra.forEach(d -> dirs.add(Path.of(d)));
+        return read(kernelSpecs, PluginCatalog.scan(dirs), argv);
+    }
+
+    private static Loaded read(List<OptionSpec> kernelSpecs, PluginCatalog plugins, List<String> argv) throws StartupException {
+        List<OptionSpec> all = new ArrayList<>(kernelSpecs);
+        for (PluginDescriptor p : plugins.all()) {
+            all.addAll(p.options());
+        }
+        OptionCatalog specs = new OptionCatalog(all);
+        try {
+            ResolvedConfig config = new ConfigLoader(specs, System.getenv(), Path.of("").toAbsolutePath()).load(argv);
+            return new Loaded(config, specs, plugins);
+        } catch (ConfigException e) {
+            throw new StartupException(e.getMessage());
+        }
+    }
+
+    private static List<OptionSpec> kernelSpecs(Bundle kernel) throws IOException {
+        URL entry = kernel.getEntry(PluginJars.OPTIONS_ENTRY);
+        try (InputStream in = entry.openStream()) {
+            return OptionSpecReader.read(in, OptionSpec.CORE, "kernel!/" + PluginJars.OPTIONS_ENTRY);
+        }
+    }
+
+    /** The {@code --help} text: every option of the kernel and the available plugins. */
+    static String help(Loaded loaded) {
+        return HelpPrinter.render(loaded.specs(), "uwsgi4j");
+    }
+
+    /**
+     * Logs what uWSGI logs while reading the configuration ({@code [uWSGI] getting INI
+     * configuration from …}) and, with {@code --show-config}, the resolved configuration, on
+     * the log (stderr) as uWSGI does. True when the instance should exit now ({@code --dry-run}).
+     */
+    static boolean report(Loaded loaded) {
+        ResolvedConfig config = loaded.options();
+        for (String notice : config.notices()) {
+            System.err.println(notice);
+        }
+        if (config.isTrue("show-config")) {
+            System.err.print(ShowConfig.render(config));
+        }
+        System.err.flush();
+        return config.isTrue(ShowConfig.DRY_RUN);
+    }
+}

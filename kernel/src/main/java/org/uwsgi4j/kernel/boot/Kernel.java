@@ -1,0 +1,312 @@
+package org.uwsgi4j.kernel.boot;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.IntConsumer;
+import org.apache.felix.fileinstall.ArtifactInstaller;
+import org.apache.felix.service.command.CommandProcessor;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.uwsgi4j.kernel.api.Options;
+import org.uwsgi4j.kernel.dispatch.Modifiers;
+import org.uwsgi4j.kernel.log.LogPipeline;
+import org.uwsgi4j.kernel.log.LogSetupException;
+import org.uwsgi4j.kernel.log.RequestLog;
+import org.uwsgi4j.kernel.net.ListenSpec;
+import org.uwsgi4j.kernel.net.Server;
+import org.uwsgi4j.kernel.net.ServerStats;
+import org.uwsgi4j.kernel.net.SocketAddressSpec;
+import org.uwsgi4j.kernel.stats.StatsServer;
+import org.uwsgi4j.kernel.config.OptionCatalog;
+import org.uwsgi4j.kernel.config.OptionSpec;
+import org.uwsgi4j.kernel.plugin.PluginCatalog;
+import org.uwsgi4j.kernel.plugin.PluginDescriptor;
+import org.uwsgi4j.kernel.plugin.PluginSelection;
+import org.uwsgi4j.kernel.shell.ShellServer;
+
+/**
+ * Brings an instance up, on its own thread, in uWSGI's order:
+ *
+ * <pre>
+ *  argv ─▶ read config (kernel + every available plugin's option specs)
+ *       ─▶ answer --version / --help / --plugins-list and exit
+ *       ─▶ log pipeline (--logto) ─▶ --show-config (exit on --dry-run)
+ *       ─▶ start the selected plugins ─▶ publish {@link Instance} and {@link Options}
+ *       ─▶ sockets, cores, stats ─▶ drop-in directory ─▶ shell ─▶ ready
+ * </pre>
+ *
+ * Any step may end the start-up with a one-line error and exit code 1 (no stack trace for a
+ * user's mistake). The process exits through the launcher's exit service.
+ */
+@Component(immediate = true, service = {})
+public final class Kernel {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Kernel.class);
+    private static final String FILEINSTALL = "org.apache.felix.fileinstall";
+    private static final String GOGO_SHELL = "org.apache.felix.gogo.shell";
+
+    private final BundleContext context;
+    private final IntConsumer exit;
+    private final List<AutoCloseable> running = new ArrayList<>();
+    private final List<ServiceRegistration<?>> registrations = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Thread boot;
+    private volatile boolean stopping;
+
+    private final Modifiers modifiers;
+
+    @Activate
+    public Kernel(BundleContext context, @Reference(target = "(uwsgi4j.exit=true)") IntConsumer exit,
+                  @Reference Modifiers modifiers) {
+        this.context = context;
+        this.exit = exit;
+        this.modifiers = modifiers;
+        this.boot = Thread.ofPlatform().name("uwsgi4j-kernel").unstarted(this::boot);
+        boot.start();
+    }
+
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        stopping = true;
+        boot.interrupt();
+        boot.join(Duration.ofSeconds(10));
+        synchronized (running) {
+            for (AutoCloseable c : running.reversed()) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.warn("error while stopping {}: {}", c, e.getMessage());
+                }
+            }
+            running.clear();
+        }
+        registrations.forEach(r -> {
+            try {
+                r.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the bundle is stopping and the framework unregistered it
+            }
+        });
+    }
+
+    private void boot() {
+        try {
+            Path home = Path.of(context.getProperty("uwsgi4j.home"));
+            List<String> argv = argv();
+            if (argv.isEmpty()) {
+                System.out.print(Usage.text());
+                exit.accept(1);
+                return;
+            }
+            String version = version();
+            Loaded loaded = ConfigStep.load(context.getBundle(), home, argv);
+            Options options = loaded.options();
+            if (answeredAndExited(loaded, version)) {
+                return;
+            }
+            LogPipeline log = startLog(options);
+            if (ConfigStep.report(loaded)) {
+                exit.accept(0);
+                return;
+            }
+            Banner.log(version);
+            List<PluginDescriptor> selected = selectPlugins(loaded);
+            startPlugins(selected);
+            Instance instance = new Instance(options, loaded.specs(), loaded.plugins(), version, home);
+            registrations.add(context.registerService(Instance.class, instance, null));
+            registrations.add(context.registerService(Options.class, options, null));
+            startServer(options, log, version);
+            startDropIn(options, home);
+            startShell(options);
+            long ms = Duration.between(ProcessHandle.current().info().startInstant().orElse(Instant.now()), Instant.now()).toMillis();
+            LOG.info("*** uwsgi4j is ready in {} ms (pid: {}) ***", ms, ProcessHandle.current().pid());
+        } catch (StartupException e) {
+            LOG.error(e.getMessage());
+            exit.accept(1);
+        } catch (Exception e) {
+            if (stopping) {
+                return; // the framework is stopping while we start: not an error, and the exit is under way
+            }
+            LOG.error("!!! uwsgi4j internal error during start-up !!!", e);
+            exit.accept(1);
+        }
+    }
+
+    /** Opens the log pipeline ({@code --logto}, {@code --log-date}) and makes it the process's stderr. */
+    private LogPipeline startLog(Options options) throws StartupException {
+        LogPipeline pipeline;
+        try {
+            pipeline = LogPipeline.open(options, System.err);
+        } catch (LogSetupException e) {
+            throw new StartupException(e.getMessage());
+        }
+        pipeline.installAsSystemErr();
+        registrations.add(context.registerService(LogPipeline.class, pipeline, null));
+        synchronized (running) {
+            running.add(pipeline);
+        }
+        return pipeline;
+    }
+
+    /** Binds the sockets, starts the worker cores and the stats server. */
+    private void startServer(Options options, LogPipeline log, String version) throws StartupException, IOException {
+        List<ListenSpec> specs;
+        try {
+            specs = Server.listenSpecs(options);
+        } catch (SocketAddressSpec.InvalidAddressException e) {
+            throw new StartupException(e.getMessage());
+        }
+        if (specs.isEmpty() && options.value("stats").isEmpty()) {
+            LOG.info("*** no socket given (--socket, --http-socket): serving nothing but the shell and the drop-in directory ***");
+            return;
+        }
+        Server server;
+        try {
+            server = Server.start(specs, options, modifiers, RequestLog.fromOptions(options, log));
+        } catch (java.net.BindException e) {
+            throw new StartupException("bind(): " + e.getMessage() + " [" + specs + "]");
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            throw new StartupException(e.getMessage());
+        }
+        synchronized (running) {
+            running.add(server);
+        }
+        Optional<String> stats = options.value("stats");
+        if (stats.isPresent()) {
+            try {
+                var address = SocketAddressSpec.parse(stats.get()).bindAddress();
+                var serverStats = new ServerStats(server, version);
+                StatsServer statsServer = StatsServer.start(stats.get(), address, serverStats::snapshot,
+                        StatsServer.Settings.fromOptions(options));
+                synchronized (running) {
+                    running.add(statsServer);
+                }
+            } catch (SocketAddressSpec.InvalidAddressException e) {
+                throw new StartupException("stats: " + e.getMessage());
+            }
+        }
+    }
+
+    private List<String> argv() {
+        String raw = context.getProperty("uwsgi4j.argv");
+        return raw == null || raw.isEmpty() ? List.of() : Arrays.asList(raw.split("\0", -1));
+    }
+
+    private String version() {
+        var v = context.getBundle().getVersion();
+        return v.getMajor() + "." + v.getMinor() + "." + v.getMicro();
+    }
+
+    /** Handles the options that print something and exit; true when the process is exiting. */
+    private boolean answeredAndExited(Loaded loaded, String version) {
+        Options options = loaded.options();
+        if (options.isTrue("version")) {
+            System.out.println(version);
+        } else if (options.isTrue("help")) {
+            System.out.print(ConfigStep.help(loaded));
+        } else if (options.isTrue("plugins-list")) {
+            System.out.print(PluginsList.render(loaded.plugins()));
+        } else {
+            return false;
+        }
+        System.out.flush();
+        exit.accept(0);
+        return true;
+    }
+
+    private List<PluginDescriptor> selectPlugins(Loaded loaded) throws StartupException {
+        try {
+            return PluginSelection.select(loaded.options(), loaded.specs(), loaded.plugins());
+        } catch (PluginSelection.UnknownPluginException e) {
+            throw new StartupException(e.getMessage());
+        }
+    }
+
+    private void startPlugins(List<PluginDescriptor> selected) throws StartupException {
+        for (PluginDescriptor plugin : selected) {
+            try {
+                Bundle bundle = context.installBundle(plugin.location());
+                bundle.start();
+                LOG.info("plugin {} {} loaded", plugin.name(), plugin.version());
+            } catch (BundleException e) {
+                throw new StartupException("!!! UNABLE to load uWSGI plugin: " + plugin.name() + ": " + e.getMessage() + " !!!");
+            }
+        }
+    }
+
+    /** Starts FileInstall on {@code --bundles-dir} (default {@code bundles/} in the distribution). */
+    private void startDropIn(Options options, Path home) throws StartupException, BundleException {
+        Path dir = options.value("bundles-dir").map(Path::of).orElse(home.resolve("bundles")).toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new StartupException("bundles-dir " + dir + ": cannot create it: " + e.getMessage());
+        }
+        var listener = new DropInLog(dir);
+        context.addBundleListener(listener);
+        var notABundle = context.registerService(ArtifactInstaller.class, new NotABundle(dir), null);
+        synchronized (running) {
+            running.add(() -> context.removeBundleListener(listener));
+            running.add(notABundle::unregister);
+        }
+        // FileInstall reads its settings through BundleContext.getProperty, which falls back to
+        // system properties; the launcher cannot know the directory before the config is read.
+        System.setProperty("felix.fileinstall.dir", dir.toString());
+        Optional<Bundle> fileinstall = coreBundle(FILEINSTALL);
+        if (fileinstall.isEmpty()) {
+            throw new StartupException("bundles-dir: the distribution has no " + FILEINSTALL + " bundle in lib/core");
+        }
+        fileinstall.get().start();
+        LOG.info("bundles-dir: watching {}", dir);
+    }
+
+    private void startShell(Options options) throws StartupException, IOException, BundleException {
+        if (options.isTrue("shell")) {
+            Optional<Bundle> gosh = coreBundle(GOGO_SHELL);
+            if (gosh.isEmpty()) {
+                throw new StartupException("--shell: the distribution has no " + GOGO_SHELL + " bundle in lib/core");
+            }
+            gosh.get().start();
+        }
+        Optional<String> address = options.value("shell-socket");
+        if (address.isPresent()) {
+            InetSocketAddress bind = ShellAddress.parse(address.get());
+            if (!bind.getAddress().isLoopbackAddress()) {
+                if (!options.isTrue("shell-socket-public")) {
+                    throw new StartupException("shell-socket " + address.get()
+                            + ": refusing a non-loopback address (the shell can run any command; add --shell-socket-public to allow it)");
+                }
+                LOG.warn("*** WARNING: the shell on {} is reachable from the network: anyone who connects can run any command ***", address.get());
+            }
+            var ref = context.getServiceReference(CommandProcessor.class);
+            if (ref == null) {
+                throw new StartupException("shell-socket: the Gogo runtime is not running");
+            }
+            ShellServer server = ShellServer.start(context.getService(ref), bind);
+            synchronized (running) {
+                running.add(server);
+            }
+            LOG.info("shell: Gogo shell bound on {}:{}", server.address().getAddress().getHostAddress(), server.address().getPort());
+        }
+    }
+
+    private Optional<Bundle> coreBundle(String symbolicName) {
+        return Arrays.stream(context.getBundles()).filter(b -> symbolicName.equals(b.getSymbolicName())).findFirst();
+    }
+}

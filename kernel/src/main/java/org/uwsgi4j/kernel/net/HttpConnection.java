@@ -1,0 +1,227 @@
+package org.uwsgi4j.kernel.net;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.uwsgi4j.kernel.protocol.BadMessageException;
+import org.uwsgi4j.kernel.protocol.CgiVars;
+import org.uwsgi4j.kernel.protocol.ChunkedDecoder;
+import org.uwsgi4j.kernel.protocol.ConnectionInfo;
+import org.uwsgi4j.kernel.protocol.HttpRequestParser;
+import org.uwsgi4j.kernel.protocol.RequestVars;
+
+/**
+ * One client connection on an HTTP socket, served on its own virtual thread: requests one
+ * after the other (keep-alive), pipelined ones included, until either side closes.
+ *
+ * <pre>
+ *  read ─▶ HttpRequestParser (head) ─▶ CgiVars ─▶ body: streamed | buffered (post-buffering, chunked)
+ *       ─▶ Dispatcher (wait for a core) ─▶ response written by the core ─▶ request log ─▶ next request
+ * </pre>
+ *
+ * Bad input gets its status (400, 414, 431, 501, 505), one log line, and the connection is
+ * closed; the server goes on serving everyone else.
+ */
+final class HttpConnection {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpConnection.class);
+    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+    /** Unread body bytes the connection reads and drops to stay reusable; more and it closes. */
+    private static final long DRAIN_LIMIT = 64 * 1024;
+
+    private final ServerContext ctx;
+    private final Listener listener;
+    private final ClientChannel client;
+    private final HttpRequestParser parser;
+    private final CgiVars cgi;
+    private final RequestVars vars = new RequestVars();
+    private final ConnectionInfo info;
+    private final String peer;
+
+    HttpConnection(ServerContext ctx, Listener listener, SocketChannel socket) throws IOException {
+        this.ctx = ctx;
+        this.listener = listener;
+        int bufferSize = Math.max(16 * 1024, ctx.settings.limits().bufferSize() + 4096);
+        this.client = new ClientChannel(socket, bufferSize);
+        this.parser = new HttpRequestParser(ctx.settings.limits());
+        this.cgi = new CgiVars(ctx.settings.limits());
+        String remoteAddr = "";
+        int remotePort = -1;
+        if (socket.getRemoteAddress() instanceof InetSocketAddress remote) {
+            socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            if (ctx.settings.soKeepalive()) {
+                socket.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+            }
+            remoteAddr = remote.getAddress().getHostAddress();
+            remotePort = remote.getPort();
+        }
+        String serverPort = listener.port() < 0 ? "80" : String.valueOf(listener.port());
+        this.info = new ConnectionInfo(ctx.hostname, serverPort, remoteAddr, remotePort, false);
+        this.peer = remoteAddr.isEmpty() ? listener.boundName() : remoteAddr + ":" + remotePort;
+    }
+
+    /** Serves requests until the connection ends; never throws. */
+    void serve() {
+        IdleReaper.Watched watched = ctx.reaper.watch(client, peer);
+        try {
+            while (serveOne()) {
+                // next request on the same connection
+            }
+        } catch (IOException e) {
+            if (client.timedOut()) {
+                LOG.info("socket-timeout: closed the connection from {} after {} s without data in a request",
+                        peer, ctx.settings.socketTimeout().toSeconds());
+            } else {
+                LOG.debug("connection from {} ended: {}", peer, e.getMessage());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            ctx.reaper.forget(watched);
+            client.close();
+        }
+    }
+
+    /** Serves one request; true when the connection may carry another. */
+    private boolean serveOne() throws IOException, InterruptedException {
+        parser.reset();
+        vars.clear();
+        ByteBuffer in = client.buffer();
+        try {
+            while (!parser.parse(in)) {
+                if (!client.fill()) {
+                    if (parser.isStarted()) {
+                        LOG.info("HTTP request from {} cut short: the client closed the connection inside the request head", peer);
+                    }
+                    return false;
+                }
+            }
+        } catch (IOException e) {
+            if (client.timedOut() && !parser.isStarted()) {
+                return false; // an idle keep-alive connection timed out: routine
+            }
+            throw e;
+        } catch (BadMessageException e) {
+            return refuse(e);
+        }
+        long startNanos = System.nanoTime();
+        long startMicros = ServerContext.epochMicros();
+        BodySpool spool = null;
+        InputStream body;
+        BodyInput fixed = null;
+        ChunkedBodyInput streamed = null;
+        try {
+            cgi.build(parser, info, vars);
+            if (parser.expectContinue() && parser.framing() != HttpRequestParser.Framing.NONE && !in.hasRemaining()) {
+                write(CONTINUE);
+            }
+            switch (parser.framing()) {
+                case NONE -> body = InputStream.nullInputStream();
+                case CONTENT_LENGTH -> {
+                    if (ctx.settings.postBuffering() > 0) {
+                        spool = spoolFixed(parser.contentLength());
+                        body = spool.open();
+                    } else {
+                        fixed = new BodyInput(client, parser.contentLength());
+                        body = fixed;
+                    }
+                }
+                case CHUNKED -> {
+                    if (ctx.settings.chunkedStreaming()) {
+                        streamed = new ChunkedBodyInput(client, new ChunkedDecoder(ctx.settings.limits()));
+                        body = streamed;
+                    } else {
+                        spool = spoolChunked();
+                        vars.add("CONTENT_LENGTH", Long.toString(spool.length()));
+                        body = spool.open();
+                    }
+                }
+                default -> throw new IllegalStateException("framing " + parser.framing());
+            }
+        } catch (BadMessageException e) {
+            if (spool != null) {
+                spool.discard();
+            }
+            return refuse(e);
+        }
+        var response = new HttpResponseWriter(client.socket(), parser.version().text(), parser.keepAlive(), parser.isHead(), false);
+        var exchange = new Exchange(listener.spec().modifier1(), 0, vars, body, response, true);
+        try (body) {
+            if (!ctx.dispatcher.submit(exchange)) {
+                LOG.warn("*** uWSGI listen queue of socket \"{}\" full !!! ({}/{}) ***", listener.boundName(),
+                        ctx.dispatcher.queued() + 1, ctx.dispatcher.capacity());
+                Refusal.send(client.socket(), 503);
+                return false;
+            }
+            exchange.await();
+        }
+        ctx.finished(exchange, response, exchange.vars(), vars.uwsgiBlockSize(), vars.uwsgiVarCount(), startMicros, startNanos);
+        if (exchange.failed() || !response.keepAlive() || !parser.keepAlive()) {
+            return false;
+        }
+        if (fixed != null && !fixed.drain(DRAIN_LIMIT)) {
+            return false;
+        }
+        return streamed == null || streamed.isDone();
+    }
+
+    private BodySpool spoolFixed(long length) throws IOException {
+        var spool = new BodySpool(ctx.settings.postBuffering(), ctx.settings.bodyReadWarningMb() << 20);
+        var input = new BodyInput(client, length);
+        byte[] chunk = new byte[16 * 1024];
+        for (int n; (n = input.read(chunk, 0, chunk.length)) > 0; ) {
+            spool.write(chunk, 0, n);
+        }
+        return spool;
+    }
+
+    private BodySpool spoolChunked() throws IOException, BadMessageException {
+        long memory = ctx.settings.postBuffering() > 0 ? ctx.settings.postBuffering() : 1 << 20;
+        var spool = new BodySpool(memory, ctx.settings.bodyReadWarningMb() << 20);
+        var decoder = new ChunkedDecoder(ctx.settings.limits());
+        ByteBuffer in = client.buffer();
+        IOException[] failure = new IOException[1];
+        while (!decoder.decode(in, (src, offset, length) -> {
+            try {
+                spool.write(src, offset, length);
+            } catch (IOException e) {
+                failure[0] = e;
+            }
+        })) {
+            if (failure[0] != null) {
+                throw failure[0];
+            }
+            if (!client.fill()) {
+                spool.discard();
+                throw new IOException("client closed the connection inside a chunked body");
+            }
+        }
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        return spool;
+    }
+
+    /** Answers a malformed or oversized request and closes; always false. */
+    private boolean refuse(BadMessageException e) {
+        LOG.info("HTTP request from {} refused with {}: {}", peer, e.status(), e.reason());
+        if (e.hint() != null) {
+            LOG.info("{}", e.hint());
+        }
+        Refusal.send(client.socket(), e.status());
+        return false;
+    }
+
+    private void write(byte[] bytes) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        while (b.hasRemaining()) {
+            client.socket().write(b);
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package org.uwsgi4j.kernel.net;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.uwsgi4j.kernel.api.Options;
+import org.uwsgi4j.kernel.dispatch.Dispatcher;
+import org.uwsgi4j.kernel.dispatch.Modifiers;
+import org.uwsgi4j.kernel.log.RequestLog;
+import org.uwsgi4j.kernel.os.Posix;
+
+/**
+ * The network side of an instance: the listening sockets in the order the options name them
+ * (uWSGI's socket numbers), their connections, the worker cores behind them.
+ *
+ * <pre>
+ *  --socket / --http-socket ─▶ Listener ─▶ UwsgiConnection | HttpConnection ─▶ Dispatcher ─▶ AppRuntime
+ * </pre>
+ */
+public final class Server implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Server.class);
+
+    private final List<Listener> listeners;
+    private final Dispatcher dispatcher;
+    private final IdleReaper reaper;
+    private final ServerContext context;
+    private final int listenBacklog;
+    private final long startEpochSeconds = System.currentTimeMillis() / 1000;
+
+    private Server(List<Listener> listeners, Dispatcher dispatcher, IdleReaper reaper, ServerContext context, int listenBacklog) {
+        this.listeners = listeners;
+        this.dispatcher = dispatcher;
+        this.reaper = reaper;
+        this.context = context;
+        this.listenBacklog = listenBacklog;
+    }
+
+    /** The sockets {@code options} name, in order, each with its protocol. */
+    public static List<ListenSpec> listenSpecs(Options options) throws SocketAddressSpec.InvalidAddressException {
+        int httpModifier = options.value("http-socket-modifier1").map(v -> Integer.parseInt(v.strip())).orElse(0);
+        List<ListenSpec> specs = new ArrayList<>();
+        for (Map.Entry<String, String> e : options.entries()) {
+            switch (e.getKey()) {
+                case "socket" -> specs.add(new ListenSpec(Protocol.UWSGI, SocketAddressSpec.parse(e.getValue()), 0));
+                case "http-socket" -> specs.add(new ListenSpec(Protocol.HTTP, SocketAddressSpec.parse(e.getValue()), httpModifier));
+                default -> {
+                }
+            }
+        }
+        return specs;
+    }
+
+    /**
+     * Binds every socket of {@code specs} and starts serving them with {@code workers × threads}
+     * cores in front of {@code modifiers}.
+     */
+    public static Server start(List<ListenSpec> specs, Options options, Modifiers modifiers, RequestLog requestLog)
+            throws IOException {
+        ServerSettings settings = ServerSettings.fromOptions(options);
+        int listen = intOption(options, "listen", 100);
+        int workers = Math.max(1, intOption(options, "processes", 1));
+        int threads = Math.max(1, intOption(options, "threads", 1));
+        Optional<String> umask = options.value("umask");
+        if (umask.isPresent()) {
+            int mask = PosixModes.parse(umask.get().strip());
+            if (mask < 0) {
+                throw new IllegalArgumentException("umask " + umask.get() + ": not an octal mode");
+            }
+            new Posix().umask(mask);
+        }
+        var socketSettings = new SocketSettings(listen, options.isTrue("reuse-port"), chmod(options), options.value("chown-socket"));
+        List<Listener> listeners = new ArrayList<>();
+        try {
+            for (ListenSpec spec : specs) {
+                listeners.add(Listener.bind(listeners.size(), spec, socketSettings));
+            }
+        } catch (IOException | RuntimeException e) {
+            for (Listener l : listeners) {
+                l.close();
+            }
+            throw e;
+        }
+        LOG.info("your server socket listen backlog is limited to {} connections", listen);
+        var dispatcher = new Dispatcher(modifiers, workers, threads, listen);
+        var reaper = new IdleReaper(settings.socketTimeout());
+        var context = new ServerContext(dispatcher, requestLog, settings, reaper, hostname(), workers);
+        Server server = new Server(listeners, dispatcher, reaper, context, listen);
+        for (Listener l : listeners) {
+            l.start(socket -> server.serve(l, socket));
+        }
+        LOG.info("*** Operational MODE: {} ***", workers * threads == 1 ? "single process" : workers > 1 ? "preforking" : "threaded");
+        return server;
+    }
+
+    private void serve(Listener listener, java.nio.channels.SocketChannel socket) {
+        try {
+            if (listener.spec().protocol() == Protocol.HTTP) {
+                new HttpConnection(context, listener, socket).serve();
+            } else {
+                new UwsgiConnection(context, listener, socket).serve();
+            }
+        } catch (IOException e) {
+            LOG.debug("connection setup failed: {}", e.getMessage());
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // already gone
+            }
+        }
+    }
+
+    private static Optional<Integer> chmod(Options options) {
+        Optional<String> value = options.value("chmod-socket");
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        String v = value.get().strip();
+        if (v.isEmpty() || v.equals("true")) {
+            return Optional.of(0666);
+        }
+        int mode = PosixModes.parse(v);
+        if (mode < 0) {
+            throw new IllegalArgumentException("chmod-socket " + v + ": not an octal mode");
+        }
+        return Optional.of(mode);
+    }
+
+    private static int intOption(Options options, String name, int fallback) {
+        return options.value(name).map(v -> Integer.parseInt(v.strip())).orElse(fallback);
+    }
+
+    /** SERVER_NAME as uWSGI sets it on HTTP sockets: the machine's host name. */
+    private static String hostname() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    public List<Listener> listeners() {
+        return List.copyOf(listeners);
+    }
+
+    public Dispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    public int listenBacklog() {
+        return listenBacklog;
+    }
+
+    /** Requests served since start. */
+    public long totalRequests() {
+        return context.totalRequests.get();
+    }
+
+    /** Counters of worker {@code id}: requests, exceptions, bytes sent, average response time in µs. */
+    public long[] workerCounters(int id) {
+        WorkerCounters c = context.worker(id);
+        return new long[] {c.requests.get(), c.exceptions.get(), c.tx.get(), c.averageMicros(), c.totalMicros.get()};
+    }
+
+    /** When the server started, epoch seconds. */
+    public long startEpochSeconds() {
+        return startEpochSeconds;
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (Listener l : listeners) {
+            l.close();
+        }
+        reaper.close();
+        dispatcher.close();
+    }
+}

@@ -1,0 +1,82 @@
+package org.uwsgi4j.kernel.net;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.uwsgi4j.kernel.dispatch.Dispatcher;
+import org.uwsgi4j.kernel.stats.StatsSnapshot;
+
+/**
+ * Builds the stats server's document from a running {@link Server}: one worker per
+ * {@code --processes} with its {@code --threads} cores, the sockets with the dispatch queue.
+ * In-JVM runtimes run in the master's process, so every worker reports the JVM's pid.
+ */
+public final class ServerStats {
+
+    private final Server server;
+    private final String version;
+    private final String cwd;
+    private final long uid;
+    private final long gid;
+
+    public ServerStats(Server server, String version) {
+        this.server = server;
+        this.version = version;
+        this.cwd = Path.of("").toAbsolutePath().toString();
+        long[] ids = ids();
+        this.uid = ids[0];
+        this.gid = ids[1];
+    }
+
+    /** The document now. Thread-safe: reads counters only. */
+    public StatsSnapshot snapshot() {
+        Dispatcher dispatcher = server.dispatcher();
+        long pid = ProcessHandle.current().pid();
+        List<StatsSnapshot.Socket> sockets = new ArrayList<>();
+        for (Listener l : server.listeners()) {
+            sockets.add(new StatsSnapshot.Socket(l.boundName(), l.spec().protocol().statsName(), dispatcher.queued(),
+                    server.listenBacklog(), false, false));
+        }
+        List<StatsSnapshot.Worker> workers = new ArrayList<>();
+        List<Dispatcher.Core> cores = dispatcher.cores();
+        int workerCount = cores.isEmpty() ? 0 : cores.getLast().worker();
+        long busy = 0;
+        for (int w = 1; w <= workerCount; w++) {
+            List<StatsSnapshot.Core> workerCores = new ArrayList<>();
+            boolean anyBusy = false;
+            for (Dispatcher.Core c : cores) {
+                if (c.worker() == w) {
+                    anyBusy |= c.inRequest();
+                    workerCores.add(new StatsSnapshot.Core(c.id(), c.requests(), 0, 0, 0, 0, 0, c.inRequest(), List.of(), 0));
+                }
+            }
+            busy += anyBusy ? 1 : 0;
+            long[] counters = server.workerCounters(w);
+            var app = new StatsSnapshot.App(0, 0, "", 0, counters[0], counters[1], "");
+            workers.add(new StatsSnapshot.Worker(w, pid, true, counters[0], counters[0], counters[1], 0, 0, 0,
+                    anyBusy ? StatsSnapshot.BUSY : StatsSnapshot.IDLE, 0, 0, counters[4], server.startEpochSeconds(), 1,
+                    counters[2], counters[3], List.of(app), workerCores));
+        }
+        return new StatsSnapshot(version, dispatcher.queued(), dispatcher.rejected(), 0, busy, pid, uid, gid, cwd,
+                List.of(), sockets, workers);
+    }
+
+    /** The real uid and gid, from /proc (the JDK has no call for them). */
+    private static long[] ids() {
+        long[] ids = {0, 0};
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:")) {
+                    ids[0] = Long.parseLong(line.split("\\s+")[1]);
+                } else if (line.startsWith("Gid:")) {
+                    ids[1] = Long.parseLong(line.split("\\s+")[1]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: report 0, as a stats reader expects numbers
+        }
+        return ids;
+    }
+}

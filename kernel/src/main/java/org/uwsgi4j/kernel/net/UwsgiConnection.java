@@ -1,0 +1,107 @@
+package org.uwsgi4j.kernel.net;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.uwsgi4j.kernel.protocol.BadMessageException;
+import org.uwsgi4j.kernel.protocol.RequestVars;
+import org.uwsgi4j.kernel.protocol.UwsgiPacketParser;
+
+/**
+ * One connection on a uwsgi-protocol socket (nginx's {@code uwsgi_pass}): one packet (header,
+ * vars block, then CONTENT_LENGTH body bytes), one raw HTTP response, then the connection
+ * closes, as uWSGI does.
+ *
+ * <p>modifier1 100 (ping) is answered here, as uWSGI's ping plugin does: a 4-byte header with
+ * modifier2 1 and no body, not counted as a request. A packet larger than {@code --buffer-size}
+ * is refused with uWSGI's log line {@code invalid request block size: N (max M)...skip}.
+ */
+final class UwsgiConnection {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UwsgiConnection.class);
+    /** uWSGI's ping modifier: answered by the kernel. */
+    static final int PING = 100;
+    /** Modifiers whose payload is not a vars block (eval 22, messages 31-33, code string 172); 101 is the echo plugin's vars. */
+    private static final int[] RAW_MODIFIERS = {22, 31, 32, 33, 172};
+
+    private final ServerContext ctx;
+    private final Listener listener;
+    private final ClientChannel client;
+    private final String peer;
+
+    UwsgiConnection(ServerContext ctx, Listener listener, SocketChannel socket) throws IOException {
+        this.ctx = ctx;
+        this.listener = listener;
+        this.client = new ClientChannel(socket, Math.max(16 * 1024, ctx.settings.limits().bufferSize() + 4096));
+        this.peer = socket.getRemoteAddress() instanceof InetSocketAddress a
+                ? a.getAddress().getHostAddress() + ":" + a.getPort() : listener.boundName();
+    }
+
+    /** Serves the connection's one request; never throws. */
+    void serve() {
+        IdleReaper.Watched watched = ctx.reaper.watch(client, peer);
+        try {
+            serveOne();
+        } catch (IOException e) {
+            if (client.timedOut()) {
+                LOG.info("socket-timeout: closed the uwsgi connection from {} after {} s without data", peer,
+                        ctx.settings.socketTimeout().toSeconds());
+            } else {
+                LOG.debug("uwsgi connection from {} ended: {}", peer, e.getMessage());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            ctx.reaper.forget(watched);
+            client.close();
+        }
+    }
+
+    private void serveOne() throws IOException, InterruptedException {
+        var vars = new RequestVars();
+        var parser = new UwsgiPacketParser(ctx.settings.limits(), RAW_MODIFIERS);
+        parser.reset(vars);
+        ByteBuffer in = client.buffer();
+        try {
+            while (!parser.parse(in)) {
+                if (!client.fill()) {
+                    return;
+                }
+            }
+        } catch (BadMessageException e) {
+            LOG.info("{}", e.reason());
+            if (e.hint() != null) {
+                LOG.info("{}", e.hint());
+            }
+            return;
+        }
+        if (parser.modifier1() == PING) {
+            LOG.info("PING");
+            ByteBuffer pong = ByteBuffer.wrap(new byte[] {(byte) PING, 0, 0, 1});
+            while (pong.hasRemaining()) {
+                client.socket().write(pong);
+            }
+            return;
+        }
+        long startNanos = System.nanoTime();
+        long startMicros = ServerContext.epochMicros();
+        InputStream body = new BodyInput(client, vars.contentLength());
+        String protocol = vars.get("SERVER_PROTOCOL");
+        var response = new HttpResponseWriter(client.socket(), protocol == null ? "HTTP/1.1" : protocol, false,
+                "HEAD".equals(vars.get("REQUEST_METHOD")), true);
+        var exchange = new Exchange(parser.modifier1(), parser.modifier2(), vars, body, response, false);
+        if (!ctx.dispatcher.submit(exchange)) {
+            LOG.warn("*** uWSGI listen queue of socket \"{}\" full !!! ({}/{}) ***", listener.boundName(),
+                    ctx.dispatcher.queued() + 1, ctx.dispatcher.capacity());
+            return;
+        }
+        exchange.await();
+        if (response.started()) {
+            ctx.finished(exchange, response, exchange.vars(), parser.datasize(), vars.uwsgiVarCount(), startMicros, startNanos);
+        }
+    }
+}
