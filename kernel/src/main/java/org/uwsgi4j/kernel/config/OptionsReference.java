@@ -28,6 +28,10 @@ public final class OptionsReference {
         for (var group : new LinkedHashMap<>(groups).entrySet()) {
             String owner = group.getKey();
             out.append("\n## ").append(owner.equals(OptionSpec.CORE) ? "Kernel (core)" : "Plugin `" + owner + "`").append("\n\n");
+            if (group.getValue().isEmpty()) {
+                out.append("No options of its own.\n");
+                continue;
+            }
             out.append("| option | aliases | short | argument | type | repeats | default | help |\n");
             out.append("|---|---|---|---|---|---|---|---|\n");
             for (OptionSpec s : group.getValue()) {
