@@ -62,6 +62,12 @@ class PlaceholderTest {
     }
 
     @Test
+    void setPhKeepsBlanksAroundTheEqualsSignAsUwsgiDoes() throws Exception {
+        var c = ini("set-ph = max_as = 64\nlimit = %(max_as)\n");
+        assertEquals(List.of("set-ph = max_as = 64", "max_as  =  64", "limit = %(max_as)"), TestConfigs.lines(c));
+    }
+
+    @Test
     void setPhRefusesAnOptionName() {
         var e = assertThrows(ConfigException.class, () -> ini("set-ph = processes=4\n"));
         assertEquals("p.ini:2: option 'set-ph': you cannot use processes as a placeholder, it is already available as an option", e.getMessage());
