@@ -171,4 +171,27 @@ class SocketsIT {
             assertTrue(server.isAlive());
         }
     }
+
+    @Test
+    void postBufferingSpoolsTheBodyAndLogFormatShapesTheRequestLine() throws Exception {
+        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--post-buffering", "4",
+                "--log-format", "custom %(method) %(uri) %(status) %(size) cl=%(cl)", "--http-modifier1", "101", "--plugins", "echo")) {
+            int port = port(server, 0);
+            server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
+            byte[] body = new byte[200_000];
+            new java.util.Random(7).nextBytes(body);
+            try (var http = new RawHttp(port)) {
+                var head = ("PUT /spooled HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+                var all = new java.io.ByteArrayOutputStream();
+                all.write(head);
+                all.write(body);
+                var r = http.send(all.toByteArray()).read();
+                assertEquals(200, r.status());
+                byte[] echoed = java.util.Arrays.copyOfRange(r.body(), r.body().length - body.length, r.body().length);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(body, echoed);
+                // %(size) is what uWSGI counts: the head as the app gave it plus the body
+                server.awaitLine("^custom PUT /spooled 200 " + (r.body().length + 89) + " cl=" + body.length + "$", Duration.ofSeconds(5));
+            }
+        }
+    }
 }
