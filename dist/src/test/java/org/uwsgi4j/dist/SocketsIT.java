@@ -194,4 +194,18 @@ class SocketsIT {
             }
         }
     }
+
+    @Test
+    void anAddressInUseIsOneLineAndExit1() throws Exception {
+        try (var taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            String address = "127.0.0.1:" + taken.getLocalPort();
+            for (String[] args : new String[][] {{"--http-socket", address}, {"--http-socket", "127.0.0.1:0", "--stats", address}}) {
+                var result = UwsgiProcess.run(cwd, args);
+                assertEquals(1, result.exitCode(), result.output());
+                String last = result.lines().getLast();
+                assertTrue(last.contains("bind(): Address already in use [" + address + "]"), last);
+                assertTrue(result.lines().stream().noneMatch(l -> l.startsWith("\tat ")), "no stack trace:\n" + result.output());
+            }
+        }
+    }
 }

@@ -179,8 +179,9 @@ public final class Kernel {
         Server server;
         try {
             server = Server.start(specs, options, modifiers, RequestLog.fromOptions(options, log));
-        } catch (java.net.BindException e) {
-            throw new StartupException("bind(): " + e.getMessage() + " [" + specs + "]");
+        } catch (IOException e) {
+            throw new StartupException("bind(): " + e.getMessage() + " [" + String.join(", ",
+                    specs.stream().map(s -> s.address().text()).toList()) + "]");
         } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
             throw new StartupException(e.getMessage());
         }
@@ -199,6 +200,8 @@ public final class Kernel {
                 }
             } catch (SocketAddressSpec.InvalidAddressException e) {
                 throw new StartupException("stats: " + e.getMessage());
+            } catch (IOException e) {
+                throw new StartupException("stats: bind(): " + e.getMessage() + " [" + stats.get() + "]");
             }
         }
     }
