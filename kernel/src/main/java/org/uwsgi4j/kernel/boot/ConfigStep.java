@@ -22,9 +22,11 @@ import org.uwsgi4j.kernel.plugin.PluginJars;
 /**
  * Reads the configuration against every option the kernel and the available plugins declare.
  *
- * <p>Two passes when needed: {@code --plugins-dir} may name more plugin directories, whose
- * plugins declare more options; the first pass finds those directories (with the
- * distribution's plugins only), the second reads the configuration again with their specs.
+ * <p>{@code --plugins-dir} may name more plugin directories, whose plugins declare more
+ * options. Directories given on the command line are scanned before the first read (the
+ * command line refuses unknown options, so their options must be known at once); directories
+ * set in config files are found by the first read, and the configuration is read again with
+ * their plugins' specs.
  */
 final class ConfigStep {
 
@@ -34,13 +36,30 @@ final class ConfigStep {
     static Loaded load(Bundle kernel, Path home, List<String> argv) throws StartupException, IOException {
         List<OptionSpec> kernelSpecs = kernelSpecs(kernel);
         List<Path> dirs = new ArrayList<>(List.of(home.resolve("plugins")));
+        commandLinePluginDirs(argv).forEach(d -> dirs.add(Path.of(d)));
         Loaded first = read(kernelSpecs, PluginCatalog.scan(dirs), argv);
-        List<String> extra = first.options().values("plugins-dir");
-        if (extra.isEmpty()) {
+        List<Path> more = first.options().values("plugins-dir").stream().map(Path::of).filter(d -> !dirs.contains(d)).toList();
+        if (more.isEmpty()) {
             return first;
         }
-        extra.forEach(d -> dirs.add(Path.of(d)));
+        dirs.addAll(more);
         return read(kernelSpecs, PluginCatalog.scan(dirs), argv);
+    }
+
+    /** The values of {@code --plugins-dir}/{@code --plugin-dir} on the command line itself. */
+    static List<String> commandLinePluginDirs(List<String> argv) {
+        List<String> dirs = new ArrayList<>();
+        for (int i = 0; i < argv.size(); i++) {
+            String a = argv.get(i);
+            for (String name : List.of("--plugins-dir", "--plugin-dir")) {
+                if (a.equals(name) && i + 1 < argv.size()) {
+                    dirs.add(argv.get(++i));
+                } else if (a.startsWith(name + "=")) {
+                    dirs.add(a.substring(name.length() + 1));
+                }
+            }
+        }
+        return dirs;
     }
 
     private static Loaded read(List<OptionSpec> kernelSpecs, PluginCatalog plugins, List<String> argv) throws StartupException {

@@ -154,8 +154,7 @@ final class HttpConnection {
         var exchange = new Exchange(listener.spec().modifier1(), 0, vars, body, response, true);
         try (body) {
             if (!ctx.dispatcher.submit(exchange)) {
-                LOG.warn("*** uWSGI listen queue of socket \"{}\" full !!! ({}/{}) ***", listener.boundName(),
-                        ctx.dispatcher.queued() + 1, ctx.dispatcher.capacity());
+                ctx.queueFull(listener);
                 Refusal.send(client.socket(), 503);
                 return false;
             }

@@ -12,6 +12,8 @@ import org.uwsgi4j.kernel.log.RequestRecord;
  */
 final class ServerContext {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ServerContext.class);
+
     final Dispatcher dispatcher;
     final RequestLog requestLog;
     final ServerSettings settings;
@@ -78,6 +80,12 @@ final class ServerContext {
                 .headerCount(response.headerCount())
                 .headerBytes(response.headBytes())
                 .build());
+    }
+
+    /** Logs uWSGI's line for a request refused because every core is busy and the queue is full. */
+    void queueFull(Listener listener) {
+        LOG.warn("*** uWSGI listen queue of socket \"{}\" full !!! ({}/{}) ***", listener.boundName(),
+                dispatcher.queued() + 1, dispatcher.capacity());
     }
 
     static long epochMicros() {

@@ -95,8 +95,7 @@ final class UwsgiConnection {
                 "HEAD".equals(vars.get("REQUEST_METHOD")), true);
         var exchange = new Exchange(parser.modifier1(), parser.modifier2(), vars, body, response, false);
         if (!ctx.dispatcher.submit(exchange)) {
-            LOG.warn("*** uWSGI listen queue of socket \"{}\" full !!! ({}/{}) ***", listener.boundName(),
-                    ctx.dispatcher.queued() + 1, ctx.dispatcher.capacity());
+            ctx.queueFull(listener);
             return;
         }
         exchange.await();
