@@ -2,7 +2,13 @@
 # Looks in $JAVA_HOME, then `java` on PATH, then the JDKs in /usr/lib/jvm; when none is
 # found it says what to install and returns 1.
 uwsgi4j_java_feature() { # prints the feature version of the java binary $1, or nothing
-  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p'
+  local release
+  release="$(dirname "$(readlink -f "$1")")/../release"
+  if [ -f "$release" ]; then # a JDK's release file says it without starting a JVM
+    sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release"
+  else
+    "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p'
+  fi
 }
 uwsgi4j_find_java() {
   local candidate v
@@ -11,7 +17,7 @@ uwsgi4j_find_java() {
     v=$(uwsgi4j_java_feature "$candidate")
     if [ -n "$v" ] && [ "$v" -ge 25 ]; then
       JAVA="$candidate"
-      JAVA_HOME="$(cd "$(dirname "$candidate")/.." && pwd)"
+      JAVA_HOME="$(cd "$(dirname "$(readlink -f "$candidate")")/.." && pwd)"
       export JAVA_HOME
       return 0
     fi
