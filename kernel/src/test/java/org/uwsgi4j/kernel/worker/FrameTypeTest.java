@@ -1,0 +1,28 @@
+package org.uwsgi4j.kernel.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+class FrameTypeTest {
+
+    @Test
+    void codesAreTheProtocolsAndMapBack() {
+        assertEquals(1, FrameType.HELLO.code());
+        assertEquals(10, FrameType.REQUEST.code());
+        assertEquals(24, FrameType.SENDFILE.code());
+        assertEquals(41, FrameType.RESULT.code());
+        for (FrameType t : FrameType.values()) {
+            assertSame(t, FrameType.of(t.code()));
+        }
+    }
+
+    @Test
+    void unknownCodesAreRefused() {
+        for (int code : new int[] {0, 6, 9, 13, 25, 42, 255, -1, 256}) {
+            assertThrows(IllegalArgumentException.class, () -> FrameType.of(code), "code " + code);
+        }
+    }
+}
