@@ -1,0 +1,556 @@
+"""uwsgi4j worker host for WSGI applications (docs/worker-protocol.md).
+
+Started by the kernel with UWSGI4J_* variables in its environment:
+
+  UWSGI4J_SOCKET, UWSGI4J_TOKEN     where to connect, the token for HELLO
+  UWSGI4J_ROLE                      host (load once, fork on FORK) or worker (--lazy-apps)
+  UWSGI4J_WORKER_ID                 role worker: its worker id
+  UWSGI4J_THREADS, UWSGI4J_PROCESSES  cores per worker, number of workers
+  UWSGI4J_WSGI_FILE | UWSGI4J_MODULE  the app: a file to exec, or pkg.mod[:callable]
+  UWSGI4J_CALLABLE                  the callable's name (default: application)
+  UWSGI4J_PYTHONPATH                os.pathsep-separated dirs prepended to sys.path
+
+Exit codes: 0 stopped, 22 the app failed to load (LOADFAIL sent), 1 anything else.
+Standard library only; Python 3.9+.
+"""
+
+import io
+import os
+import select
+import signal
+import socket
+import struct
+import sys
+import threading
+import traceback
+from itertools import chain
+
+HELLO, READY, LOADFAIL, FORK, EXITED = 1, 2, 3, 4, 5
+REQUEST, BODY, READ = 10, 11, 12
+START, DATA, END, ERROR = 20, 21, 22, 23
+LOG, STOP = 30, 31
+BODY_INLINE = 1
+MAX_PAYLOAD = 16 * 1024 * 1024
+SMALL = 64 * 1024          # chunks up to this size are copied into the frame's write
+EXIT_LOAD_FAILED = 22
+
+HEADER = struct.Struct("<BBHI")
+_pack = HEADER.pack
+END_FRAME = _pack(END, 0, 0, 0)
+STDLIB = os.path.dirname(os.__file__) + os.sep   # frames there are not "where" a load failed
+
+
+class ChannelClosed(Exception):
+    """The kernel closed the channel (or it broke): the core stops."""
+
+
+def fields(*values):
+    return ("\0".join(values) + "\0").encode("latin-1")
+
+
+def frame(ftype, payload=b""):
+    return _pack(ftype, 0, 0, len(payload)) + payload
+
+
+class Channel:
+    """A framed channel: buffered reads into one reused bytearray, writes with sendall."""
+
+    def __init__(self, path, token, role, worker_id, core_id):
+        self.sock = sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.connect(path)
+        self.buf = bytearray(SMALL + HEADER.size)
+        self.view = memoryview(self.buf)
+        self.pos = self.end = 0
+        self.send(frame(HELLO, fields(token, role, str(worker_id), str(core_id), str(os.getpid()))))
+
+    def send(self, data):
+        try:
+            self.sock.sendall(data)
+        except OSError as e:
+            raise ChannelClosed(str(e))
+
+    def read(self):
+        """The next frame as (type, flags, start, stop): its payload is self.view[start:stop],
+        valid until the next read. Raises ChannelClosed at EOF."""
+        pos = self.pos
+        if pos == self.end:
+            pos = self.pos = self.end = 0
+        if self.end - pos < 8:
+            self._fill(8)
+            pos = self.pos
+        ftype, flags, _, n = HEADER.unpack_from(self.buf, pos)
+        if n > MAX_PAYLOAD:
+            raise ChannelClosed("frame of %d bytes" % n)
+        stop = pos + 8 + n
+        if stop > self.end:
+            self._fill(8 + n)
+            pos = self.pos
+            stop = pos + 8 + n
+        self.pos = stop
+        return ftype, flags, pos + 8, stop
+
+    def _fill(self, need):
+        """Receives until `need` bytes from self.pos are buffered."""
+        if self.pos + need > len(self.buf):
+            size = max(need, len(self.buf))
+            if size > len(self.buf):
+                buf = bytearray(size)
+            else:
+                buf = self.buf
+            n = self.end - self.pos
+            buf[:n] = bytes(self.view[self.pos:self.end])   # may overlap: copy first
+            self.buf, self.view, self.pos, self.end = buf, memoryview(buf), 0, n
+        while self.end - self.pos < need:
+            try:
+                n = self.sock.recv_into(self.view[self.end:])
+            except OSError as e:
+                raise ChannelClosed(str(e))
+            if not n:
+                raise ChannelClosed("EOF")
+            self.end += n
+
+    def has_frame(self):
+        if self.end - self.pos < 8:
+            return False
+        return self.end - self.pos >= 8 + HEADER.unpack_from(self.buf, self.pos)[3]
+
+    def close(self):
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+
+class PulledBody(io.RawIOBase):
+    """The request body pulled from the kernel: READ n, answered by one BODY of <= n bytes."""
+
+    def __init__(self, core):
+        self.core = core
+        self.eof = False
+
+    def readable(self):
+        return True
+
+    def readinto(self, b):
+        if self.eof:
+            return 0
+        core = self.core
+        core.ch.send(frame(READ, fields(str(min(len(b), SMALL)))))
+        start, stop = core.expect_body()
+        n = stop - start
+        if not n:
+            self.eof = True
+            return 0
+        b[:n] = core.ch.view[start:stop]
+        return n
+
+    def readall(self):
+        parts = []
+        core = self.core
+        read = frame(READ, fields(str(SMALL)))
+        while not self.eof:
+            core.ch.send(read)
+            start, stop = core.expect_body()
+            if start == stop:
+                self.eof = True
+            else:
+                parts.append(bytes(core.ch.view[start:stop]))
+        return b"".join(parts)
+
+
+class ErrorStream:
+    """wsgi.errors: line-buffered LOG frames on the core's channel. Writes from other threads
+    (the app's own) go to stderr, which the kernel logs too: only the core's thread writes to
+    its channel."""
+
+    def __init__(self, core):
+        self.core = core
+        self.pending = ""
+
+    def write(self, s):
+        if threading.get_ident() != self.core.ident:
+            sys.stderr.write(s)
+            return
+        s = self.pending + s
+        if "\n" in s:
+            lines = s.split("\n")
+            self.pending = lines.pop()
+            self.core.ch.send(b"".join(frame(LOG, line.encode("utf-8", "replace")) for line in lines))
+        else:
+            self.pending = s
+
+    def writelines(self, seq):
+        for s in seq:
+            self.write(s)
+
+    def flush(self):
+        if self.pending and threading.get_ident() == self.core.ident:
+            line, self.pending = self.pending, ""
+            self.core.ch.send(frame(LOG, line.encode("utf-8", "replace")))
+        elif threading.get_ident() != self.core.ident:
+            sys.stderr.flush()
+
+
+class Core:
+    """One core of a worker: a channel and the thread that serves requests on it."""
+
+    def __init__(self, app, ch, base):
+        self.app = app
+        self.ch = ch
+        self.ident = None
+        self.busy = False
+        self.stopping = False
+        self.status = self.headers = None
+        self.sent = False
+        self.errors = ErrorStream(self)
+        self.base = dict(base, **{"wsgi.errors": self.errors})
+        self.start_response = self._start_response
+        self.write = self._write
+
+    def serve(self):
+        self.ident = threading.get_ident()
+        ch = self.ch
+        try:
+            while not self.stopping:
+                ftype, flags, start, stop = ch.read()
+                if ftype == REQUEST:
+                    self.busy = True
+                    self.handle(str(ch.view[start:stop], "latin-1").split("\0"), flags)
+                    self.busy = False
+                elif ftype == STOP:
+                    break
+                else:
+                    sys.stderr.write("uwsgi4j worker: unexpected frame %d between requests\n" % ftype)
+        except ChannelClosed:
+            pass
+        finally:
+            ch.close()
+
+    def expect_body(self):
+        while True:
+            ftype, _, start, stop = self.ch.read()
+            if ftype == BODY:
+                return start, stop
+            if ftype == STOP:
+                self.stopping = True
+            else:
+                raise ChannelClosed("expected BODY, got frame %d" % ftype)
+
+    def handle(self, f, flags):
+        environ = dict(zip(f[0:-1:2], f[1::2]))
+        environ.update(self.base)
+        if flags & BODY_INLINE:
+            start, stop = self.expect_body()
+            if start == stop:
+                body = b""
+            else:
+                parts = [bytes(self.ch.view[start:stop])]
+                while True:
+                    start, stop = self.expect_body()
+                    if start == stop:
+                        break
+                    parts.append(bytes(self.ch.view[start:stop]))
+                body = b"".join(parts)
+            environ["wsgi.input"] = io.BytesIO(body)
+        else:
+            environ["wsgi.input"] = io.BufferedReader(PulledBody(self), SMALL)
+        scheme = environ.get("UWSGI_SCHEME")
+        if scheme is None:
+            scheme = "https" if environ.get("HTTPS") in ("on", "1") else "http"
+        environ["wsgi.url_scheme"] = scheme
+        self.status = None
+        self.sent = False
+        result = None
+        try:
+            result = self.app(environ, self.start_response)
+            if type(result) is list and len(result) == 1 and self.status is not None and not self.sent:
+                chunk = result[0]
+                n = len(chunk)
+                if n and n <= SMALL:
+                    self.ch.send(b"".join((self._start_frame(), _pack(DATA, 0, 0, n), chunk, END_FRAME)))
+                    return
+            for chunk in result:
+                if chunk:
+                    self._write(chunk)
+            if self.status is None:
+                raise AssertionError("the application returned without calling start_response()")
+            self.ch.send(END_FRAME if self.sent else self._start_frame() + END_FRAME)
+        except ChannelClosed:
+            raise
+        except BaseException as e:
+            self.fail(e)
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                try:
+                    close()
+                except ChannelClosed:
+                    raise
+                except BaseException:
+                    sys.stderr.write(traceback.format_exc())
+            if self.errors.pending:
+                self.errors.flush()
+
+    def fail(self, e):
+        """The app raised: its traceback to stderr, ERROR to the kernel (a 500 if nothing was sent)."""
+        sys.stderr.write(traceback.format_exc())
+        self.ch.send(frame(ERROR, fields(one_line(e))))
+
+    def _start_response(self, status, headers, exc_info=None):
+        if exc_info:
+            try:
+                if self.sent:
+                    raise exc_info[1].with_traceback(exc_info[2])
+            finally:
+                exc_info = None
+        elif self.status is not None:
+            raise AssertionError("start_response() called a second time without exc_info")
+        if type(status) is not str:
+            raise TypeError("status must be a str, not %s" % type(status).__name__)
+        flat = list(chain.from_iterable(headers))
+        if len(flat) != 2 * len(headers):
+            raise ValueError("each header must be a (name, value) pair")
+        self.headers = flat
+        self.status = status
+        return self.write
+
+    def _start_frame(self):
+        payload = ("\0".join(chain((self.status,), self.headers)) + "\0").encode("latin-1")
+        return _pack(START, 0, 0, len(payload)) + payload
+
+    def _write(self, chunk):
+        """Sends a body chunk at once (START first, in the same write, if not sent yet)."""
+        if self.status is None:
+            raise AssertionError("write() before start_response()")
+        n = len(chunk)
+        if not self.sent:
+            self.sent = True
+            if n <= SMALL:
+                self.ch.send(b"".join((self._start_frame(), _pack(DATA, 0, 0, n), chunk)))
+                return
+            self.ch.send(self._start_frame())
+        if n <= SMALL:
+            self.ch.send(_pack(DATA, 0, 0, n) + chunk)
+            return
+        view = memoryview(chunk).cast("B")
+        for off in range(0, n, MAX_PAYLOAD):
+            piece = view[off:off + MAX_PAYLOAD]
+            self.ch.send(_pack(DATA, 0, 0, len(piece)))
+            self.ch.send(piece)
+
+
+def one_line(e):
+    """`Type: message (file line N)` for an exception being handled."""
+    text = " ".join(str(e).split())
+    where = ""
+    if isinstance(e, SyntaxError) and e.filename:
+        where = " (%s line %s)" % (e.filename, e.lineno)
+        text = " ".join(str(e.msg).split())
+    else:
+        for fs in reversed(traceback.extract_tb(e.__traceback__)):
+            name = fs.filename
+            if name != __file__ and not name.startswith(("<frozen", STDLIB)):
+                where = " (%s line %s)" % (fs.filename, fs.lineno)
+                break
+    return "%s: %s%s" % (type(e).__name__, text, where) if text else type(e).__name__ + where
+
+
+class LoadError(Exception):
+    pass
+
+
+def load_app(env):
+    """The WSGI callable named by the environment."""
+    for p in reversed([p for p in env.get("UWSGI4J_PYTHONPATH", "").split(os.pathsep) if p]):
+        sys.path.insert(0, p)
+    name = env.get("UWSGI4J_CALLABLE") or "application"
+    path = env.get("UWSGI4J_WSGI_FILE")
+    if path:
+        import importlib.machinery
+        import importlib.util
+        modname = "uwsgi_file_" + "".join(c if c.isalnum() else "_" for c in path)
+        loader = importlib.machinery.SourceFileLoader(modname, path)
+        spec = importlib.util.spec_from_loader(modname, loader, origin=path)
+        module = importlib.util.module_from_spec(spec)
+        module.__file__ = path
+        sys.modules[modname] = module
+        loader.exec_module(module)
+        where = "file " + path
+    else:
+        spec = env.get("UWSGI4J_MODULE")
+        if not spec:
+            raise LoadError("no application: set UWSGI4J_WSGI_FILE or UWSGI4J_MODULE")
+        import importlib
+        modname, _, attr = spec.partition(":")
+        module = importlib.import_module(modname)
+        name = attr or name
+        where = "module " + modname
+    app = getattr(module, name, None)
+    if app is None:
+        raise LoadError('unable to find "%s" callable in %s' % (name, where))
+    if not callable(app):
+        raise LoadError('"%s" in %s is not callable' % (name, where))
+    return app
+
+
+def load_or_fail(env, role, worker_id):
+    try:
+        return load_app(env)
+    except BaseException as e:
+        sys.stderr.write(traceback.format_exc())
+        reason = str(e) if isinstance(e, LoadError) else one_line(e)
+        try:
+            ch = Channel(env["UWSGI4J_SOCKET"], env["UWSGI4J_TOKEN"], "control", worker_id, 0)
+            ch.send(frame(LOADFAIL, fields(reason)))
+            ch.close()
+        except (OSError, ChannelClosed) as ce:
+            sys.stderr.write("uwsgi4j worker: cannot report the load failure: %s\n" % ce)
+        sys.stderr.flush()
+        os._exit(EXIT_LOAD_FAILED)
+
+
+def serve_worker(env, app, worker_id):
+    """Opens the worker's core channels, serves until they stop, returns the exit code."""
+    threads = int(env.get("UWSGI4J_THREADS") or 1)
+    processes = int(env.get("UWSGI4J_PROCESSES") or 1)
+    base = {
+        "wsgi.version": (1, 0),
+        "wsgi.multithread": threads > 1,
+        "wsgi.multiprocess": processes > 1,
+        "wsgi.run_once": False,
+        "wsgi.input_terminated": True,
+    }
+    cores = [Core(app, Channel(env["UWSGI4J_SOCKET"], env["UWSGI4J_TOKEN"], "core", worker_id, i), base)
+             for i in range(threads)]
+
+    def graceful(signum, _frame):
+        # Finish the requests in hand; idle cores see EOF on their channel at once.
+        for core in cores:
+            core.stopping = True
+            if not core.busy:
+                try:
+                    core.ch.sock.shutdown(socket.SHUT_RD)
+                except OSError:
+                    pass
+
+    signal.signal(signal.SIGTERM, graceful)
+    signal.signal(signal.SIGINT, graceful)
+    workers = [threading.Thread(target=c.serve, name="core-%d" % i) for i, c in enumerate(cores)]
+    for t in workers:
+        t.start()
+    for t in workers:
+        t.join()
+    return 0
+
+
+def run_host(env, app):
+    """Preforking: one control channel; FORK forks a worker; children's exits become EXITED."""
+    ch = Channel(env["UWSGI4J_SOCKET"], env["UWSGI4J_TOKEN"], "control", 0, 0)
+    ch.send(frame(READY))
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_w, False)
+    os.set_blocking(wake_r, False)
+    children = {}
+    state = {"stopping": False, "term": False}
+
+    def on_term(signum, _frame):
+        state["term"] = True
+
+    signal.signal(signal.SIGCHLD, lambda s, f: None)
+    signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGINT, on_term)
+    signal.set_wakeup_fd(wake_w, warn_on_full_buffer=False)
+
+    def reap():
+        while children:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if not pid:
+                return
+            wid = children.pop(pid, 0)
+            code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else 0
+            sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else 0
+            ch.send(frame(EXITED, fields(str(pid), str(wid), str(code), str(sig))))
+
+    try:
+        while True:
+            if state["term"] and not state["stopping"]:
+                state["stopping"] = True
+                for pid in children:
+                    os.kill(pid, signal.SIGTERM)
+            reap()
+            if state["stopping"] and not children:
+                return 0
+            if not ch.has_frame():
+                ready = select.select([ch.sock, wake_r], [], [])[0]
+                if wake_r in ready:
+                    try:
+                        os.read(wake_r, 512)
+                    except BlockingIOError:
+                        pass
+                if ch.sock not in ready:
+                    continue
+            ftype, _, start, stop = ch.read()
+            if ftype == FORK:
+                worker_id = int(str(ch.view[start:stop], "latin-1").split("\0")[0])
+                if state["stopping"]:
+                    continue
+                pid = os.fork()
+                if pid == 0:
+                    code = 1
+                    try:
+                        signal.set_wakeup_fd(-1)
+                        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                        os.close(wake_r)
+                        os.close(wake_w)
+                        ch.close()
+                        code = serve_worker(env, app, worker_id)
+                    except BaseException:
+                        sys.stderr.write(traceback.format_exc())
+                    finally:
+                        sys.stdout.flush()
+                        sys.stderr.flush()
+                        os._exit(code)
+                children[pid] = worker_id
+            elif ftype == STOP:
+                state["stopping"] = True
+            else:
+                sys.stderr.write("uwsgi4j host: unexpected frame %d on the control channel\n" % ftype)
+    except ChannelClosed:
+        # The kernel is gone: stop the workers too (they see their channels close as well).
+        for pid in children:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except OSError:
+                pass
+        return 0
+
+
+def main():
+    env = os.environ
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(line_buffering=True)
+        except AttributeError:
+            pass
+    here = os.path.dirname(os.path.abspath(__file__))
+    if sys.path and os.path.abspath(sys.path[0] or ".") == here and here != os.getcwd():
+        sys.path[0] = ""
+    elif "" not in sys.path:
+        sys.path.insert(0, "")
+    role = env.get("UWSGI4J_ROLE", "host")
+    if role == "host":
+        app = load_or_fail(env, role, 0)
+        return run_host(env, app)
+    if role == "worker":
+        worker_id = int(env.get("UWSGI4J_WORKER_ID") or 1)
+        app = load_or_fail(env, role, worker_id)
+        return serve_worker(env, app, worker_id)
+    sys.stderr.write("uwsgi4j worker: unknown UWSGI4J_ROLE %r\n" % role)
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
