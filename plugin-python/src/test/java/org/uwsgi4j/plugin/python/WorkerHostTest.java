@@ -690,6 +690,18 @@ class WorkerHostTest {
     }
 
     @Test
+    void sigtermToTheHostStopsItsWorkersAndReportsThem() throws Exception {
+        Process[] host = new Process[1];
+        FrameChannel control = host(host, Map.of());
+        FrameChannel core = fork(control, 1, 1).getFirst();
+        request(core, "/environ", new byte[0]);
+        String pid = response(core, new StringBuilder()).get(4);
+        host[0].destroy();   // SIGTERM
+        assertEquals(List.of(pid, "1", "0", "0"), expect(control, FrameType.EXITED).fields());
+        assertEquals(0, exitCode(host[0]));
+    }
+
+    @Test
     void hostExitsAndStopsItsWorkersWhenTheKernelGoes() throws Exception {
         Process[] host = new Process[1];
         FrameChannel control = host(host, Map.of());
