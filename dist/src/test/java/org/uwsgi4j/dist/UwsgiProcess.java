@@ -135,6 +135,10 @@ final class UwsgiProcess implements AutoCloseable {
         return process.getOutputStream();
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

@@ -63,6 +63,7 @@ final class FelixBoot {
                 .newFramework(frameworkConfig(storage));
         Thread hook = Thread.ofPlatform().name("uwsgi4j-shutdown").unstarted(() -> stop(framework));
         Runtime.getRuntime().addShutdownHook(hook);
+        Signals.install(signal -> onSignal(framework, signal));
         try {
             framework.init();
             IntConsumer exit = exitCode::complete;
@@ -88,6 +89,31 @@ final class FelixBoot {
                 // the hook is already running and stops the framework itself
             }
             deleteTree(storage);
+        }
+    }
+
+    /**
+     * Hands a signal to the kernel's handler (a {@code Consumer<String>} service with
+     * {@code uwsgi4j.signals=true}); before the kernel has one, SIGHUP is ignored and the
+     * others end the process at once.
+     */
+    @SuppressWarnings("unchecked")
+    private void onSignal(Framework framework, String signal) {
+        try {
+            var context = framework.getBundleContext();
+            var refs = context == null ? null : context.getServiceReferences(java.util.function.Consumer.class, "(uwsgi4j.signals=true)");
+            if (refs != null && !refs.isEmpty()) {
+                java.util.function.Consumer<String> handler = context.getService(refs.iterator().next());
+                if (handler != null) {
+                    handler.accept(signal);
+                    return;
+                }
+            }
+        } catch (org.osgi.framework.InvalidSyntaxException | IllegalStateException e) {
+            // no kernel to ask: fall through
+        }
+        if (!signal.equals("HUP")) {
+            exitCode.complete(0);
         }
     }
 

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Hashtable;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.IntConsumer;
@@ -34,6 +35,8 @@ import org.uwsgi4j.kernel.net.Server;
 import org.uwsgi4j.kernel.net.ServerStats;
 import org.uwsgi4j.kernel.net.SocketAddressSpec;
 import org.uwsgi4j.kernel.stats.StatsServer;
+import org.uwsgi4j.kernel.worker.MasterLoop;
+import org.uwsgi4j.kernel.worker.RuntimeDir;
 import org.uwsgi4j.kernel.config.OptionCatalog;
 import org.uwsgi4j.kernel.config.OptionSpec;
 import org.uwsgi4j.kernel.plugin.PluginCatalog;
@@ -131,7 +134,8 @@ public final class Kernel {
             Instance instance = new Instance(options, loaded.specs(), loaded.plugins(), version, home);
             registrations.add(context.registerService(Instance.class, instance, null));
             registrations.add(context.registerService(Options.class, options, null));
-            startServer(options, log, version);
+            MasterLoop master = startMaster(options);
+            startServer(options, log, version, master);
             startDropIn(options, home);
             startShell(options);
             long ms = Duration.between(ProcessHandle.current().info().startInstant().orElse(Instant.now()), Instant.now()).toMillis();
@@ -164,8 +168,51 @@ public final class Kernel {
         return pipeline;
     }
 
+    /**
+     * Makes the runtime directory and starts the master, published as a service: the worker
+     * runtimes of the started plugins (and of plugins dropped in later) get their pools from it.
+     */
+    private MasterLoop startMaster(Options options) throws StartupException {
+        RuntimeDir dir;
+        try {
+            dir = RuntimeDir.create(options.value("runtime-dir").map(Path::of).orElse(null));
+        } catch (IOException e) {
+            throw new StartupException("runtime-dir: " + e.getMessage());
+        }
+        MasterLoop master = new MasterLoop(dir, exit);
+        int mercy = options.value("worker-reload-mercy").map(v -> Integer.parseInt(v.strip())).orElse(60);
+        synchronized (running) {
+            running.add(dir);
+            running.add(() -> master.shutdown(Duration.ofSeconds(mercy)));
+        }
+        registrations.add(context.registerService(MasterLoop.class, master, null));
+        java.util.function.Consumer<String> signals = signal -> master.post(() -> onSignal(master, signal));
+        registrations.add(context.registerService(java.util.function.Consumer.class, signals,
+                new Hashtable<>(java.util.Map.of("uwsgi4j.signals", "true"))));
+        List<Path> touched = options.values("touch-reload").stream().map(Path::of).toList();
+        if (!touched.isEmpty()) {
+            master.watchTouch(touched, path -> {
+                LOG.info("*** {} has been touched... grace them all !!! ***", path);
+                master.reloadAll();
+            });
+        }
+        return master;
+    }
+
+    /** SIGHUP reloads the workers gracefully; SIGTERM, SIGINT and SIGQUIT shut down gracefully (uWSGI 2.1). */
+    private void onSignal(MasterLoop master, String signal) {
+        if (signal.equals("HUP")) {
+            LOG.info("...gracefully reloading the workers (SIGHUP)...");
+            master.reloadAll();
+        } else {
+            LOG.info("SIG{} received: shutting down gracefully...", signal);
+            exit.accept(0);
+        }
+    }
+
     /** Binds the sockets, starts the worker cores and the stats server. */
-    private void startServer(Options options, LogPipeline log, String version) throws StartupException, IOException {
+    private void startServer(Options options, LogPipeline log, String version, MasterLoop master)
+            throws StartupException, IOException {
         List<ListenSpec> specs;
         try {
             specs = Server.listenSpecs(options);
@@ -178,7 +225,7 @@ public final class Kernel {
         }
         Server server;
         try {
-            server = Server.start(specs, options, modifiers, RequestLog.fromOptions(options, log));
+            server = Server.start(specs, options, modifiers, master, RequestLog.fromOptions(options, log));
         } catch (IOException e) {
             throw new StartupException("bind(): " + e.getMessage() + " [" + String.join(", ",
                     specs.stream().map(s -> s.address().text()).toList()) + "]");

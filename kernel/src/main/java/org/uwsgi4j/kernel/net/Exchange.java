@@ -14,6 +14,8 @@ import org.uwsgi4j.kernel.api.AppRuntime;
 import org.uwsgi4j.kernel.api.Request;
 import org.uwsgi4j.kernel.dispatch.Dispatcher;
 import org.uwsgi4j.kernel.protocol.RequestVars;
+import org.uwsgi4j.kernel.worker.FrameChannel;
+import org.uwsgi4j.kernel.worker.Job;
 
 /**
  * One request on its way through a worker core: the connection builds it, the dispatcher runs
@@ -23,7 +25,7 @@ import org.uwsgi4j.kernel.protocol.RequestVars;
  * and, on HTTP sockets, a 502 (uwsgi sockets just close, as uWSGI does). A runtime that throws
  * before starting its response: a 500 and the error in the log.
  */
-final class Exchange implements Dispatcher.Job, Request {
+final class Exchange implements Dispatcher.Job, Job, Request {
 
     private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
     private static final byte[] BAD_GATEWAY = "502 Bad Gateway\n".getBytes(StandardCharsets.ISO_8859_1);
@@ -39,6 +41,11 @@ final class Exchange implements Dispatcher.Job, Request {
     private Map<String, String> varMap;
     private volatile Dispatcher.Core core;
     private volatile boolean failed;
+    private volatile boolean appError;
+    private volatile int workerId = 1;
+    private volatile int coreId;
+    private volatile long workerPid = ProcessHandle.current().pid();
+    private WorkerForward forwarder;
 
     Exchange(int modifier1, int modifier2, RequestVars vars, InputStream body, HttpResponseWriter response, boolean http) {
         this.modifier1 = modifier1;
@@ -47,6 +54,66 @@ final class Exchange implements Dispatcher.Job, Request {
         this.body = body;
         this.response = response;
         this.http = http;
+    }
+
+    @Override
+    public void servedBy(int workerId, int coreId, long pid) {
+        this.workerId = workerId;
+        this.coreId = coreId;
+        this.workerPid = pid;
+    }
+
+    @Override
+    public Outcome forward(FrameChannel channel, java.util.function.BooleanSupplier mayRetry) {
+        if (forwarder == null) {
+            forwarder = new WorkerForward(vars, body, response);
+        }
+        Outcome outcome = forwarder.forward(channel, mayRetry);
+        if (outcome != Outcome.RETRY) {
+            failed |= forwarder.broken() || outcome == Outcome.WORKER_DIED;
+            appError = forwarder.appError();
+            done.countDown();
+        }
+        return outcome;
+    }
+
+    @Override
+    public void fail() {
+        failed = true;
+        try {
+            if (http && !response.started()) {
+                answer("502 Bad Gateway", BAD_GATEWAY);
+            }
+        } catch (IOException e) {
+            // the client is gone too
+        } finally {
+            done.countDown();
+        }
+    }
+
+    @Override
+    public String describe() {
+        return vars.get("REMOTE_ADDR") + " - " + vars.get("REQUEST_METHOD") + " " + vars.get("REQUEST_URI");
+    }
+
+    /** The worker (id from 1) that served the request. */
+    int workerId() {
+        return core != null ? core.worker() : workerId;
+    }
+
+    /** The core, within its worker, that served the request. */
+    int coreId() {
+        return core != null ? core.id() : coreId;
+    }
+
+    /** The pid of the process that served the request (the JVM for in-JVM runtimes). */
+    long workerPid() {
+        return workerPid;
+    }
+
+    /** True when the application raised (counted as an exception). */
+    boolean appError() {
+        return appError;
     }
 
     @Override

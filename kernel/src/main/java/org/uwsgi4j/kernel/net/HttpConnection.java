@@ -153,8 +153,7 @@ final class HttpConnection {
         var response = new HttpResponseWriter(client.socket(), parser.version().text(), parser.keepAlive(), parser.isHead(), false);
         var exchange = new Exchange(listener.spec().modifier1(), 0, vars, body, response, true);
         try (body) {
-            if (!ctx.dispatcher.submit(exchange)) {
-                ctx.queueFull(listener);
+            if (!ctx.submit(exchange, listener)) {
                 Refusal.send(client.socket(), 503);
                 return false;
             }

@@ -79,6 +79,9 @@ public final class HttpResponseWriter implements Response {
         int statusLineBytes = h.length();
         for (Map.Entry<String, String> header : headers) {
             String name = header.getKey();
+            if (!validHeader(name, header.getValue())) {
+                throw new IllegalArgumentException("invalid response header: " + name);
+            }
             String lower = name.toLowerCase(Locale.ROOT);
             switch (lower) {
                 case "connection" -> {
@@ -226,8 +229,28 @@ public final class HttpResponseWriter implements Response {
         return headBytes;
     }
 
+    /** A field name is a token; neither part may hold CR, LF or NUL (response splitting). */
+    private static boolean validHeader(String name, String value) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c <= ' ' || c >= 127 || c == ':') {
+                return false;
+            }
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\r' || c == '\n' || c == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static int parseStatus(String statusLine) {
-        if (statusLine.length() < 3) {
+        if (statusLine.length() < 3 || statusLine.indexOf('\r') >= 0 || statusLine.indexOf('\n') >= 0) {
             throw new IllegalArgumentException("invalid status line: " + statusLine);
         }
         try {

@@ -14,6 +14,7 @@ import org.uwsgi4j.kernel.dispatch.Dispatcher;
 import org.uwsgi4j.kernel.dispatch.Modifiers;
 import org.uwsgi4j.kernel.log.RequestLog;
 import org.uwsgi4j.kernel.os.Posix;
+import org.uwsgi4j.kernel.worker.MasterLoop;
 
 /**
  * The network side of an instance: the listening sockets in the order the options name them
@@ -61,8 +62,8 @@ public final class Server implements AutoCloseable {
      * Binds every socket of {@code specs} and starts serving them with {@code workers × threads}
      * cores in front of {@code modifiers}.
      */
-    public static Server start(List<ListenSpec> specs, Options options, Modifiers modifiers, RequestLog requestLog)
-            throws IOException {
+    public static Server start(List<ListenSpec> specs, Options options, Modifiers modifiers, MasterLoop master,
+                               RequestLog requestLog) throws IOException {
         ServerSettings settings = ServerSettings.fromOptions(options);
         int listen = intOption(options, "listen", 100);
         int workers = Math.max(1, intOption(options, "processes", 1));
@@ -90,7 +91,7 @@ public final class Server implements AutoCloseable {
         LOG.info("your server socket listen backlog is limited to {} connections", listen);
         var dispatcher = new Dispatcher(modifiers, workers, threads, listen);
         var reaper = new IdleReaper(settings.socketTimeout());
-        var context = new ServerContext(dispatcher, requestLog, settings, reaper, hostname(), workers);
+        var context = new ServerContext(dispatcher, master, requestLog, settings, reaper, hostname(), workers);
         Server server = new Server(listeners, dispatcher, reaper, context, listen);
         for (Listener l : listeners) {
             l.start(socket -> server.serve(l, socket));
@@ -153,6 +154,11 @@ public final class Server implements AutoCloseable {
         return dispatcher;
     }
 
+    /** The master, whose worker pools serve the modifiers that have a worker runtime. */
+    public MasterLoop master() {
+        return context.master;
+    }
+
     public int listenBacklog() {
         return listenBacklog;
     }
@@ -168,15 +174,31 @@ public final class Server implements AutoCloseable {
         return new long[] {c.requests.get(), c.exceptions.get(), c.tx.get(), c.averageMicros(), c.totalMicros.get()};
     }
 
+    /** How many worker counter slots there are (--processes). */
+    public int workerSlots() {
+        return dispatcher.cores().isEmpty() ? 1 : dispatcher.cores().getLast().worker();
+    }
+
     /** When the server started, epoch seconds. */
     public long startEpochSeconds() {
         return startEpochSeconds;
     }
 
+    /** Stops accepting, lets the in-JVM cores finish what they hold (up to 10 s), then stops them. */
     @Override
     public void close() throws IOException {
         for (Listener l : listeners) {
             l.close();
+        }
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while ((dispatcher.queued() > 0 || dispatcher.cores().stream().anyMatch(Dispatcher.Core::inRequest))
+                && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20); // waiting for requests in hand, bounded by the deadline
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
         reaper.close();
         dispatcher.close();

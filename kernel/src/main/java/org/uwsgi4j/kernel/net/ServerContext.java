@@ -15,6 +15,7 @@ final class ServerContext {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ServerContext.class);
 
     final Dispatcher dispatcher;
+    final org.uwsgi4j.kernel.worker.MasterLoop master;
     final RequestLog requestLog;
     final ServerSettings settings;
     final IdleReaper reaper;
@@ -23,9 +24,10 @@ final class ServerContext {
     final AtomicLong totalRequests = new AtomicLong();
     private final WorkerCounters[] workers;
 
-    ServerContext(Dispatcher dispatcher, RequestLog requestLog, ServerSettings settings, IdleReaper reaper,
+    ServerContext(Dispatcher dispatcher, org.uwsgi4j.kernel.worker.MasterLoop master, RequestLog requestLog, ServerSettings settings, IdleReaper reaper,
                   String hostname, int workerCount) {
         this.dispatcher = dispatcher;
+        this.master = master;
         this.requestLog = requestLog;
         this.settings = settings;
         this.reaper = reaper;
@@ -50,13 +52,12 @@ final class ServerContext {
     void finished(Exchange exchange, HttpResponseWriter response, Map<String, String> vars, long varsBytes,
                   int varCount, long startMicros, long startNanos) {
         long micros = (System.nanoTime() - startNanos) / 1000;
-        Dispatcher.Core core = exchange.core();
-        int wid = core == null ? 1 : core.worker();
+        int wid = Math.min(exchange.workerId(), workers.length - 1);
         WorkerCounters counters = workers[wid];
         long workerRequests = counters.requests.incrementAndGet();
         counters.tx.addAndGet(response.bodyBytes());
         counters.totalMicros.addAndGet(micros);
-        if (exchange.failed()) {
+        if (exchange.appError()) {
             counters.exceptions.incrementAndGet();
         }
         long total = totalRequests.incrementAndGet();
@@ -64,12 +65,12 @@ final class ServerContext {
                 .vars(vars)
                 .varCount(varCount)
                 .varsBytes(varsBytes)
-                .pid(pid)
+                .pid(exchange.workerPid())
                 .workerId(wid)
                 .appId(0)
                 .appRequests(workerRequests)
                 .totalRequests(total)
-                .core(core == null ? 0 : core.id())
+                .core(exchange.coreId())
                 .switches(1)
                 .modifier1(exchange.modifier1())
                 .modifier2(exchange.modifier2())
@@ -82,10 +83,23 @@ final class ServerContext {
                 .build());
     }
 
-    /** Logs uWSGI's line for a request refused because every core is busy and the queue is full. */
-    void queueFull(Listener listener) {
-        LOG.warn("*** uWSGI listen queue of socket \"{}\" full !!! ({}/{}) ***", listener.boundName(),
-                dispatcher.queued() + 1, dispatcher.capacity());
+    /**
+     * Queues {@code exchange} for the worker pool serving its modifier1, or for the in-JVM cores;
+     * when the queue is full, logs uWSGI's line and returns false (the caller answers 503).
+     */
+    boolean submit(Exchange exchange, Listener listener) {
+        for (org.uwsgi4j.kernel.worker.WorkerPool pool : master.pools()) {
+            if (pool.modifier1() == exchange.modifier1()) {
+                return pool.submit(exchange) || queueFull(listener, pool.queued(), pool.capacity());
+            }
+        }
+        return dispatcher.submit(exchange) || queueFull(listener, dispatcher.queued(), dispatcher.capacity());
+    }
+
+    /** Logs uWSGI's line for a request refused because every core is busy and the queue is full; false. */
+    private boolean queueFull(Listener listener, int queued, int capacity) {
+        LOG.warn("*** uWSGI listen queue of socket \"{}\" full !!! ({}/{}) ***", listener.boundName(), queued + 1, capacity);
+        return false;
     }
 
     static long epochMicros() {

@@ -40,6 +40,21 @@ public final class ServerStats {
                     server.listenBacklog(), false, false));
         }
         List<StatsSnapshot.Worker> workers = new ArrayList<>();
+        for (var pool : server.master().pools()) {
+            long queued = pool.queued();
+            for (var w : pool.workers()) {
+                long[] counters = server.workerCounters(Math.min(w.id(), server.workerSlots()));
+                List<StatsSnapshot.Core> cores = new ArrayList<>();
+                for (long[] c : w.cores()) {
+                    cores.add(new StatsSnapshot.Core(c[0], c[1], 0, 0, 0, 0, 0, c[2] == 1, List.of(), 0));
+                }
+                var app = new StatsSnapshot.App(0, pool.modifier1(), "", 0, w.requests(), w.exceptions(), "");
+                workers.add(new StatsSnapshot.Worker(w.id(), w.pid(), true, w.requests(), w.requests(), w.exceptions(), 0, 0, 0,
+                        w.status(), 0, 0, w.totalMicros(), w.spawnedAtMillis() / 1000, w.respawns() + 1, counters[2],
+                        w.requests() == 0 ? 0 : w.totalMicros() / w.requests(), List.of(app), cores));
+            }
+            return new StatsSnapshot(version, queued, dispatcher.rejected(), 0, queued, pid, uid, gid, cwd, List.of(), sockets, workers);
+        }
         List<Dispatcher.Core> cores = dispatcher.cores();
         int workerCount = cores.isEmpty() ? 0 : cores.getLast().worker();
         long busy = 0;

@@ -94,8 +94,7 @@ final class UwsgiConnection {
         var response = new HttpResponseWriter(client.socket(), protocol == null ? "HTTP/1.1" : protocol, false,
                 "HEAD".equals(vars.get("REQUEST_METHOD")), true);
         var exchange = new Exchange(parser.modifier1(), parser.modifier2(), vars, body, response, false);
-        if (!ctx.dispatcher.submit(exchange)) {
-            ctx.queueFull(listener);
+        if (!ctx.submit(exchange, listener)) {
             return;
         }
         exchange.await();

@@ -16,6 +16,8 @@ import org.uwsgi4j.kernel.config.OptionSpec;
 import org.uwsgi4j.kernel.dispatch.Modifiers;
 import org.uwsgi4j.kernel.plugin.PluginDescriptor;
 import org.uwsgi4j.kernel.plugin.PluginJars;
+import org.uwsgi4j.kernel.worker.MasterLoop;
+import org.uwsgi4j.kernel.worker.WorkerPool;
 
 /**
  * The Gogo commands of scope {@code uwsgi}: {@code uwsgi:plugins}, {@code uwsgi:options},
@@ -25,7 +27,9 @@ import org.uwsgi4j.kernel.plugin.PluginJars;
         "osgi.command.scope=uwsgi",
         "osgi.command.function=plugins",
         "osgi.command.function=options",
-        "osgi.command.function=version"})
+        "osgi.command.function=version",
+        "osgi.command.function=workers",
+        "osgi.command.function=reload"})
 public final class UwsgiCommands {
 
     private final BundleContext context;
@@ -70,6 +74,38 @@ public final class UwsgiCommands {
     /** The kernel's version. */
     public String version() {
         return "uwsgi4j " + instance.version();
+    }
+
+    /** Every worker of every pool: modifier1, id, pid, status, requests, exceptions, respawns. */
+    public String workers() {
+        MasterLoop master = master();
+        if (master == null || master.pools().isEmpty()) {
+            return "no worker processes (no language runtime has an app to serve)";
+        }
+        List<String[]> table = new ArrayList<>();
+        table.add(new String[] {"MODIFIER1", "WORKER", "PID", "STATUS", "REQUESTS", "EXCEPTIONS", "RESPAWNS"});
+        for (WorkerPool pool : master.pools()) {
+            for (WorkerPool.WorkerView w : pool.workers()) {
+                table.add(new String[] {String.valueOf(pool.modifier1()), String.valueOf(w.id()), String.valueOf(w.pid()),
+                        w.status(), String.valueOf(w.requests()), String.valueOf(w.exceptions()), String.valueOf(w.respawns())});
+            }
+        }
+        return Table.render(table);
+    }
+
+    /** Reloads every worker pool gracefully, as SIGHUP does. */
+    public String reload() {
+        MasterLoop master = master();
+        if (master == null) {
+            return "nothing to reload: the master is not running";
+        }
+        master.post(master::reloadAll);
+        return "...gracefully reloading the workers...";
+    }
+
+    private MasterLoop master() {
+        var ref = context.getServiceReference(MasterLoop.class);
+        return ref == null ? null : context.getService(ref);
     }
 
     private String modifier(PluginDescriptor p) {

@@ -1,0 +1,303 @@
+package org.uwsgi4j.dist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The master and real CPython workers under faults: a worker killed with -9 (idle, during an
+ * idempotent request, during a POST), harakiri, --max-requests under load, a SIGHUP reload
+ * under load, SIGTERM with a request in flight, --need-app, and SIGINT when started as a
+ * background job of a non-interactive shell.
+ */
+class WorkersIT {
+
+    private static final Path APPS = Path.of("src/test/resources/apps").toAbsolutePath();
+
+    @TempDir
+    Path cwd;
+
+    private Path app(String name) throws Exception {
+        Path target = cwd.resolve(name);
+        Files.copy(APPS.resolve(name), target);
+        return target;
+    }
+
+    private static int httpPort(UwsgiProcess server) throws InterruptedException {
+        return Integer.parseInt(server.awaitLine("uwsgi socket 0 bound to TCP address 127\\.0\\.0\\.1:(\\d+)",
+                UwsgiProcess.START_TIMEOUT).group(1));
+    }
+
+    private static long workerPid(UwsgiProcess server, int id) throws InterruptedException {
+        return Long.parseLong(server.awaitLine("spawned uWSGI worker " + id + " \\(pid: (\\d+), cores: \\d+\\)",
+                UwsgiProcess.START_TIMEOUT).group(1));
+    }
+
+    private static RawHttp.Response get(int port, String path) throws Exception {
+        try (var http = new RawHttp(port)) {
+            return http.send("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").read();
+        }
+    }
+
+    private static void awaitFile(Path p) throws InterruptedException {
+        for (long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos(); !Files.exists(p); ) {
+            assertTrue(System.nanoTime() < deadline, "never appeared: " + p);
+            Thread.sleep(10); // polling for the app's marker file, bounded by the deadline
+        }
+    }
+
+    @Test
+    void killedWorkersAreRespawnedAndIdempotentRequestsRetried() throws Exception {
+        Path app = app("faults.py");
+        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
+                "--master", "--processes", "2")) {
+            int port = httpPort(server);
+            long pid1 = workerPid(server, 1);
+            long pid2 = workerPid(server, 2);
+            server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
+            assertTrue(get(port, "/").text().startsWith("hello from "));
+
+            // an idle worker killed: respawned, log lines as uWSGI's
+            ProcessHandle.of(pid1).orElseThrow().destroyForcibly();
+            server.awaitLine("DAMN ! worker 1 \\(pid: " + pid1 + "\\) died, killed by signal 9 :\\( trying respawn \\.\\.\\.", Duration.ofSeconds(10));
+            long pid1b = Long.parseLong(server.awaitLine("Respawned uWSGI worker 1 \\(new pid: (\\d+)\\)", Duration.ofSeconds(10)).group(1));
+            assertNotEquals(pid1, pid1b);
+
+            // a GET held in a worker that is killed: retried on another worker, the client never sees it
+            Path marker = cwd.resolve("go1");
+            var held = new java.util.concurrent.CompletableFuture<RawHttp.Response>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    held.complete(get(port, "/wait?f=" + marker));
+                } catch (Exception e) {
+                    held.completeExceptionally(e);
+                }
+            });
+            awaitFile(Path.of(marker + ".started"));
+            Files.delete(Path.of(marker + ".started"));
+            killWhoeverServes(port);
+            awaitFile(Path.of(marker + ".started")); // the retry reached another worker
+            Files.createFile(marker);
+            var r = held.get(30, TimeUnit.SECONDS);
+            assertEquals(200, r.status());
+            assertEquals("waited", r.text());
+            server.awaitLine("sending it to another worker", Duration.ofSeconds(5));
+
+            // a POST whose worker dies gets a clean 502 at once
+            Path marker2 = cwd.resolve("go2");
+            var post = new java.util.concurrent.CompletableFuture<RawHttp.Response>();
+            Thread.ofVirtual().start(() -> {
+                try (var http = new RawHttp(port)) {
+                    post.complete(http.send("POST /wait?f=" + marker2 + " HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi").read());
+                } catch (Exception e) {
+                    post.completeExceptionally(e);
+                }
+            });
+            awaitFile(Path.of(marker2 + ".started"));
+            killWhoeverServes(port);
+            assertEquals(502, post.get(30, TimeUnit.SECONDS).status());
+
+            // and the next requests succeed
+            for (int i = 0; i < 5; i++) {
+                assertEquals(200, get(port, "/").status());
+            }
+        }
+    }
+
+    /**
+     * Kills the busy worker of two: every forked worker (a python child of the python host)
+     * except the one that answers a quick /pid, which is the idle one.
+     */
+    private static void killWhoeverServes(int port) throws Exception {
+        long idle = Long.parseLong(get(port, "/pid").text());
+        for (ProcessHandle p : ProcessHandle.current().descendants().toList()) {
+            if (p.pid() != idle && p.info().command().orElse("").contains("python")
+                    && p.parent().map(pp -> pp.info().command().orElse("").contains("python")).orElse(false)) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void harakiriKillsAHungWorkerAndItIsRespawned() throws Exception {
+        Path app = app("faults.py");
+        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
+                "--master", "--processes", "1", "--harakiri", "1")) {
+            int port = httpPort(server);
+            long pid = workerPid(server, 1);
+            server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
+            assertEquals(502, get(port, "/hang").status());
+            server.awaitLine("\\*\\*\\* HARAKIRI ON WORKER 1 \\(pid: " + pid + ", try: 1\\) \\*\\*\\*", Duration.ofSeconds(10));
+            server.awaitLine("Respawned uWSGI worker 1 \\(new pid: \\d+\\)", Duration.ofSeconds(10));
+            assertEquals(200, get(port, "/").status());
+        }
+    }
+
+    @Test
+    void maxRequestsRecyclesUnderLoadWithoutAFailure() throws Exception {
+        Path app = app("faults.py");
+        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
+                "--master", "--processes", "2", "--max-requests", "5", "--disable-logging")) {
+            int port = httpPort(server);
+            server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
+            var failures = load(port, 4, 60, "/");
+            assertEquals(List.of(), failures);
+            server.awaitLine("reached --max-requests 5: recycling it", Duration.ofSeconds(5));
+            server.awaitLine("Respawned uWSGI worker \\d \\(new pid: \\d+\\)", Duration.ofSeconds(10));
+        }
+    }
+
+    /** {@code clients} threads doing {@code each} requests, a new connection each; the failures. */
+    private static List<String> load(int port, int clients, int each, String path) throws InterruptedException {
+        var failures = new ConcurrentLinkedQueue<String>();
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            threads.add(Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < each; i++) {
+                    try {
+                        var r = get(port, path);
+                        if (r.status() != 200) {
+                            failures.add("status " + r.status());
+                        }
+                    } catch (Exception e) {
+                        failures.add(e.toString());
+                    }
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        return new ArrayList<>(failures);
+    }
+
+    @Test
+    void sighupReloadsUnderLoadWithoutAFailureAndServesTheNewCode() throws Exception {
+        Path app = app("faults.py");
+        Files.writeString(cwd.resolve("version.txt"), "one");
+        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
+                "--master", "--processes", "2", "--disable-logging")) {
+            int port = httpPort(server);
+            server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
+            long pid = server.pid();
+            assertEquals("one", get(port, "/version").text());
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicInteger done = new AtomicInteger();
+            var failures = new ConcurrentLinkedQueue<String>();
+            List<Thread> clients = new ArrayList<>();
+            for (int c = 0; c < 4; c++) {
+                clients.add(Thread.ofVirtual().start(() -> {
+                    while (!stop.get()) {
+                        try {
+                            var r = get(port, "/");
+                            if (r.status() != 200) {
+                                failures.add("status " + r.status());
+                            }
+                            done.incrementAndGet();
+                        } catch (Exception e) {
+                            failures.add(e.toString());
+                        }
+                    }
+                }));
+            }
+            Files.writeString(cwd.resolve("version.txt"), "two");
+            new ProcessBuilder("kill", "-HUP", String.valueOf(pid)).start().waitFor();
+            String version = "";
+            for (long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos(); !version.equals("two"); ) {
+                version = get(port, "/version").text();
+                assertTrue(System.nanoTime() < deadline, "the new code was never served");
+            }
+            server.awaitLine("worker \\d \\(pid: \\d+\\) stopped", Duration.ofSeconds(20));
+            stop.set(true);
+            for (Thread t : clients) {
+                t.join();
+            }
+            assertEquals(List.of(), new ArrayList<>(failures));
+            assertTrue(done.get() > 0);
+        }
+    }
+
+    @Test
+    void sigtermLetsTheRequestInFlightFinish() throws Exception {
+        Path app = app("faults.py");
+        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(), "--master")) {
+            int port = httpPort(server);
+            server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
+            Path marker = cwd.resolve("go");
+            var held = new java.util.concurrent.CompletableFuture<RawHttp.Response>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    held.complete(get(port, "/wait?f=" + marker));
+                } catch (Exception e) {
+                    held.completeExceptionally(e);
+                }
+            });
+            awaitFile(Path.of(marker + ".started"));
+            new ProcessBuilder("kill", "-TERM", String.valueOf(server.pid())).start().waitFor();
+            server.awaitLine("SIGTERM received: shutting down gracefully", Duration.ofSeconds(5));
+            Files.createFile(marker);
+            var r = held.get(30, TimeUnit.SECONDS);
+            assertEquals(200, r.status());
+            assertEquals(0, server.awaitExit(Duration.ofSeconds(30)));
+        }
+    }
+
+    @Test
+    void needAppEndsTheServerWithExitCode22() throws Exception {
+        Path app = app("broken.py");
+        var result = UwsgiProcess.run(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(), "--need-app");
+        assertEquals(22, result.exitCode(), result.output());
+        assertTrue(result.output().contains("this_module_does_not_exist"), result.output());
+        assertTrue(result.output().contains("GAME OVER"), result.output());
+    }
+
+    @Test
+    void lazyAppsServe() throws Exception {
+        Path app = app("faults.py");
+        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
+                "--master", "--processes", "2", "--lazy-apps")) {
+            int port = httpPort(server);
+            workerPid(server, 1);
+            workerPid(server, 2);
+            server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
+            assertEquals(200, get(port, "/").status());
+        }
+    }
+
+    @Test
+    void sigintWorksWhenStartedAsABackgroundJobOfANonInteractiveShell() throws Exception {
+        Path app = app("faults.py");
+        Path log = cwd.resolve("bg.log");
+        String cmd = UwsgiProcess.DIST.resolve("bin/uwsgi4j") + " --http-socket 127.0.0.1:0 --wsgi-file " + app
+                + " > " + log + " 2>&1 & echo $!";
+        // a non-interactive shell starts background jobs with SIGINT and SIGQUIT ignored
+        Process sh = new ProcessBuilder("sh", "-c", cmd).start();
+        long pid = Long.parseLong(new String(sh.getInputStream().readAllBytes()).strip());
+        sh.waitFor();
+        ProcessHandle server = ProcessHandle.of(pid).orElseThrow();
+        try {
+            for (long deadline = System.nanoTime() + UwsgiProcess.START_TIMEOUT.toNanos();
+                 !(Files.exists(log) && Files.readString(log).contains("uwsgi4j is ready")); ) {
+                assertTrue(System.nanoTime() < deadline && server.isAlive(), "not ready:\n" + (Files.exists(log) ? Files.readString(log) : ""));
+                Thread.sleep(50); // polling the log file, bounded by the deadline
+            }
+            new ProcessBuilder("kill", "-INT", String.valueOf(pid)).start().waitFor();
+            server.onExit().get(30, TimeUnit.SECONDS);
+            assertTrue(Files.readString(log).contains("SIGINT received: shutting down gracefully"), Files.readString(log));
+        } finally {
+            server.destroyForcibly();
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package org.uwsgi4j.kernel.worker;
+
+/**
+ * One core of one worker: its channel and what it is doing. Written by the core's own
+ * thread, read by the master (harakiri) and the stats server.
+ */
+final class CoreLink {
+
+    final int id;
+    final FrameChannel channel;
+    volatile long busySinceNanos;
+    volatile long requests;
+    volatile boolean harakiri;
+    volatile Job job;
+    Thread thread;
+
+    CoreLink(int id, FrameChannel channel) {
+        this.id = id;
+        this.channel = channel;
+    }
+
+    boolean busy() {
+        return busySinceNanos != 0;
+    }
+}

@@ -1,0 +1,35 @@
+package org.uwsgi4j.kernel.worker;
+
+/**
+ * A request waiting for a worker core of a pool. The core's thread calls {@link #forward} with
+ * its channel; the job writes the request, answers the worker's READs, and writes the
+ * response to its client as the frames arrive.
+ */
+public interface Job {
+
+    /** What became of a forwarded request. */
+    enum Outcome {
+        /** The worker answered (the response may still have failed on the client's side). */
+        DONE,
+        /** The worker died before any byte of the response was sent, and the request may be sent again. */
+        RETRY,
+        /** The worker died and the request was answered with an error (or its client was closed). */
+        WORKER_DIED
+    }
+
+    /**
+     * Serves the request on {@code channel}; must not throw. While {@code mayRetry} is false
+     * (the core's worker was killed by harakiri: the request itself is the trouble) the job
+     * never returns {@link Outcome#RETRY}.
+     */
+    Outcome forward(FrameChannel channel, java.util.function.BooleanSupplier mayRetry);
+
+    /** Ends the request with a 502 without a worker (the pool is gone or failed). */
+    void fail();
+
+    /** The request for the harakiri log line: {@code 127.0.0.1 - GET /slow}. */
+    String describe();
+
+    /** Called by the core before {@link #forward}: which worker (id, pid) and core serve it. */
+    void servedBy(int workerId, int coreId, long pid);
+}

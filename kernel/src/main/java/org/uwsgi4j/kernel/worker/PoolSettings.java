@@ -1,0 +1,58 @@
+package org.uwsgi4j.kernel.worker;
+
+import java.time.Duration;
+import org.uwsgi4j.kernel.api.Options;
+
+/**
+ * How a worker pool runs, from uWSGI's options.
+ *
+ * @param processes     {@code --processes}/{@code --workers}/{@code -p}: workers (default 1)
+ * @param threads       {@code --threads}: cores per worker (default 1)
+ * @param lazyApps      {@code --lazy-apps}: each worker loads the app itself instead of being forked
+ * @param harakiri      {@code --harakiri}: a request running longer gets its worker killed (0: never)
+ * @param maxRequests   {@code --max-requests}: a worker is recycled after this many requests (0: never)
+ * @param maxLifetime   {@code --max-worker-lifetime}: a worker is recycled after this long (0: never)
+ * @param reloadOnRss   {@code --reload-on-rss} MiB: a worker over it is recycled after its request (0: never)
+ * @param evilReloadOnRss {@code --evil-reload-on-rss} MiB: a worker over it is killed at once (0: never)
+ * @param workerMercy   {@code --worker-reload-mercy}: how long a stopping worker may take (default 60 s)
+ * @param needApp       {@code --need-app}: an app that fails to load ends the instance (exit 22)
+ * @param listen        {@code --listen}: requests that may wait for a free core
+ * @param harakiriVerbose {@code --harakiri-verbose}: log the request's variables on harakiri
+ * @param env           {@code --env KEY=VALUE}: variables added to the workers' environment
+ */
+public record PoolSettings(int processes, int threads, boolean lazyApps, Duration harakiri, long maxRequests,
+                           Duration maxLifetime, long reloadOnRss, long evilReloadOnRss, Duration workerMercy,
+                           boolean needApp, int listen, boolean harakiriVerbose, java.util.Map<String, String> env) {
+
+    public static PoolSettings fromOptions(Options options) {
+        return new PoolSettings(
+                Math.max(1, intOf(options, "processes", 1)),
+                Math.max(1, intOf(options, "threads", 1)),
+                options.isTrue("lazy-apps") || options.isTrue("lazy"),
+                Duration.ofSeconds(intOf(options, "harakiri", 0)),
+                intOf(options, "max-requests", 0),
+                Duration.ofSeconds(intOf(options, "max-worker-lifetime", 0)),
+                intOf(options, "reload-on-rss", 0),
+                intOf(options, "evil-reload-on-rss", 0),
+                Duration.ofSeconds(intOf(options, "worker-reload-mercy", 60)),
+                options.isTrue("need-app"),
+                intOf(options, "listen", 100),
+                options.isTrue("harakiri-verbose"),
+                env(options));
+    }
+
+    private static java.util.Map<String, String> env(Options options) {
+        java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
+        for (String kv : options.values("env")) {
+            int eq = kv.indexOf('=');
+            if (eq > 0) {
+                env.put(kv.substring(0, eq), kv.substring(eq + 1));
+            }
+        }
+        return env;
+    }
+
+    private static int intOf(Options options, String name, int fallback) {
+        return options.value(name).map(v -> Integer.parseInt(v.strip())).orElse(fallback);
+    }
+}

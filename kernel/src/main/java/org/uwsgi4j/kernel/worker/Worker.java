@@ -1,0 +1,44 @@
+package org.uwsgi4j.kernel.worker;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One worker process of a generation: uWSGI's worker id (from 1), its pid once it said HELLO,
+ * its cores, its counters and whether it is being retired (max-requests, reload, shutdown).
+ */
+final class Worker {
+
+    enum State { SPAWNING, RUNNING, RETIRING, DEAD }
+
+    final int id;
+    final Generation generation;
+    final CoreLink[] cores;
+    final AtomicLong requests = new AtomicLong();
+    final AtomicLong exceptions = new AtomicLong();
+    final AtomicLong tx = new AtomicLong();
+    final AtomicLong totalMicros = new AtomicLong();
+    volatile long pid;
+    volatile State state = State.SPAWNING;
+    volatile long spawnedAtMillis = System.currentTimeMillis();
+    volatile long respawns;
+    volatile Process process;
+    volatile boolean recycling;
+
+    Worker(int id, Generation generation, int threads) {
+        this.id = id;
+        this.generation = generation;
+        this.cores = new CoreLink[threads];
+    }
+
+    boolean takesRequests() {
+        return state == State.RUNNING;
+    }
+
+    int connectedCores() {
+        int n = 0;
+        for (CoreLink c : cores) {
+            n += c == null ? 0 : 1;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,81 @@
+package org.uwsgi4j.kernel.worker;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.uwsgi4j.kernel.api.AppRuntime;
+import org.uwsgi4j.kernel.api.Options;
+import org.uwsgi4j.kernel.api.WorkerHost;
+import org.uwsgi4j.kernel.api.WorkerRuntime;
+
+/**
+ * Gives every {@link WorkerRuntime} service a worker pool, as they come and go: a language
+ * plugin started at boot or dropped in later starts its workers when the configuration names
+ * an app for it; one that goes away has its workers stopped, and its modifier becomes
+ * unavailable.
+ */
+@Component(service = {})
+public final class WorkerRuntimeTracker {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerRuntimeTracker.class);
+    private final Map<WorkerRuntime, WorkerPool> pools = new ConcurrentHashMap<>();
+
+    private final MasterLoop master;
+    private final Options options;
+
+    @Activate
+    public WorkerRuntimeTracker(@Reference MasterLoop master, @Reference Options options) {
+        this.master = master;
+        this.options = options;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindRuntime(WorkerRuntime runtime, Map<String, Object> props) {
+        if (!(props.get(AppRuntime.MODIFIER1) instanceof Number modifier)) {
+            LOG.warn("!!! ignoring a WorkerRuntime without a {} property !!!", AppRuntime.MODIFIER1);
+            return;
+        }
+        master.post(() -> start(runtime, modifier.intValue(), String.valueOf(props.get(AppRuntime.PLUGIN))));
+    }
+
+    void unbindRuntime(WorkerRuntime runtime) {
+        WorkerPool pool = pools.remove(runtime);
+        if (pool != null) {
+            master.remove(pool);
+            LOG.info("stopping the workers of modifier1 {}: their runtime went away", pool.modifier1());
+            Thread.ofVirtual().start(() -> pool.shutdown(Duration.ofSeconds(10)));
+        }
+    }
+
+    private void start(WorkerRuntime runtime, int modifier1, String plugin) {
+        Optional<WorkerHost> host;
+        try {
+            host = runtime.workerHost(options);
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.error("!!! {}: cannot prepare its workers: {} !!!", plugin, e.getMessage());
+            return;
+        }
+        if (host.isEmpty()) {
+            return;
+        }
+        WorkerPool pool = new WorkerPool(modifier1, host.get(), PoolSettings.fromOptions(options), master);
+        try {
+            pool.start();
+            pools.put(runtime, pool);
+            master.add(pool);
+        } catch (IOException e) {
+            LOG.error("!!! {}: cannot start its workers: {} !!!", plugin, e.getMessage());
+        }
+    }
+}

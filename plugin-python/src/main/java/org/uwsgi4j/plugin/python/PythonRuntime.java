@@ -1,0 +1,109 @@
+package org.uwsgi4j.plugin.python;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.uwsgi4j.kernel.api.AppRuntime;
+import org.uwsgi4j.kernel.api.Options;
+import org.uwsgi4j.kernel.api.WorkerHost;
+import org.uwsgi4j.kernel.api.WorkerRuntime;
+
+/**
+ * WSGI applications (modifier1 0) on Debian's CPython: the kernel runs the worker host
+ * {@code uwsgi4j_worker.py} (a resource of this bundle, written to the bundle's data area)
+ * with the app the options name: {@code --wsgi-file}/{@code --file}, or {@code --module}/
+ * {@code -w} ({@code pkg.mod} or {@code pkg.mod:callable}), {@code --callable},
+ * {@code --pythonpath} (globs), {@code --home}/{@code --virtualenv} (its {@code bin/python}).
+ */
+@Component(property = {AppRuntime.MODIFIER1 + ":Integer=0", AppRuntime.PLUGIN + "=python"})
+public final class PythonRuntime implements WorkerRuntime {
+
+    static final String HOST_SCRIPT = "uwsgi4j_worker.py";
+    private final BundleContext context;
+
+    @Activate
+    public PythonRuntime(BundleContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Optional<WorkerHost> workerHost(Options options) throws IOException {
+        Optional<String> file = options.value("wsgi-file");
+        Optional<String> module = options.value("module");
+        if (file.isEmpty() && module.isEmpty()) {
+            return Optional.empty();
+        }
+        Path cwd = options.value("chdir").map(Path::of).orElse(Path.of("")).toAbsolutePath();
+        Map<String, String> env = new HashMap<>();
+        file.ifPresent(f -> env.put("UWSGI4J_WSGI_FILE", cwd.resolve(f).toString()));
+        module.ifPresent(m -> env.put("UWSGI4J_MODULE", m));
+        options.value("callable").ifPresent(c -> env.put("UWSGI4J_CALLABLE", c));
+        List<String> paths = new ArrayList<>();
+        for (String p : options.values("pythonpath")) {
+            paths.addAll(glob(cwd, p));
+        }
+        if (!paths.isEmpty()) {
+            env.put("UWSGI4J_PYTHONPATH", String.join(":", paths));
+        }
+        String python = interpreter(options, cwd, env);
+        Path script = hostScript();
+        String name = "WSGI app 0 (mountpoint='') " + file.map(f -> "from " + f).orElse("module " + module.orElse(""));
+        return Optional.of(new WorkerHost(List.of(python, "-u", script.toString()), env, cwd, name));
+    }
+
+    /** {@code --home}/{@code --virtualenv}: its {@code bin/python} and VIRTUAL_ENV; else Debian's python3. */
+    private static String interpreter(Options options, Path cwd, Map<String, String> env) {
+        Optional<String> home = options.value("home");
+        if (home.isPresent()) {
+            Path venv = cwd.resolve(home.get());
+            Path python = venv.resolve("bin/python");
+            if (!Files.isExecutable(python)) {
+                throw new IllegalArgumentException("home " + home.get() + ": no bin/python in " + venv);
+            }
+            env.put("VIRTUAL_ENV", venv.toString());
+            return python.toString();
+        }
+        return "python3";
+    }
+
+    /** uWSGI expands --pythonpath globs; a pattern matching nothing is kept as written. */
+    private static List<String> glob(Path cwd, String pattern) throws IOException {
+        if (!pattern.contains("*") && !pattern.contains("?") && !pattern.contains("[")) {
+            return List.of(cwd.resolve(pattern).toString());
+        }
+        Path abs = cwd.resolve(pattern);
+        Path dir = abs.getParent();
+        var matcher = FileSystems.getDefault().getPathMatcher("glob:" + abs);
+        if (dir == null || !Files.isDirectory(dir)) {
+            return List.of(abs.toString());
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            List<String> found = entries.filter(matcher::matches).map(Path::toString).sorted().toList();
+            return found.isEmpty() ? List.of(abs.toString()) : found;
+        }
+    }
+
+    /** The worker host script, written from this bundle to its data area (once per bundle revision). */
+    private Path hostScript() throws IOException {
+        Path target = context.getDataFile(HOST_SCRIPT).toPath();
+        try (InputStream in = PythonRuntime.class.getResourceAsStream(HOST_SCRIPT)) {
+            if (in == null) {
+                throw new IOException("the python plugin has no " + HOST_SCRIPT);
+            }
+            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return target;
+    }
+}
