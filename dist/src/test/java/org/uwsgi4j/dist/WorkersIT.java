@@ -300,4 +300,64 @@ class WorkersIT {
             server.destroyForcibly();
         }
     }
+
+    /** The forked workers of the server: python processes whose parent is the python host. */
+    private static List<ProcessHandle> workers() {
+        return ProcessHandle.current().descendants()
+                .filter(p -> p.info().command().orElse("").contains("python")
+                        && p.parent().map(pp -> pp.info().command().orElse("").contains("python")).orElse(false))
+                .toList();
+    }
+
+    @Test
+    void twentyClientsLoseNothingWhileWorkersAreKilledAndReloaded() throws Exception {
+        Path app = app("faults.py");
+        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
+                "--master", "--processes", "4", "--disable-logging")) {
+            int port = httpPort(server);
+            for (int w = 1; w <= 4; w++) {
+                workerPid(server, w);
+            }
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicInteger ok = new AtomicInteger();
+            var failures = new ConcurrentLinkedQueue<String>();
+            List<Thread> clients = new ArrayList<>();
+            for (int c = 0; c < 20; c++) {
+                clients.add(Thread.ofVirtual().start(() -> {
+                    while (!stop.get()) {
+                        try {
+                            var r = get(port, "/");
+                            if (r.status() == 200) {
+                                ok.incrementAndGet();
+                            } else {
+                                failures.add("status " + r.status());
+                            }
+                        } catch (Exception e) {
+                            failures.add(e.toString());
+                        }
+                    }
+                }));
+            }
+            awaitRequests(ok, 200);
+            workers().getFirst().destroyForcibly();
+            server.awaitLine("Respawned uWSGI worker", Duration.ofSeconds(10));
+            awaitRequests(ok, ok.get() + 200);
+            new ProcessBuilder("kill", "-HUP", String.valueOf(server.pid())).start().waitFor();
+            awaitRequests(ok, ok.get() + 200);
+            workers().getLast().destroyForcibly();
+            awaitRequests(ok, ok.get() + 500);
+            stop.set(true);
+            for (Thread t : clients) {
+                t.join();
+            }
+            assertEquals(List.of(), new ArrayList<>(failures), "after " + ok.get() + " good requests");
+        }
+    }
+
+    private static void awaitRequests(AtomicInteger ok, int target) throws InterruptedException {
+        for (long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos(); ok.get() < target; ) {
+            assertTrue(System.nanoTime() < deadline, "the load stalled at " + ok.get() + " requests");
+            Thread.sleep(10); // waiting for the clients' progress, bounded by the deadline
+        }
+    }
 }
