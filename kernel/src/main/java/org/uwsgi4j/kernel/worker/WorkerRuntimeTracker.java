@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -32,9 +34,11 @@ public final class WorkerRuntimeTracker {
 
     private final MasterLoop master;
     private final Options options;
+    private final BundleContext context;
 
     @Activate
-    public WorkerRuntimeTracker(@Reference MasterLoop master, @Reference Options options) {
+    public WorkerRuntimeTracker(BundleContext context, @Reference MasterLoop master, @Reference Options options) {
+        this.context = context;
         this.master = master;
         this.options = options;
     }
@@ -53,7 +57,9 @@ public final class WorkerRuntimeTracker {
         WorkerPool pool = pools.remove(runtime);
         if (pool != null) {
             master.remove(pool);
-            LOG.info("stopping the workers of modifier1 {}: their runtime went away", pool.modifier1());
+            if (context.getBundle(0).getState() != Bundle.STOPPING) {
+                LOG.info("stopping the workers of modifier1 {}: their runtime went away", pool.modifier1());
+            }
             Thread.ofVirtual().start(() -> pool.shutdown(Duration.ofSeconds(10)));
         }
     }
