@@ -1,7 +1,6 @@
 package org.uwsgi4j.kernel.worker;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,7 +59,8 @@ public final class WorkerRuntimeTracker {
             if (context.getBundle(0).getState() != Bundle.STOPPING) {
                 LOG.info("stopping the workers of modifier1 {}: their runtime went away", pool.modifier1());
             }
-            Thread.ofVirtual().start(() -> pool.shutdown(Duration.ofSeconds(10)));
+            // synchronous: a stopping framework waits for the requests in hand (bounded by the mercy)
+            pool.shutdown(PoolSettings.fromOptions(options).workerMercy());
         }
     }
 
