@@ -45,11 +45,18 @@ public final class RequestLog {
     private final RequestLogFormat format;
     private final Policy policy;
     private final LogPipeline pipeline;
+    private final boolean memoryReport;
 
     public RequestLog(RequestLogFormat format, Policy policy, LogPipeline pipeline) {
+        this(format, policy, pipeline, false);
+    }
+
+    /** @param memoryReport {@code --memory-report}: records carry the serving process's RSS and VSZ */
+    public RequestLog(RequestLogFormat format, Policy policy, LogPipeline pipeline, boolean memoryReport) {
         this.format = format;
         this.policy = policy;
         this.pipeline = pipeline;
+        this.memoryReport = memoryReport;
     }
 
     /**
@@ -73,7 +80,7 @@ public final class RequestLog {
         var policy = new Policy(!options.isTrue("disable-logging"), options.isTrue("log-zero"),
                 number(options, "log-slow"), options.isTrue("log-4xx"), options.isTrue("log-5xx"),
                 number(options, "log-big"));
-        return new RequestLog(format, policy, pipeline);
+        return new RequestLog(format, policy, pipeline, options.isTrue("memory-report"));
     }
 
     private static long number(Options options, String name) {
@@ -90,6 +97,11 @@ public final class RequestLog {
     /** The format lines are rendered with. */
     public RequestLogFormat format() {
         return format;
+    }
+
+    /** Whether records must carry the memory of the process that served them ({@code --memory-report}). */
+    public boolean memoryReport() {
+        return memoryReport;
     }
 
     /** When requests are logged. */

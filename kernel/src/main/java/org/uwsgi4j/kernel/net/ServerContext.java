@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.uwsgi4j.kernel.dispatch.Dispatcher;
 import org.uwsgi4j.kernel.log.RequestLog;
 import org.uwsgi4j.kernel.log.RequestRecord;
+import org.uwsgi4j.kernel.os.ProcMemory;
 
 /**
  * What every connection of an instance shares: the dispatcher, the request log, the
@@ -61,6 +62,7 @@ final class ServerContext {
             counters.exceptions.incrementAndGet();
         }
         long total = totalRequests.incrementAndGet();
+        ProcMemory memory = requestLog.memoryReport() ? ProcMemory.of(exchange.workerPid()) : ProcMemory.NONE;
         requestLog.log(RequestRecord.builder()
                 .vars(vars)
                 .varCount(varCount)
@@ -80,6 +82,8 @@ final class ServerContext {
                 .responseBytes(response.bodyBytes())
                 .headerCount(response.headerCount())
                 .headerBytes(response.headBytes())
+                .rss(memory.rss())
+                .vsz(memory.vsz())
                 .build());
     }
 

@@ -12,6 +12,8 @@ import org.uwsgi4j.kernel.stats.StatsSnapshot;
  * Builds the stats server's document from a running {@link Server}: one worker per
  * {@code --processes} with its {@code --threads} cores, the sockets with the dispatch queue.
  * In-JVM runtimes run in the master's process, so every worker reports the JVM's pid.
+ * Workers of a worker pool report their own pid and, when {@code --memory-report},
+ * {@code --reload-on-rss} or {@code --evil-reload-on-rss} is on, their {@code rss}/{@code vsz} (from /proc).
  */
 public final class ServerStats {
 
@@ -49,8 +51,9 @@ public final class ServerStats {
                     cores.add(new StatsSnapshot.Core(c[0], c[1], 0, 0, 0, 0, 0, c[2] == 1, List.of(), 0));
                 }
                 var app = new StatsSnapshot.App(0, pool.modifier1(), "", 0, w.requests(), w.exceptions(), "");
+                var memory = pool.memory(w);
                 workers.add(new StatsSnapshot.Worker(w.id(), w.pid(), true, w.requests(), w.requests(), w.exceptions(), 0, 0, 0,
-                        w.status(), 0, 0, w.totalMicros(), w.spawnedAtMillis() / 1000, w.respawns() + 1, counters[2],
+                        w.status(), memory.rss(), memory.vsz(), w.totalMicros(), w.spawnedAtMillis() / 1000, w.respawns() + 1, counters[2],
                         w.requests() == 0 ? 0 : w.totalMicros() / w.requests(), List.of(app), cores));
             }
             return new StatsSnapshot(version, queued, dispatcher.rejected(), 0, queued, pid, uid, gid, cwd, List.of(), sockets, workers);

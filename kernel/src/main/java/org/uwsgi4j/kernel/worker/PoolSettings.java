@@ -19,10 +19,12 @@ import org.uwsgi4j.kernel.api.Options;
  * @param listen        {@code --listen}: requests that may wait for a free core
  * @param harakiriVerbose {@code --harakiri-verbose}: log the request's variables on harakiri
  * @param env           {@code --env KEY=VALUE}: variables added to the workers' environment
+ * @param memoryReport  {@code --memory-report}: the workers' memory is read for the log and the stats
  */
 public record PoolSettings(int processes, int threads, boolean lazyApps, Duration harakiri, long maxRequests,
                            Duration maxLifetime, long reloadOnRss, long evilReloadOnRss, Duration workerMercy,
-                           boolean needApp, int listen, boolean harakiriVerbose, java.util.Map<String, String> env) {
+                           boolean needApp, int listen, boolean harakiriVerbose, java.util.Map<String, String> env,
+                           boolean memoryReport) {
 
     public static PoolSettings fromOptions(Options options) {
         return new PoolSettings(
@@ -38,7 +40,13 @@ public record PoolSettings(int processes, int threads, boolean lazyApps, Duratio
                 options.isTrue("need-app"),
                 intOf(options, "listen", 100),
                 options.isTrue("harakiri-verbose"),
-                env(options));
+                env(options),
+                options.isTrue("memory-report"));
+    }
+
+    /** Whether any option needs the workers' memory (read from /proc only then). */
+    public boolean readsMemory() {
+        return memoryReport || reloadOnRss > 0 || evilReloadOnRss > 0;
     }
 
     private static java.util.Map<String, String> env(Options options) {

@@ -10,6 +10,7 @@ import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.uwsgi4j.kernel.api.WorkerHost;
+import org.uwsgi4j.kernel.os.ProcMemory;
 
 /**
  * The worker processes of one language runtime (one modifier1), kept healthy by the master:
@@ -46,6 +47,7 @@ public final class WorkerPool implements AutoCloseable {
     private volatile boolean failed;
     private volatile boolean stopping;
     private final RespawnThrottle throttle = new RespawnThrottle();
+    private long nextEvilCheckNanos;
 
     /** A pool of {@code host} workers for {@code modifier1}, driven by {@code master}. */
     public WorkerPool(int modifier1, WorkerHost host, PoolSettings settings, MasterLoop master) {
@@ -99,6 +101,14 @@ public final class WorkerPool implements AutoCloseable {
             }
         }
         return views;
+    }
+
+    /**
+     * The memory of a worker for the stats server, read from /proc only when an option needs it
+     * ({@code --memory-report}, {@code --reload-on-rss}, {@code --evil-reload-on-rss}).
+     */
+    public ProcMemory memory(WorkerView w) {
+        return settings.readsMemory() ? ProcMemory.of(w.pid()) : ProcMemory.NONE;
     }
 
     // ---- master thread
@@ -334,6 +344,10 @@ public final class WorkerPool implements AutoCloseable {
             return;
         }
         long now = System.nanoTime();
+        boolean checkMemory = settings.evilReloadOnRss() > 0 && now - nextEvilCheckNanos >= 0;
+        if (checkMemory) {
+            nextEvilCheckNanos = now + TimeUnit.SECONDS.toNanos(1);
+        }
         for (int id = 1; id < g.workers.length; id++) {
             Worker w = g.workers[id];
             if (w.state != Worker.State.RUNNING) {
@@ -351,6 +365,9 @@ public final class WorkerPool implements AutoCloseable {
                     && System.currentTimeMillis() - w.spawnedAtMillis > settings.maxLifetime().toMillis()) {
                 recycle(w, "reached --max-worker-lifetime");
             }
+            if (checkMemory) {
+                evilReloadOnRss(w);
+            }
         }
         old.removeIf(this::finishedRetiring);
     }
@@ -363,6 +380,15 @@ public final class WorkerPool implements AutoCloseable {
                 (System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - c.busySinceNanos)) / 1000);
         LOG.warn("- HARAKIRI !!! end of worker {} status !!!", w.id);
         ProcessHandle.of(w.pid).ifPresent(ProcessHandle::destroyForcibly);
+    }
+
+    /** {@code --evil-reload-on-rss}: a worker over the limit is killed at once, as uWSGI's master does. */
+    private void evilReloadOnRss(Worker w) {
+        long rss = ProcMemory.of(w.pid).rss();
+        if (rss >= settings.evilReloadOnRss() << 20) {
+            LOG.warn("*** EVIL RELOAD ON WORKER {} RSS: {} (pid: {}) ***", w.id, rss, w.pid);
+            ProcessHandle.of(w.pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
     }
 
     private void kill(Worker w, String why) {
@@ -429,6 +455,10 @@ public final class WorkerPool implements AutoCloseable {
                 w.state = Worker.State.RETIRING; // at once: no other core of it takes a request
                 break;
             }
+            if (settings.reloadOnRss() > 0 && w.takesRequests() && overReloadOnRss(w)) {
+                w.state = Worker.State.RETIRING;
+                break;
+            }
         }
         if (w.state == Worker.State.RETIRING || w.state == Worker.State.RUNNING) {
             try {
@@ -437,6 +467,20 @@ public final class WorkerPool implements AutoCloseable {
                 // gone already
             }
         }
+    }
+
+    /**
+     * {@code --reload-on-rss}, checked by a core after each request: a worker whose RSS reached
+     * the limit is recycled gracefully (true), with uWSGI's line.
+     */
+    private boolean overReloadOnRss(Worker w) {
+        long rss = ProcMemory.of(w.pid).rss();
+        if (rss < settings.reloadOnRss() << 20) {
+            return false;
+        }
+        LOG.info("...The work of process {} is done. Seeya!", w.pid);
+        master.post(() -> recycle(w, "reached --reload-on-rss " + settings.reloadOnRss() + " (rss: " + rss + " bytes)"));
+        return true;
     }
 
     /** Puts a request back at the head of the queue (a retry), or fails it when there is no room. */
