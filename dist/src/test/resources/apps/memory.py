@@ -2,7 +2,8 @@
 #   /         "hello from <pid>"
 #   /pid      the worker's pid
 #   /grow?mb=N  keeps N more MiB alive in this worker (touched, so resident), answers its pid
-import os
+#   /stdin    one line read from the worker's stdin ("" at its end)
+import os, sys
 
 HOARD = []
 
@@ -13,6 +14,8 @@ def application(environ, start_response):
         mb = int(environ.get("QUERY_STRING", "mb=1").split("=", 1)[1])
         HOARD.append(bytearray(b"x" * (mb << 20)))
         body = str(os.getpid()).encode()
+    elif path == "/stdin":
+        body = sys.stdin.readline().encode()
     elif path == "/pid":
         body = str(os.getpid()).encode()
     else:

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The master's options around the workers' memory and the instance's process: --memory-report
  * (the request line and the stats), --reload-on-rss, --evil-reload-on-rss, with real CPython
- * workers that grow on request (apps/memory.py).
+ * workers that grow on request (apps/memory.py); --pidfile/--pidfile2; --honour-stdin.
  */
 class MasterOptionsIT {
 
@@ -154,6 +154,53 @@ class MasterOptionsIT {
             server.awaitLine("DAMN ! worker 1 \\(pid: " + pid + "\\) died, killed by signal 9 :\\( trying respawn \\.\\.\\.", WAIT);
             long next = Long.parseLong(server.awaitLine("Respawned uWSGI worker 1 \\(new pid: (\\d+)\\)", WAIT).group(1));
             assertEquals(String.valueOf(next), get(port, "/pid").text());
+        }
+    }
+
+    @Test
+    void pidfilesHoldTheMastersPidOnceTheSocketsAreBoundAndGoAtACleanExit() throws Exception {
+        Path app = app("memory.py");
+        Path pidfile = cwd.resolve("run/uwsgi.pid");
+        Path pidfile2 = cwd.resolve("uwsgi2.pid");
+        Files.createDirectories(pidfile.getParent());
+        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
+                "--master", "--pidfile", pidfile.toString(), "--pidfile2", pidfile2.toString())) {
+            httpPort(server);
+            server.awaitLine("^writing pidfile to " + Pattern.quote(pidfile.toString()) + "$", WAIT);
+            server.awaitLine("^writing pidfile to " + Pattern.quote(pidfile2.toString()) + "$", WAIT);
+            long pid = Long.parseLong(server.awaitLine("\\*\\*\\* uwsgi4j is ready in \\d+ ms \\(pid: (\\d+)\\)",
+                    UwsgiProcess.START_TIMEOUT).group(1));
+            assertEquals(server.pid(), pid);
+            workerPid(server); // the pool is up before the SIGTERM below
+            assertEquals(pid + "\n", Files.readString(pidfile));
+            assertEquals(pid + "\n", Files.readString(pidfile2));
+            int bound = server.output().indexOf("uwsgi socket 0 bound");
+            assertTrue(bound >= 0 && bound < server.output().indexOf("writing pidfile"), server.output());
+
+            ProcessHandle.of(pid).orElseThrow().destroy(); // SIGTERM: a clean exit
+            assertEquals(0, server.awaitExit(WAIT));
+            assertTrue(!Files.exists(pidfile) && !Files.exists(pidfile2), server.output());
+        }
+    }
+
+    @Test
+    void workersReadDevNullUnlessHonourStdinGivesThemTheMastersStdin() throws Exception {
+        Path app = app("memory.py");
+        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
+                "--master")) {
+            int port = httpPort(server);
+            server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
+            server.stdin().write("not for the workers\n".getBytes(StandardCharsets.UTF_8));
+            server.stdin().flush();
+            assertEquals("", get(port, "/stdin").text());
+        }
+        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
+                "--master", "--honour-stdin")) {
+            int port = httpPort(server);
+            server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
+            server.stdin().write("from the terminal\n".getBytes(StandardCharsets.UTF_8));
+            server.stdin().flush();
+            assertEquals("from the terminal\n", get(port, "/stdin").text());
         }
     }
 }

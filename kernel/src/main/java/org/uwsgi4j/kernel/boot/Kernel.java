@@ -52,7 +52,7 @@ import org.uwsgi4j.kernel.shell.ShellServer;
  *       ─▶ answer --version / --help / --plugins-list and exit
  *       ─▶ log pipeline (--logto) ─▶ --show-config (exit on --dry-run)
  *       ─▶ start the selected plugins ─▶ publish {@link Instance} and {@link Options}
- *       ─▶ sockets, cores, stats ─▶ drop-in directory ─▶ shell ─▶ ready
+ *       ─▶ sockets, cores, stats ─▶ pidfiles ─▶ drop-in directory ─▶ shell ─▶ ready
  * </pre>
  *
  * Any step may end the start-up with a one-line error and exit code 1 (no stack trace for a
@@ -136,6 +136,7 @@ public final class Kernel {
             registrations.add(context.registerService(Options.class, options, null));
             MasterLoop master = startMaster(options);
             startServer(options, log, version, master);
+            writePidfiles(options);
             startDropIn(options, home);
             startShell(options);
             long ms = Duration.between(ProcessHandle.current().info().startInstant().orElse(Instant.now()), Instant.now()).toMillis();
@@ -250,6 +251,42 @@ public final class Kernel {
             } catch (IOException e) {
                 throw new StartupException("stats: bind(): " + e.getMessage() + " [" + stats.get() + "]");
             }
+        }
+    }
+
+    /**
+     * Writes the master's pid to {@code --pidfile} and {@code --pidfile2} (the same moment: the
+     * JVM keeps its privileges) once the sockets are bound, with uWSGI's line; each is removed
+     * at a clean exit if it still holds this pid. A file that cannot be written is logged, as
+     * uWSGI does, and the instance goes on.
+     */
+    private void writePidfiles(Options options) {
+        String pid = String.valueOf(ProcessHandle.current().pid());
+        for (String name : List.of("pidfile", "pidfile2")) {
+            Optional<Path> file = options.value(name).map(Path::of);
+            if (file.isEmpty()) {
+                continue;
+            }
+            LOG.info("writing pidfile to {}", file.get());
+            try {
+                Files.writeString(file.get(), pid + "\n");
+            } catch (IOException e) {
+                LOG.error("could not write pidfile {}: {}", file.get(), e.getMessage());
+                continue;
+            }
+            synchronized (running) {
+                running.add(() -> removePidfile(file.get(), pid));
+            }
+        }
+    }
+
+    private static void removePidfile(Path file, String pid) throws IOException {
+        try {
+            if (Files.readString(file).strip().equals(pid)) {
+                Files.delete(file);
+            }
+        } catch (java.nio.file.NoSuchFileException gone) {
+            // removed by someone else
         }
     }
 

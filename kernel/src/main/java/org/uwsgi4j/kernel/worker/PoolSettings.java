@@ -20,11 +20,12 @@ import org.uwsgi4j.kernel.api.Options;
  * @param harakiriVerbose {@code --harakiri-verbose}: log the request's variables on harakiri
  * @param env           {@code --env KEY=VALUE}: variables added to the workers' environment
  * @param memoryReport  {@code --memory-report}: the workers' memory is read for the log and the stats
+ * @param honourStdin   {@code --honour-stdin}: workers read the master's stdin instead of /dev/null
  */
 public record PoolSettings(int processes, int threads, boolean lazyApps, Duration harakiri, long maxRequests,
                            Duration maxLifetime, long reloadOnRss, long evilReloadOnRss, Duration workerMercy,
                            boolean needApp, int listen, boolean harakiriVerbose, java.util.Map<String, String> env,
-                           boolean memoryReport) {
+                           boolean memoryReport, boolean honourStdin) {
 
     public static PoolSettings fromOptions(Options options) {
         return new PoolSettings(
@@ -41,7 +42,8 @@ public record PoolSettings(int processes, int threads, boolean lazyApps, Duratio
                 intOf(options, "listen", 100),
                 options.isTrue("harakiri-verbose"),
                 env(options),
-                options.isTrue("memory-report"));
+                options.isTrue("memory-report"),
+                options.isTrue("honour-stdin"));
     }
 
     /** Whether any option needs the workers' memory (read from /proc only then). */

@@ -14,8 +14,9 @@ import org.uwsgi4j.kernel.api.WorkerHost;
 
 /**
  * Starts a worker host (or lazy worker) process: the plugin's command and environment plus the
- * kernel's {@code UWSGI4J_*} variables, stdin at /dev/null, stdout and stderr logged line by
- * line (a Python traceback reaches the log as uWSGI shows it).
+ * kernel's {@code UWSGI4J_*} variables, stdin at /dev/null (the master's own with
+ * {@code --honour-stdin}), stdout and stderr logged line by line (a Python traceback reaches
+ * the log as uWSGI shows it).
  */
 final class ProcessLauncher {
 
@@ -43,7 +44,8 @@ final class ProcessLauncher {
         } else {
             env.remove("UWSGI4J_WORKER_ID");
         }
-        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.redirectInput(settings.honourStdin() ? ProcessBuilder.Redirect.INHERIT
+                : ProcessBuilder.Redirect.from(new File("/dev/null")));
         Process process = pb.start();
         pump(process.getInputStream(), "stdout-" + process.pid());
         pump(process.getErrorStream(), "stderr-" + process.pid());
