@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Hashtable;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.IntConsumer;

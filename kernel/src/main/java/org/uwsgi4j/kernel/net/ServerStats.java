@@ -42,8 +42,9 @@ public final class ServerStats {
                     server.listenBacklog(), false, false));
         }
         List<StatsSnapshot.Worker> workers = new ArrayList<>();
+        long poolQueued = 0;
         for (var pool : server.master().pools()) {
-            long queued = pool.queued();
+            poolQueued += pool.queued();
             for (var w : pool.workers()) {
                 long[] counters = server.workerCounters(Math.min(w.id(), server.workerSlots()));
                 List<StatsSnapshot.Core> cores = new ArrayList<>();
@@ -56,7 +57,9 @@ public final class ServerStats {
                         w.status(), memory.rss(), memory.vsz(), w.totalMicros(), w.spawnedAtMillis() / 1000, w.respawns() + 1, counters[2],
                         w.requests() == 0 ? 0 : w.totalMicros() / w.requests(), List.of(app), cores));
             }
-            return new StatsSnapshot(version, queued, dispatcher.rejected(), 0, queued, pid, uid, gid, cwd, List.of(), sockets, workers);
+        }
+        if (!workers.isEmpty()) {
+            return new StatsSnapshot(version, poolQueued, dispatcher.rejected(), 0, poolQueued, pid, uid, gid, cwd, List.of(), sockets, workers);
         }
         List<Dispatcher.Core> cores = dispatcher.cores();
         int workerCount = cores.isEmpty() ? 0 : cores.getLast().worker();

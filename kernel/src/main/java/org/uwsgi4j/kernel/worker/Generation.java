@@ -133,17 +133,25 @@ final class Generation implements AutoCloseable {
         }
     }
 
-    /** Tells the host to stop (it forks no more and exits). */
+    /**
+     * Tells the host to stop (it forks no more and exits once its workers are gone); a host
+     * that has not connected yet gets SIGTERM instead.
+     */
     void stopHost() {
         FrameChannel ch = control;
-        if (ch != null) {
-            try {
-                synchronized (ch) {
-                    ch.write(FrameType.STOP, 0);
-                }
-            } catch (IOException e) {
-                // already gone
+        if (ch == null) {
+            Process p = host;
+            if (p != null) {
+                p.destroy();
             }
+            return;
+        }
+        try {
+            synchronized (ch) {
+                ch.write(FrameType.STOP, 0);
+            }
+        } catch (IOException e) {
+            // already gone
         }
     }
 
