@@ -46,8 +46,11 @@ final class Exchange implements Dispatcher.Job, Job, Request {
     private volatile int coreId;
     private volatile long workerPid = ProcessHandle.current().pid();
     private WorkerForward forwarder;
+    private final Runnable reload;
 
-    Exchange(int modifier1, int modifier2, RequestVars vars, InputStream body, HttpResponseWriter response, boolean http) {
+    Exchange(int modifier1, int modifier2, RequestVars vars, InputStream body, HttpResponseWriter response, boolean http,
+             Runnable reload) {
+        this.reload = reload;
         this.modifier1 = modifier1;
         this.modifier2 = modifier2;
         this.vars = vars;
@@ -66,7 +69,7 @@ final class Exchange implements Dispatcher.Job, Job, Request {
     @Override
     public Outcome forward(FrameChannel channel, java.util.function.BooleanSupplier mayRetry) {
         if (forwarder == null) {
-            forwarder = new WorkerForward(vars, body, response);
+            forwarder = new WorkerForward(vars, body, response, reload);
         }
         Outcome outcome = forwarder.forward(channel, mayRetry);
         if (outcome != Outcome.RETRY) {

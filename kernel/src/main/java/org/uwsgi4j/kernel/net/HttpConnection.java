@@ -151,7 +151,7 @@ final class HttpConnection {
             return refuse(e);
         }
         var response = new HttpResponseWriter(client.socket(), parser.version().text(), parser.keepAlive(), parser.isHead(), false);
-        var exchange = new Exchange(listener.spec().modifier1(), 0, vars, body, response, true);
+        var exchange = new Exchange(listener.spec().modifier1(), 0, vars, body, response, true, ctx::reloadWorkers);
         try (body) {
             if (!ctx.submit(exchange, listener)) {
                 Refusal.send(client.socket(), 503);

@@ -39,6 +39,14 @@ final class ServerContext {
         }
     }
 
+    /** Reloads the workers gracefully, on the master's thread (a worker's {@code uwsgi.reload()}). */
+    void reloadWorkers() {
+        if (master != null) {
+            LOG.info("...gracefully reloading the workers (asked by an application)...");
+            master.post(master::reloadAll);
+        }
+    }
+
     /** The counters of worker {@code id} (from 1). */
     WorkerCounters worker(int id) {
         return workers[id];

@@ -93,7 +93,7 @@ final class UwsgiConnection {
         String protocol = vars.get("SERVER_PROTOCOL");
         var response = new HttpResponseWriter(client.socket(), protocol == null ? "HTTP/1.1" : protocol, false,
                 "HEAD".equals(vars.get("REQUEST_METHOD")), true);
-        var exchange = new Exchange(parser.modifier1(), parser.modifier2(), vars, body, response, false);
+        var exchange = new Exchange(parser.modifier1(), parser.modifier2(), vars, body, response, false, ctx::reloadWorkers);
         if (!ctx.submit(exchange, listener)) {
             return;
         }

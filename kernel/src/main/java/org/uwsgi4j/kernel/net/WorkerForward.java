@@ -45,6 +45,7 @@ final class WorkerForward {
     private final RequestVars vars;
     private final InputStream body;
     private final HttpResponseWriter response;
+    private final Runnable reload;
     private byte[] inline;
     private boolean pulled;
     private boolean clientGone;
@@ -52,7 +53,11 @@ final class WorkerForward {
     /** The response was replaced by a 500: the worker's DATA and END are read and dropped. */
     private boolean ignoreRest;
 
-    WorkerForward(RequestVars vars, InputStream body, HttpResponseWriter response) {
+    /**
+     * @param reload what the worker's {@code CALL reload} does (a graceful reload of the workers)
+     */
+    WorkerForward(RequestVars vars, InputStream body, HttpResponseWriter response, Runnable reload) {
+        this.reload = reload;
         this.vars = vars;
         this.body = body;
         this.response = response;
@@ -107,7 +112,7 @@ final class WorkerForward {
                 case DATA -> toClient(frame.payload());
                 case SENDFILE -> sendFile(frame.fields());
                 case LOG -> LOG.info("{}", StandardCharsets.UTF_8.decode(frame.payload()));
-                case CALL -> ch.writeFields(FrameType.RESULT, 0, "error", "no such call: " + frame.fields().getFirst());
+                case CALL -> call(ch, frame.fields());
                 case END -> {
                     finish();
                     return Job.Outcome.DONE;
@@ -123,6 +128,17 @@ final class WorkerForward {
                 }
                 default -> throw new IOException("unexpected " + frame.type() + " frame from the worker");
             }
+        }
+    }
+
+    /** A worker's CALL (docs/worker-protocol.md), answered with one RESULT. */
+    private void call(FrameChannel ch, List<String> fields) throws IOException {
+        String name = fields.isEmpty() ? "" : fields.getFirst();
+        if (name.equals("reload")) {
+            reload.run();
+            ch.writeFields(FrameType.RESULT, 0, "ok");
+        } else {
+            ch.writeFields(FrameType.RESULT, 0, "error", "no such call: " + name);
         }
     }
 
