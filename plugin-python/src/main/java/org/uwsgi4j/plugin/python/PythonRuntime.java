@@ -26,11 +26,18 @@ import org.uwsgi4j.kernel.api.WorkerRuntime;
  * with the app the options name: {@code --wsgi-file}/{@code --file}, or {@code --module}/
  * {@code -w} ({@code pkg.mod} or {@code pkg.mod:callable}), {@code --callable},
  * {@code --pythonpath} (globs), {@code --home}/{@code --virtualenv} (its {@code bin/python}).
+ * The worker host also gets what the {@code uwsgi} module of the apps shows: the options
+ * (JSON), the JVM's pid (the "master"), the start time and the version; and
+ * {@code --wsgi-disable-file-wrapper}.
  */
 @Component(property = {AppRuntime.MODIFIER1 + ":Integer=0", AppRuntime.PLUGIN + "=python"})
 public final class PythonRuntime implements WorkerRuntime {
 
     static final String HOST_SCRIPT = "uwsgi4j_worker.py";
+    private static final Path DEBIAN_PYTHON = Path.of("/usr/bin/python3");
+    /** When this server started (uwsgi.started_on): the JVM's start, epoch seconds. */
+    private static final long STARTED_ON = ProcessHandle.current().info().startInstant()
+            .map(java.time.Instant::getEpochSecond).orElseGet(() -> System.currentTimeMillis() / 1000);
     private final BundleContext context;
 
     @Activate
@@ -57,14 +64,27 @@ public final class PythonRuntime implements WorkerRuntime {
         if (!paths.isEmpty()) {
             env.put("UWSGI4J_PYTHONPATH", String.join(":", paths));
         }
+        if (options.isTrue("wsgi-disable-file-wrapper")) {
+            env.put("UWSGI4J_FILE_WRAPPER", "0");
+        }
+        env.put("UWSGI4J_OPTIONS", OptionsJson.encode(options.entries()));
+        env.put("UWSGI4J_MASTER_PID", Long.toString(ProcessHandle.current().pid()));
+        env.put("UWSGI4J_STARTED_ON", Long.toString(STARTED_ON));
+        var v = context.getBundle().getVersion();
+        env.put("UWSGI4J_VERSION", v.getMajor() + "." + v.getMinor() + "." + v.getMicro());
         String python = interpreter(options, cwd, env);
         Path script = hostScript();
         String name = "WSGI app 0 (mountpoint='') " + file.map(f -> "from " + f).orElse("module " + module.orElse(""));
         return Optional.of(new WorkerHost(List.of(python, "-u", script.toString()), env, cwd, name));
     }
 
-    /** {@code --home}/{@code --virtualenv}: its {@code bin/python} and VIRTUAL_ENV; else Debian's python3. */
+    /**
+     * {@code --home}/{@code --virtualenv}: its {@code bin/python} and VIRTUAL_ENV; else
+     * {@code --python-interpreter}; else Debian's {@code /usr/bin/python3} (where Debian's
+     * python3-* packages are), or {@code python3} on the PATH when there is none.
+     */
     private static String interpreter(Options options, Path cwd, Map<String, String> env) {
+        Optional<String> chosen = options.value("python-interpreter");
         Optional<String> home = options.value("home");
         if (home.isPresent()) {
             Path venv = cwd.resolve(home.get());
@@ -75,7 +95,10 @@ public final class PythonRuntime implements WorkerRuntime {
             env.put("VIRTUAL_ENV", venv.toString());
             return python.toString();
         }
-        return "python3";
+        if (chosen.isPresent()) {
+            return chosen.get();
+        }
+        return Files.isExecutable(DEBIAN_PYTHON) ? DEBIAN_PYTHON.toString() : "python3";
     }
 
     /** uWSGI expands --pythonpath globs; a pattern matching nothing is kept as written. */

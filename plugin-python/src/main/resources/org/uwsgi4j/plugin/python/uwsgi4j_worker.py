@@ -15,10 +15,12 @@ Standard library only; Python 3.9+.
 """
 
 import io
+import itertools
 import os
 import select
 import signal
 import socket
+import stat
 import struct
 import sys
 import threading
@@ -27,8 +29,9 @@ from itertools import chain
 
 HELLO, READY, LOADFAIL, FORK, EXITED = 1, 2, 3, 4, 5
 REQUEST, BODY, READ = 10, 11, 12
-START, DATA, END, ERROR = 20, 21, 22, 23
+START, DATA, END, ERROR, SENDFILE = 20, 21, 22, 23, 24
 LOG, STOP = 30, 31
+CALL, RESULT = 40, 41
 BODY_INLINE = 1
 MAX_PAYLOAD = 16 * 1024 * 1024
 SMALL = 64 * 1024          # chunks up to this size are copied into the frame's write
@@ -38,6 +41,12 @@ HEADER = struct.Struct("<BBHI")
 _pack = HEADER.pack
 END_FRAME = _pack(END, 0, 0, 0)
 STDLIB = os.path.dirname(os.__file__) + os.sep   # frames there are not "where" a load failed
+# PEP 3333: an application must not send these (the server owns the connection).
+HOP_BY_HOP = frozenset(("connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
+                        "trailers", "transfer-encoding", "upgrade"))
+CORES = {}                         # thread ident -> the Core it serves (for the uwsgi module)
+REQUESTS = itertools.count(1)      # this worker's requests, for uwsgi.request_id()
+WORKER = {"id": 0}                 # this process's worker id (0 in the host), for uwsgi.worker_id()
 
 
 class ChannelClosed(Exception):
@@ -191,6 +200,46 @@ class ErrorStream:
             sys.stderr.flush()
 
 
+class FileWrapper:
+    """wsgi.file_wrapper: a regular file on disk is handed to the kernel (SENDFILE: path and the
+    file's position, to the end), which sends it without copying it through this process; any
+    other file-like is iterated in blocks of `blksize`. close() closes the file-like."""
+
+    def __init__(self, filelike, blksize=8192):
+        self.filelike = filelike
+        self.blksize = blksize
+        close = getattr(filelike, "close", None)
+        if close is not None:
+            self.close = close
+
+    def __iter__(self):
+        read, blksize = self.filelike.read, self.blksize
+        while True:
+            chunk = read(blksize)
+            if not chunk:
+                return
+            yield chunk
+
+    def sendfile(self):
+        """(path, offset) of the wrapped file when the kernel can open it by name, else None:
+        a binary regular file whose name (made absolute, ASCII) still is that file, and not a
+        temporary file deleted on close (the kernel opens it after the worker has closed it)."""
+        f = self.filelike
+        try:
+            name = f.name
+            if (not isinstance(name, str) or isinstance(f, io.TextIOBase) or getattr(f, "delete", False)
+                    or not name.isascii()):
+                return None
+            st = os.fstat(f.fileno())
+            path = os.path.abspath(name)
+            on_disk = os.stat(path)
+            if not stat.S_ISREG(st.st_mode) or (on_disk.st_dev, on_disk.st_ino) != (st.st_dev, st.st_ino):
+                return None
+            return path, f.tell()
+        except (AttributeError, OSError, ValueError):
+            return None
+
+
 class Core:
     """One core of a worker: a channel and the thread that serves requests on it."""
 
@@ -200,8 +249,9 @@ class Core:
         self.ident = None
         self.busy = False
         self.stopping = False
-        self.status = self.headers = None
+        self.status = self.head = None
         self.sent = False
+        self.request_id = 0
         self.errors = ErrorStream(self)
         self.base = dict(base, **{"wsgi.errors": self.errors})
         self.start_response = self._start_response
@@ -209,6 +259,7 @@ class Core:
 
     def serve(self):
         self.ident = threading.get_ident()
+        CORES[self.ident] = self
         ch = self.ch
         try:
             while not self.stopping:
@@ -236,6 +287,22 @@ class Core:
             else:
                 raise ChannelClosed("expected BODY, got frame %d" % ftype)
 
+    def call(self, name, *args):
+        """A CALL to the kernel (docs/worker-protocol.md), from this core's thread: the values
+        of its RESULT; RuntimeError when the kernel answers error."""
+        self.ch.send(frame(CALL, fields(name, *args)))
+        while True:
+            ftype, _, start, stop = self.ch.read()
+            if ftype == RESULT:
+                f = str(self.ch.view[start:stop], "latin-1").split("\0")[:-1]
+                if f and f[0] == "ok":
+                    return f[1:]
+                raise RuntimeError("%s: %s" % (name, " ".join(f[1:]) or "error"))
+            if ftype == STOP:
+                self.stopping = True
+            else:
+                raise ChannelClosed("expected RESULT, got frame %d" % ftype)
+
     def handle(self, f, flags):
         environ = dict(zip(f[0:-1:2], f[1::2]))
         environ.update(self.base)
@@ -260,21 +327,29 @@ class Core:
         environ["wsgi.url_scheme"] = scheme
         self.status = None
         self.sent = False
+        self.request_id = next(REQUESTS)
         result = None
         try:
             result = self.app(environ, self.start_response)
+            if type(result) is FileWrapper and self.status is not None:
+                where = result.sendfile()
+                if where is not None:
+                    head = b"" if self.sent else self.head
+                    self.sent = True
+                    self.ch.send(head + frame(SENDFILE, fields(where[0], str(where[1]), "-1")) + END_FRAME)
+                    return
             if type(result) is list and len(result) == 1 and self.status is not None and not self.sent:
                 chunk = result[0]
                 n = len(chunk)
                 if n and n <= SMALL:
-                    self.ch.send(b"".join((self._start_frame(), _pack(DATA, 0, 0, n), chunk, END_FRAME)))
+                    self.ch.send(b"".join((self.head, _pack(DATA, 0, 0, n), chunk, END_FRAME)))
                     return
             for chunk in result:
                 if chunk:
                     self._write(chunk)
             if self.status is None:
                 raise AssertionError("the application returned without calling start_response()")
-            self.ch.send(END_FRAME if self.sent else self._start_frame() + END_FRAME)
+            self.ch.send(END_FRAME if self.sent else self.head + END_FRAME)
         except ChannelClosed:
             raise
         except BaseException as e:
@@ -292,8 +367,12 @@ class Core:
                 self.errors.flush()
 
     def fail(self, e):
-        """The app raised: its traceback to stderr, ERROR to the kernel (a 500 if nothing was sent)."""
-        sys.stderr.write(traceback.format_exc())
+        """The app raised: its traceback to stderr as uWSGI logs it (from the app's frames, not
+        this host's), ERROR to the kernel (a 500 if nothing was sent)."""
+        tb = e.__traceback__
+        while tb is not None and tb.tb_next is not None and tb.tb_frame.f_code.co_filename == __file__:
+            tb = tb.tb_next
+        sys.stderr.write("".join(traceback.format_exception(type(e), e, tb)))
         self.ch.send(frame(ERROR, fields(one_line(e))))
 
     def _start_response(self, status, headers, exc_info=None):
@@ -310,13 +389,18 @@ class Core:
         flat = list(chain.from_iterable(headers))
         if len(flat) != 2 * len(headers):
             raise ValueError("each header must be a (name, value) pair")
-        self.headers = flat
+        try:
+            text = "\0".join(chain((status,), flat))
+        except TypeError:
+            raise TypeError("header names and values must be str: %r" % (headers,)) from None
+        if ("\r" in text or "\n" in text or text.count("\0") != len(flat)
+                or not HOP_BY_HOP.isdisjoint(map(str.lower, flat[0::2]))
+                or len(status) < 4 or status[3] != " " or not status[:3].isdigit()):
+            raise ValueError(bad_head(status, flat))
+        payload = (text + "\0").encode("latin-1")
+        self.head = _pack(START, 0, 0, len(payload)) + payload
         self.status = status
         return self.write
-
-    def _start_frame(self):
-        payload = ("\0".join(chain((self.status,), self.headers)) + "\0").encode("latin-1")
-        return _pack(START, 0, 0, len(payload)) + payload
 
     def _write(self, chunk):
         """Sends a body chunk at once (START first, in the same write, if not sent yet)."""
@@ -324,11 +408,13 @@ class Core:
             raise AssertionError("write() before start_response()")
         n = len(chunk)
         if not self.sent:
+            if type(chunk) is str:
+                raise TypeError("the response body must be bytes, not str")
             self.sent = True
             if n <= SMALL:
-                self.ch.send(b"".join((self._start_frame(), _pack(DATA, 0, 0, n), chunk)))
+                self.ch.send(b"".join((self.head, _pack(DATA, 0, 0, n), chunk)))
                 return
-            self.ch.send(self._start_frame())
+            self.ch.send(self.head)
         if n <= SMALL:
             self.ch.send(_pack(DATA, 0, 0, n) + chunk)
             return
@@ -337,6 +423,18 @@ class Core:
             piece = view[off:off + MAX_PAYLOAD]
             self.ch.send(_pack(DATA, 0, 0, len(piece)))
             self.ch.send(piece)
+
+
+def bad_head(status, flat):
+    """Why start_response() refused a status or headers (PEP 3333)."""
+    if len(status) < 4 or status[3] != " " or not status[:3].isdigit():
+        return "invalid status %r: expected three digits, a space and a reason" % status
+    for name, value in zip(flat[0::2], flat[1::2]):
+        if name.lower() in HOP_BY_HOP:
+            return "hop-by-hop header %r is not allowed (PEP 3333)" % name
+        if any(c in name or c in value for c in "\r\n\0") or any(c in status for c in "\r\n\0"):
+            return "CR, LF or NUL in a status or header: %r: %r" % (name, value)
+    return "CR, LF or NUL in the status %r" % status
 
 
 def one_line(e):
@@ -420,6 +518,9 @@ def serve_worker(env, app, worker_id):
         "wsgi.run_once": False,
         "wsgi.input_terminated": True,
     }
+    if env.get("UWSGI4J_FILE_WRAPPER", "1") != "0":
+        base["wsgi.file_wrapper"] = FileWrapper
+    WORKER["id"] = worker_id
     cores = [Core(app, Channel(env["UWSGI4J_SOCKET"], env["UWSGI4J_TOKEN"], "core", worker_id, i), base)
              for i in range(threads)]
 
@@ -528,6 +629,68 @@ def run_host(env, app):
         return 0
 
 
+def uwsgi_module(env):
+    """The `uwsgi` module apps import (uWSGI's API, as far as it goes here). Values come from the
+    kernel's UWSGI4J_* variables; actions are CALLs on the current core's channel, so cache,
+    rpc, spooler and signals can be added as `_call("name", ...)` functions."""
+    import json
+    import types
+    m = types.ModuleType("uwsgi", "uWSGI's API for applications running on uwsgi4j")
+    opt = {}
+    for name, value in json.loads(env.get("UWSGI4J_OPTIONS") or "[]"):
+        value = True if value == "true" else value.encode("utf-8", "surrogateescape")   # a flag: True
+        if name not in opt:
+            opt[name] = value
+        elif type(opt[name]) is list:
+            opt[name].append(value)
+        else:
+            opt[name] = [opt[name], value]
+    version = env.get("UWSGI4J_VERSION") or "0.0.0"
+    parts = (version.split(".") + ["0", "0", "0"])[:3]
+    m.opt = opt
+    m.version = (version + "-uwsgi4j").encode("ascii")
+    m.version_info = tuple(int(p) if p.isdigit() else 0 for p in parts) + (0, "uwsgi4j")
+    m.numproc = int(env.get("UWSGI4J_PROCESSES") or 1)
+    m.started_on = int(env.get("UWSGI4J_STARTED_ON") or 0)
+    master_pid = int(env.get("UWSGI4J_MASTER_PID") or 0)
+
+    def current_core():
+        return CORES.get(threading.get_ident())
+
+    def _call(name, *args):
+        core = current_core()
+        if core is None:
+            raise RuntimeError("uwsgi.%s() can be called only from a request's thread" % name)
+        return core.call(name, *args)
+
+    def log(message):
+        core = current_core()
+        if core is None:
+            sys.stderr.write("%s\n" % message)
+        else:
+            core.ch.send(frame(LOG, str(message).encode("utf-8", "replace")))
+        return True
+
+    def reload():
+        if current_core() is None and master_pid:
+            os.kill(master_pid, signal.SIGHUP)    # the kernel reloads on SIGHUP as well
+        else:
+            _call("reload")
+        return True
+
+    def request_id():
+        core = current_core()
+        return core.request_id if core is not None else 0
+
+    m.masterpid = lambda: master_pid
+    m.worker_id = lambda: WORKER["id"]
+    m.request_id = request_id
+    m.log = log
+    m.reload = reload
+    m._call = _call
+    return m
+
+
 def main():
     env = os.environ
     for stream in (sys.stdout, sys.stderr):
@@ -541,11 +704,13 @@ def main():
     elif "" not in sys.path:
         sys.path.insert(0, "")
     role = env.get("UWSGI4J_ROLE", "host")
+    sys.modules["uwsgi"] = uwsgi_module(env)
     if role == "host":
         app = load_or_fail(env, role, 0)
         return run_host(env, app)
     if role == "worker":
         worker_id = int(env.get("UWSGI4J_WORKER_ID") or 1)
+        WORKER["id"] = worker_id
         app = load_or_fail(env, role, worker_id)
         return serve_worker(env, app, worker_id)
     sys.stderr.write("uwsgi4j worker: unknown UWSGI4J_ROLE %r\n" % role)

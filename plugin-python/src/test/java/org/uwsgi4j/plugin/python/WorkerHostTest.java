@@ -158,6 +158,32 @@ class WorkerHostTest {
                             "wsgi.run_once", "wsgi.input_terminated", "QUERY_STRING", "PATH_INFO", "EMPTY"]
                     start_response("200 OK", [("Content-Type", "application/json"), ("X-Pid", str(os.getpid()))])
                     return [json.dumps({k: environ.get(k) for k in keys}).encode()]
+                if path == "/hop":
+                    start_response("200 OK", text + [("Connection", "close")])
+                    return [b"never"]
+                if path == "/crlf":
+                    start_response("200 OK", text + [("X-Bad", "a\\r\\nSet-Cookie: x=1")])
+                    return [b"never"]
+                if path == "/file":
+                    f = open(environ["QUERY_STRING"], "rb")
+                    f.seek(2)
+                    start_response("200 OK", text)
+                    return environ["wsgi.file_wrapper"](f)
+                if path == "/filelike":
+                    import io
+                    start_response("200 OK", text)
+                    return environ["wsgi.file_wrapper"](io.BytesIO(b"x" * 10000), 4096)
+                if path == "/uwsgi":
+                    import uwsgi
+                    uwsgi.log("via uwsgi.log")
+                    values = [uwsgi.worker_id(), uwsgi.numproc, uwsgi.masterpid(), uwsgi.request_id(),
+                              uwsgi.version.decode(), sorted(uwsgi.opt), "wsgi.file_wrapper" in environ]
+                    start_response("200 OK", text)
+                    return [json.dumps(values).encode()]
+                if path == "/reload":
+                    import uwsgi
+                    start_response("200 OK", text)
+                    return [str(uwsgi.reload()).encode()]
                 start_response("404 Not Found", text)
                 return [b"not found"]
             """;
@@ -586,6 +612,44 @@ class WorkerHostTest {
         body.setLength(0);
         assertEquals("500 Oops", response(core, body).getFirst(), "exc_info replaces headers not yet sent");
         assertEquals("replaced", body.toString());
+    }
+
+    @Test
+    void hopByHopHeadersAndCrLfInHeadersAreAppErrors() throws IOException {
+        FrameChannel core = oneCore();
+        request(core, "/hop", new byte[0]);
+        assertTrue(text(expect(core, FrameType.ERROR)).startsWith("ValueError: hop-by-hop header 'Connection'"), stderr());
+        request(core, "/crlf", new byte[0]);
+        assertTrue(text(expect(core, FrameType.ERROR)).startsWith("ValueError: CR, LF or NUL"), stderr());
+        assertEquals("Hello World", get(core, "/hello"));
+    }
+
+    @Test
+    void fileWrapperHandsARealFileToTheKernelAndIteratesOtherFileLikes() throws IOException {
+        Path file = Files.writeString(dir.resolve("data.bin"), "0123456789");
+        FrameChannel core = oneCore();
+        request(core, "/file", new byte[0], "QUERY_STRING", file.toString());
+        expect(core, FrameType.START);
+        assertEquals(List.of(file.toString(), "2", "-1"), expect(core, FrameType.SENDFILE).fields(), "path, position, to the end");
+        expect(core, FrameType.END);
+        assertEquals("x".repeat(10000), get(core, "/filelike"));
+    }
+
+    @Test
+    void theUwsgiModuleAndItsReloadCall() throws IOException {
+        FrameChannel core = fork(host(null, Map.of("UWSGI4J_OPTIONS", "[[\"master\",\"true\"],[\"socket\",\":1\"]]",
+                "UWSGI4J_MASTER_PID", "4242", "UWSGI4J_VERSION", "0.1.0", "UWSGI4J_FILE_WRAPPER", "0")), 3, 1).getFirst();
+        request(core, "/uwsgi", new byte[0]);
+        assertEquals("via uwsgi.log", text(expect(core, FrameType.LOG)));
+        StringBuilder body = new StringBuilder();
+        response(core, body);
+        assertEquals("[3, 2, 4242, 1, \"0.1.0-uwsgi4j\", [\"master\", \"socket\"], false]", body.toString());
+        request(core, "/reload", new byte[0]);
+        assertEquals(List.of("reload"), expect(core, FrameType.CALL).fields());
+        core.writeFields(FrameType.RESULT, 0, "ok");
+        body.setLength(0);
+        response(core, body);
+        assertEquals("True", body.toString());
     }
 
     @Test
