@@ -360,4 +360,81 @@ class WorkersIT {
             Thread.sleep(10); // waiting for the clients' progress, bounded by the deadline
         }
     }
+
+    /** Polls /version until it answers {@code expected}. */
+    private static void awaitVersion(int port, String expected) throws Exception {
+        String version = "";
+        for (long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos(); !version.equals(expected); ) {
+            version = get(port, "/version").text();
+            assertTrue(System.nanoTime() < deadline, "version " + expected + " was never served, still " + version);
+        }
+    }
+
+    @Test
+    void chainReloadReplacesLazyWorkersOneAtATimeUnderLoad() throws Exception {
+        Path app = app("faults.py");
+        Files.writeString(cwd.resolve("version.txt"), "one");
+        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
+                "--master", "--processes", "2", "--lazy-apps", "--chain-reload", "--disable-logging")) {
+            int port = httpPort(server);
+            workerPid(server, 1);
+            workerPid(server, 2);
+            assertEquals("one", get(port, "/version").text());
+            AtomicBoolean stop = new AtomicBoolean();
+            var failures = new ConcurrentLinkedQueue<String>();
+            List<Thread> clients = new ArrayList<>();
+            for (int c = 0; c < 4; c++) {
+                clients.add(Thread.ofVirtual().start(() -> {
+                    while (!stop.get()) {
+                        try {
+                            var r = get(port, "/");
+                            if (r.status() != 200) {
+                                failures.add("status " + r.status());
+                            }
+                        } catch (Exception e) {
+                            failures.add(e.toString());
+                        }
+                    }
+                }));
+            }
+            Files.writeString(cwd.resolve("version.txt"), "two");
+            new ProcessBuilder("kill", "-HUP", String.valueOf(server.pid())).start().waitFor();
+            server.awaitLine("^chain next victim is worker 1$", Duration.ofSeconds(10));
+            server.awaitLine("^chain next victim is worker 2$", Duration.ofSeconds(20));
+            server.awaitLine("^chain reloading complete$", Duration.ofSeconds(20));
+            awaitVersion(port, "two");
+            stop.set(true);
+            for (Thread t : clients) {
+                t.join();
+            }
+            assertEquals(List.of(), new ArrayList<>(failures));
+        }
+    }
+
+    @Test
+    void touchReloadAndTheShellsReloadServeTheNewCode() throws Exception {
+        Path app = app("faults.py");
+        Path touch = Files.writeString(cwd.resolve("reload.touch"), "");
+        Files.writeString(cwd.resolve("version.txt"), "one");
+        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
+                "--master", "--touch-reload", touch.toString(), "--shell-socket", "127.0.0.1:0")) {
+            int port = httpPort(server);
+            int shell = server.awaitShellPort();
+            workerPid(server, 1);
+            assertEquals("one", get(port, "/version").text());
+
+            Files.writeString(cwd.resolve("version.txt"), "two");
+            Files.setLastModifiedTime(touch, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+            server.awaitLine("\\*\\*\\* " + java.util.regex.Pattern.quote(touch.toString()) + " has been touched\\.\\.\\. grace them all !!! \\*\\*\\*",
+                    Duration.ofSeconds(10));
+            awaitVersion(port, "two");
+
+            Files.writeString(cwd.resolve("version.txt"), "three");
+            var reload = new Shell(cwd, shell).run("uwsgi:reload");
+            assertEquals(0, reload.exitCode(), reload.output());
+            awaitVersion(port, "three");
+            var workers = new Shell(cwd, shell).run("uwsgi:workers");
+            assertTrue(workers.lines().stream().anyMatch(l -> l.matches("0\\s+1\\s+\\d+\\s+(idle|busy)\\s+\\d+\\s+0\\s+\\d+")), workers.output());
+        }
+    }
 }

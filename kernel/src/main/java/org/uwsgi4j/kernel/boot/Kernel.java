@@ -189,11 +189,21 @@ public final class Kernel {
         java.util.function.Consumer<String> signals = signal -> master.post(() -> onSignal(master, signal));
         registrations.add(context.registerService(java.util.function.Consumer.class, signals,
                 new Hashtable<>(java.util.Map.of("uwsgi4j.signals", "true"))));
-        List<Path> touched = options.values("touch-reload").stream().map(Path::of).toList();
+        List<Path> touched = new ArrayList<>();
+        for (String name : List.of("touch-reload", "touch-workers-reload")) {
+            options.values(name).forEach(f -> touched.add(Path.of(f)));
+        }
         if (!touched.isEmpty()) {
             master.watchTouch(touched, path -> {
                 LOG.info("*** {} has been touched... grace them all !!! ***", path);
                 master.reloadAll();
+            });
+        }
+        List<Path> chained = options.values("touch-chain-reload").stream().map(Path::of).toList();
+        if (!chained.isEmpty()) {
+            master.watchTouch(chained, path -> {
+                LOG.info("*** {} has been touched... chain reload !!! ***", path);
+                master.chainReloadAll();
             });
         }
         return master;

@@ -33,6 +33,8 @@ final class Generation implements AutoCloseable {
     volatile Process host;
     volatile FrameChannel control;
     volatile boolean ready;
+    /** Set on the master thread once a load failure of this generation was reported. */
+    boolean loadFailed;
     volatile boolean retiring;
 
     Generation(WorkerPool pool, int number, Path socket, int processes, int threads) throws IOException {

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  *  while (running) {
  *      for (event : events.poll(1 s)) apply(event);   // exits, hellos, reload, shutdown …
  *      runDueTimers();                                // delayed respawns, mercy deadlines
- *      touchWatch.run();                              // --touch-reload
+ *      touchWatches.forEach(Runnable::run);           // --touch-reload and friends
  *      pools.forEach(WorkerPool::tick);               // harakiri, lifetime, retired generations
  *  }
  * </pre>
@@ -61,6 +61,11 @@ public final class MasterLoop implements AutoCloseable {
         pools.forEach(WorkerPool::reload);
     }
 
+    /** Reloads every pool one worker at a time (--touch-chain-reload; needs --lazy-apps). */
+    public void chainReloadAll() {
+        pools.forEach(p -> p.reload(true));
+    }
+
     /**
      * Calls {@code touched} (on this thread) whenever one of {@code files} gets a new
      * modification time ({@code --touch-reload}); checked about once a second.
@@ -70,7 +75,7 @@ public final class MasterLoop implements AutoCloseable {
         for (var f : files) {
             seen.put(f, mtime(f));
         }
-        post(() -> touchWatch = () -> {
+        post(() -> touchWatches.add(() -> {
             for (var f : files) {
                 long now = mtime(f);
                 if (now != seen.get(f)) {
@@ -78,10 +83,10 @@ public final class MasterLoop implements AutoCloseable {
                     touched.accept(f);
                 }
             }
-        });
+        }));
     }
 
-    private Runnable touchWatch = () -> { };
+    private final List<Runnable> touchWatches = new ArrayList<>();
 
     private static long mtime(java.nio.file.Path f) {
         try {
@@ -124,7 +129,7 @@ public final class MasterLoop implements AutoCloseable {
                     event = events.poll();
                 }
                 runDueTimers();
-                touchWatch.run();
+                touchWatches.forEach(Runnable::run);
                 pools.forEach(WorkerPool::tick);
             } catch (InterruptedException e) {
                 return;

@@ -19,13 +19,14 @@ import org.uwsgi4j.kernel.api.Options;
  * @param listen        {@code --listen}: requests that may wait for a free core
  * @param harakiriVerbose {@code --harakiri-verbose}: log the request's variables on harakiri
  * @param env           {@code --env KEY=VALUE}: variables added to the workers' environment
+ * @param chainReload   {@code --chain-reload}: with {@code --lazy-apps}, a reload replaces the workers one at a time
  * @param memoryReport  {@code --memory-report}: the workers' memory is read for the log and the stats
  * @param honourStdin   {@code --honour-stdin}: workers read the master's stdin instead of /dev/null
  */
 public record PoolSettings(int processes, int threads, boolean lazyApps, Duration harakiri, long maxRequests,
                            Duration maxLifetime, long reloadOnRss, long evilReloadOnRss, Duration workerMercy,
                            boolean needApp, int listen, boolean harakiriVerbose, java.util.Map<String, String> env,
-                           boolean memoryReport, boolean honourStdin) {
+                           boolean memoryReport, boolean honourStdin, boolean chainReload) {
 
     public static PoolSettings fromOptions(Options options) {
         return new PoolSettings(
@@ -43,7 +44,8 @@ public record PoolSettings(int processes, int threads, boolean lazyApps, Duratio
                 options.isTrue("harakiri-verbose"),
                 env(options),
                 options.isTrue("memory-report"),
-                options.isTrue("honour-stdin"));
+                options.isTrue("honour-stdin"),
+                options.isTrue("chain-reload"));
     }
 
     /** Whether any option needs the workers' memory (read from /proc only then). */

@@ -47,6 +47,8 @@ public final class WorkerPool implements AutoCloseable {
     private volatile boolean failed;
     private volatile boolean stopping;
     private final RespawnThrottle throttle = new RespawnThrottle();
+    private final java.util.ArrayDeque<Integer> chain = new java.util.ArrayDeque<>();
+    private boolean chaining;
     private long nextEvilCheckNanos;
 
     /** A pool of {@code host} workers for {@code modifier1}, driven by {@code master}. */
@@ -163,6 +165,10 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     void loadFailed(Generation g, String reason) {
+        if (g.loadFailed) {
+            return;
+        }
+        g.loadFailed = true;
         LOG.error("!!! {} failed to load: {} !!!", host.name(), reason);
         if (settings.needApp()) {
             LOG.error("*** no app loaded. GAME OVER (--need-app) ***");
@@ -197,6 +203,9 @@ public final class WorkerPool implements AutoCloseable {
                 LOG.info("Respawned uWSGI worker {} (new pid: {})", w.id, pid);
             }
             retireReplacedWhenReady();
+            if (chaining && w.respawns > 0 && w.generation == current) {
+                nextInChain();
+            }
         }
     }
 
@@ -291,9 +300,9 @@ public final class WorkerPool implements AutoCloseable {
             return;
         }
         if (!g.ready) {
-            if (!failed) {
-                loadFailed(g, "the worker host exited with status " + p.exitValue() + " before the app was ready");
-            }
+            // its LOADFAIL frame, which says why, may still be on the way: give it a moment
+            master.postLater(() -> loadFailed(g, "the worker host exited with status " + p.exitValue()
+                    + " before the app was ready"), Duration.ofMillis(500));
             return;
         }
         LOG.error("!!! the worker host (pid: {}) died with status {}: starting a new generation !!!", p.pid(), p.exitValue());
@@ -302,7 +311,16 @@ public final class WorkerPool implements AutoCloseable {
 
     /** Graceful reload: a new generation loads the current code; the old one retires once it serves. */
     public void reload() {
+        reload(settings.chainReload());
+    }
+
+    /** Reloads gracefully; {@code chain}: one worker at a time (only with --lazy-apps, as in uWSGI). */
+    public void reload(boolean chain) {
         if (stopping) {
+            return;
+        }
+        if (chain && settings.lazyApps() && !failed) {
+            chainReload();
             return;
         }
         try {
@@ -316,6 +334,30 @@ public final class WorkerPool implements AutoCloseable {
         } catch (IOException e) {
             LOG.error("!!! reload failed: {} !!!", e.getMessage());
         }
+    }
+
+    /**
+     * {@code --chain-reload} (with {@code --lazy-apps}): the workers are replaced one at a time,
+     * each loading the current code itself; the next goes once its predecessor's replacement runs.
+     */
+    private void chainReload() {
+        chaining = true;
+        chain.clear();
+        for (int id = 1; id < current.workers.length; id++) {
+            chain.add(id);
+        }
+        nextInChain();
+    }
+
+    private void nextInChain() {
+        Integer id = chain.poll();
+        if (id == null) {
+            chaining = false;
+            LOG.info("chain reloading complete");
+            return;
+        }
+        LOG.info("chain next victim is worker {}", id);
+        recycle(current.workers[id], "chain reload");
     }
 
     /**
