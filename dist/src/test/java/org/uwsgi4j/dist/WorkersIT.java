@@ -437,4 +437,13 @@ class WorkersIT {
             assertTrue(workers.lines().stream().anyMatch(l -> l.matches("0\\s+1\\s+\\d+\\s+(idle|busy)\\s+\\d+\\s+0\\s+\\d+")), workers.output());
         }
     }
+
+    @Test
+    void uidGidAndDaemonizeAreRefusedNotIgnored() throws Exception {
+        for (String option : List.of("--uid", "--gid", "--daemonize")) {
+            var result = UwsgiProcess.run(cwd, "--http-socket", "127.0.0.1:0", option, "nobody");
+            assertEquals(1, result.exitCode(), result.output());
+            assertTrue(result.lines().getLast().startsWith(option + " is not supported by uwsgi4j yet"), result.output());
+        }
+    }
 }

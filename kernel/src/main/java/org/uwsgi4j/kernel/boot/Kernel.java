@@ -122,6 +122,7 @@ public final class Kernel {
             if (answeredAndExited(loaded, version)) {
                 return;
             }
+            refuseUnsupported(options);
             LogPipeline log = startLog(options);
             if (ConfigStep.report(loaded)) {
                 exit.accept(0);
@@ -149,6 +150,19 @@ public final class Kernel {
             }
             LOG.error("!!! uwsgi4j internal error during start-up !!!", e);
             exit.accept(1);
+        }
+    }
+
+    /**
+     * Options uWSGI users rely on for safety that uwsgi4j does not implement yet: refused at
+     * start-up rather than silently ignored (--uid would leave the workers running as root).
+     */
+    private static void refuseUnsupported(Options options) throws StartupException {
+        for (String name : List.of("uid", "gid", "daemonize")) {
+            if (options.value(name).isPresent()) {
+                throw new StartupException("--" + name + " is not supported by uwsgi4j yet: refusing to start rather than ignore it"
+                        + " (run uwsgi4j as the user you want, and in the background with your service manager)");
+            }
         }
     }
 
