@@ -25,7 +25,8 @@ import org.uwsgi4j.kernel.api.WorkerRuntime;
  * {@code uwsgi4j_worker.py} (a resource of this bundle, written to the bundle's data area)
  * with the app the options name: {@code --wsgi-file}/{@code --file}, or {@code --module}/
  * {@code -w} ({@code pkg.mod} or {@code pkg.mod:callable}), {@code --callable},
- * {@code --pythonpath} (globs), {@code --home}/{@code --virtualenv} (its {@code bin/python}).
+ * {@code --pythonpath} (globs), {@code --home}/{@code --virtualenv} (its {@code bin/python}),
+ * {@code --mount} (JSON in UWSGI4J_MOUNTS) and {@code --manage-script-name}.
  * The worker host also gets what the {@code uwsgi} module of the apps shows: the options
  * (JSON), the JVM's pid (the "master"), the start time and the version; and
  * {@code --wsgi-disable-file-wrapper}.
@@ -49,7 +50,8 @@ public final class PythonRuntime implements WorkerRuntime {
     public Optional<WorkerHost> workerHost(Options options) throws IOException {
         Optional<String> file = options.value("wsgi-file");
         Optional<String> module = options.value("module");
-        if (file.isEmpty() && module.isEmpty()) {
+        List<String> mounts = options.values("mount");
+        if (file.isEmpty() && module.isEmpty() && mounts.isEmpty()) {
             return Optional.empty();
         }
         Path cwd = options.value("chdir").map(Path::of).orElse(Path.of("")).toAbsolutePath();
@@ -57,6 +59,12 @@ public final class PythonRuntime implements WorkerRuntime {
         file.ifPresent(f -> env.put("UWSGI4J_WSGI_FILE", cwd.resolve(f).toString()));
         module.ifPresent(m -> env.put("UWSGI4J_MODULE", m));
         options.value("callable").ifPresent(c -> env.put("UWSGI4J_CALLABLE", c));
+        if (!mounts.isEmpty()) {
+            env.put("UWSGI4J_MOUNTS", mountsJson(mounts, cwd));
+        }
+        if (options.isTrue("manage-script-name")) {
+            env.put("UWSGI4J_MANAGE_SCRIPT_NAME", "1");
+        }
         List<String> paths = new ArrayList<>();
         for (String p : options.values("pythonpath")) {
             paths.addAll(glob(cwd, p));
@@ -74,8 +82,43 @@ public final class PythonRuntime implements WorkerRuntime {
         env.put("UWSGI4J_VERSION", v.getMajor() + "." + v.getMinor() + "." + v.getMicro());
         String python = interpreter(options, cwd, env);
         Path script = hostScript();
-        String name = "WSGI app 0 (mountpoint='') " + file.map(f -> "from " + f).orElse("module " + module.orElse(""));
+        String name = file.isEmpty() && module.isEmpty()
+                ? "WSGI app 0 (mountpoint='" + mountPoint(mounts.getFirst()) + "') from " + mountTarget(mounts.getFirst())
+                : "WSGI app 0 (mountpoint='') " + file.map(f -> "from " + f).orElse("module " + module.orElse(""));
+        if (mounts.size() > (file.isEmpty() && module.isEmpty() ? 1 : 0)) {
+            name += " and " + mounts.size() + " mount" + (mounts.size() == 1 ? "" : "s");
+        }
         return Optional.of(new WorkerHost(List.of(python, "-u", script.toString()), env, cwd, name));
+    }
+
+    /**
+     * {@code --mount MOUNTPOINT=APP} (uWSGI splits at the first {@code =}) as JSON
+     * {@code [[mountpoint, app], ...]} for the worker host; a {@code .py}/{@code .wsgi} file is
+     * made absolute against {@code --chdir}, anything else is {@code pkg.mod[:callable]}.
+     */
+    static String mountsJson(List<String> mounts, Path cwd) {
+        List<Map.Entry<String, String>> pairs = new ArrayList<>();
+        for (String m : mounts) {
+            String target = mountTarget(m);
+            if (target.endsWith(".py") || target.endsWith(".wsgi")) {
+                target = cwd.resolve(target).toString();
+            }
+            pairs.add(Map.entry(mountPoint(m), target));
+        }
+        return OptionsJson.encode(pairs);
+    }
+
+    private static String mountPoint(String mount) {
+        int eq = mount.indexOf('=');
+        if (eq < 0) {
+            throw new IllegalArgumentException("mount " + mount + ": expected MOUNTPOINT=APP");
+        }
+        return mount.substring(0, eq);
+    }
+
+    private static String mountTarget(String mount) {
+        mountPoint(mount);
+        return mount.substring(mount.indexOf('=') + 1);
     }
 
     /**

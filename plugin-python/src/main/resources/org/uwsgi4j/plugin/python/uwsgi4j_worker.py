@@ -9,6 +9,10 @@ Started by the kernel with UWSGI4J_* variables in its environment:
   UWSGI4J_WSGI_FILE | UWSGI4J_MODULE  the app: a file to exec, or pkg.mod[:callable]
   UWSGI4J_CALLABLE                  the callable's name (default: application)
   UWSGI4J_PYTHONPATH                os.pathsep-separated dirs prepended to sys.path
+  UWSGI4J_MOUNTS                    --mount: JSON [[mountpoint, app], ...]; app is a .py/.wsgi
+                                    file or pkg.mod[:callable]
+  UWSGI4J_MANAGE_SCRIPT_NAME        1: split PATH_INFO at the longest mount point (uWSGI's
+                                    --manage-script-name)
 
 Exit codes: 0 stopped, 22 the app failed to load (LOADFAIL sent), 1 anything else.
 Standard library only; Python 3.9+.
@@ -243,8 +247,9 @@ class FileWrapper:
 class Core:
     """One core of a worker: a channel and the thread that serves requests on it."""
 
-    def __init__(self, app, ch, base):
+    def __init__(self, app, ch, base, router=None):
         self.app = app
+        self.router = router
         self.ch = ch
         self.ident = None
         self.busy = False
@@ -321,6 +326,7 @@ class Core:
             environ["wsgi.input"] = io.BytesIO(body)
         else:
             environ["wsgi.input"] = io.BufferedReader(PulledBody(self), SMALL)
+        app = self.app if self.router is None else self.router.route(environ)
         scheme = environ.get("UWSGI_SCHEME")
         if scheme is None:
             scheme = "https" if environ.get("HTTPS") in ("on", "1") else "http"
@@ -330,7 +336,7 @@ class Core:
         self.request_id = next(REQUESTS)
         result = None
         try:
-            result = self.app(environ, self.start_response)
+            result = app(environ, self.start_response)
             if type(result) is FileWrapper and self.status is not None:
                 where = result.sendfile()
                 if where is not None:
@@ -457,12 +463,66 @@ class LoadError(Exception):
     pass
 
 
+class Router:
+    """Picks the app of a request when there are --mount apps, as uWSGI does: with
+    --manage-script-name the longest mount point that is PATH_INFO or a "/"-bounded prefix of it
+    becomes SCRIPT_NAME and the rest PATH_INFO; then the app mounted exactly at SCRIPT_NAME
+    serves, else the default app."""
+
+    def __init__(self, default, mounts, manage):
+        self.default = default
+        self.apps = dict(mounts)
+        self.points = sorted(self.apps, key=len, reverse=True) if manage else ()
+
+    def route(self, environ):
+        if self.points:
+            path = environ.get("PATH_INFO", "")
+            if len(path) > 1:
+                for point in self.points:
+                    n = len(point)
+                    if path.startswith(point) and (len(path) == n or path[n] == "/"):
+                        environ["SCRIPT_NAME"] = point
+                        environ["PATH_INFO"] = path[n:]
+                        return self.apps[point]
+        return self.apps.get(environ.get("SCRIPT_NAME", ""), self.default)
+
+
 def load_app(env):
-    """The WSGI callable named by the environment."""
+    """The default WSGI callable and, with --mount, a Router over all of them:
+    (app, router or None). A mount that fails to load fails the whole load (uWSGI exits)."""
     for p in reversed([p for p in env.get("UWSGI4J_PYTHONPATH", "").split(os.pathsep) if p]):
         sys.path.insert(0, p)
     name = env.get("UWSGI4J_CALLABLE") or "application"
-    path = env.get("UWSGI4J_WSGI_FILE")
+    default = None
+    if env.get("UWSGI4J_WSGI_FILE") or env.get("UWSGI4J_MODULE"):
+        default = load_one(env.get("UWSGI4J_WSGI_FILE"), env.get("UWSGI4J_MODULE"), name)
+    mounts = []
+    first = 0 if default is None else 1     # uWSGI's app number of the first mount
+    if env.get("UWSGI4J_MOUNTS"):
+        import json
+        import time
+        for point, target in json.loads(env["UWSGI4J_MOUNTS"]):
+            point = point.rstrip("/")
+            sys.stderr.write("mounting %s on %s\n" % (target, point or "/"))
+            began = time.time()
+            if target.endswith((".py", ".wsgi")):
+                app = load_one(os.path.abspath(target), None, name)
+            else:
+                app = load_one(None, target, name)
+            if default is None:
+                default = app
+            mounts.append((point, app))
+            sys.stderr.write("WSGI app %d (mountpoint='%s') ready in %d seconds (pid: %d)\n"
+                             % (first + len(mounts) - 1, point, time.time() - began, os.getpid()))
+    if default is None:
+        raise LoadError("no application: set UWSGI4J_WSGI_FILE, UWSGI4J_MODULE or UWSGI4J_MOUNTS")
+    if not mounts:
+        return default, None
+    return default, Router(default, mounts, env.get("UWSGI4J_MANAGE_SCRIPT_NAME") == "1")
+
+
+def load_one(path, spec, name):
+    """One WSGI callable: from the file `path`, else the module `spec` (pkg.mod[:callable])."""
     if path:
         import importlib.machinery
         import importlib.util
@@ -475,9 +535,6 @@ def load_app(env):
         loader.exec_module(module)
         where = "file " + path
     else:
-        spec = env.get("UWSGI4J_MODULE")
-        if not spec:
-            raise LoadError("no application: set UWSGI4J_WSGI_FILE or UWSGI4J_MODULE")
         import importlib
         modname, _, attr = spec.partition(":")
         module = importlib.import_module(modname)
@@ -507,7 +564,7 @@ def load_or_fail(env, role, worker_id):
         os._exit(EXIT_LOAD_FAILED)
 
 
-def serve_worker(env, app, worker_id):
+def serve_worker(env, loaded, worker_id):
     """Opens the worker's core channels, serves until they stop, returns the exit code."""
     threads = int(env.get("UWSGI4J_THREADS") or 1)
     processes = int(env.get("UWSGI4J_PROCESSES") or 1)
@@ -521,7 +578,8 @@ def serve_worker(env, app, worker_id):
     if env.get("UWSGI4J_FILE_WRAPPER", "1") != "0":
         base["wsgi.file_wrapper"] = FileWrapper
     WORKER["id"] = worker_id
-    cores = [Core(app, Channel(env["UWSGI4J_SOCKET"], env["UWSGI4J_TOKEN"], "core", worker_id, i), base)
+    app, router = loaded
+    cores = [Core(app, Channel(env["UWSGI4J_SOCKET"], env["UWSGI4J_TOKEN"], "core", worker_id, i), base, router)
              for i in range(threads)]
 
     def graceful(signum, _frame):
@@ -544,7 +602,7 @@ def serve_worker(env, app, worker_id):
     return 0
 
 
-def run_host(env, app):
+def run_host(env, loaded):
     """Preforking: one control channel; FORK forks a worker; children's exits become EXITED."""
     ch = Channel(env["UWSGI4J_SOCKET"], env["UWSGI4J_TOKEN"], "control", 0, 0)
     ch.send(frame(READY))
@@ -607,7 +665,7 @@ def run_host(env, app):
                         os.close(wake_r)
                         os.close(wake_w)
                         ch.close()
-                        code = serve_worker(env, app, worker_id)
+                        code = serve_worker(env, loaded, worker_id)
                     except BaseException:
                         sys.stderr.write(traceback.format_exc())
                     finally:
@@ -706,13 +764,13 @@ def main():
     role = env.get("UWSGI4J_ROLE", "host")
     sys.modules["uwsgi"] = uwsgi_module(env)
     if role == "host":
-        app = load_or_fail(env, role, 0)
-        return run_host(env, app)
+        loaded = load_or_fail(env, role, 0)
+        return run_host(env, loaded)
     if role == "worker":
         worker_id = int(env.get("UWSGI4J_WORKER_ID") or 1)
         WORKER["id"] = worker_id
-        app = load_or_fail(env, role, worker_id)
-        return serve_worker(env, app, worker_id)
+        loaded = load_or_fail(env, role, worker_id)
+        return serve_worker(env, loaded, worker_id)
     sys.stderr.write("uwsgi4j worker: unknown UWSGI4J_ROLE %r\n" % role)
     return 1
 

@@ -1,0 +1,7 @@
+"""A --mount test app: answers "default SCRIPT_NAME=... PATH_INFO=..." (repr of each, None if missing)."""
+
+
+def application(environ, start_response):
+    body = "default SCRIPT_NAME=%r PATH_INFO=%r" % (environ.get("SCRIPT_NAME"), environ.get("PATH_INFO"))
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [body.encode("utf-8")]
