@@ -30,19 +30,7 @@ class MasterOptionsIT {
     Path cwd;
 
     private Path app(String name) throws Exception {
-        Path target = cwd.resolve(name);
-        Files.copy(APPS.resolve(name), target);
-        return target;
-    }
-
-    private static int httpPort(UwsgiProcess server) throws InterruptedException {
-        return Integer.parseInt(server.awaitLine("uwsgi socket 0 bound to TCP address 127\\.0\\.0\\.1:(\\d+)",
-                UwsgiProcess.START_TIMEOUT).group(1));
-    }
-
-    private static long workerPid(UwsgiProcess server) throws InterruptedException {
-        return Long.parseLong(server.awaitLine("spawned uWSGI worker 1 \\(pid: (\\d+), cores: \\d+\\)",
-                UwsgiProcess.START_TIMEOUT).group(1));
+        return UwsgiProcess.copyApp(APPS, name, cwd);
     }
 
     private static RawHttp.Response get(int port, String path) throws Exception {
@@ -72,10 +60,10 @@ class MasterOptionsIT {
         Path app = app("memory.py");
         try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
                 "--master", "--processes", "1", "--memory-report", "--stats", "127.0.0.1:0")) {
-            int port = httpPort(server);
+            int port = server.httpPort();
             int statsPort = Integer.parseInt(server.awaitLine("Stats server enabled on 127\\.0\\.0\\.1:(\\d+)",
                     UwsgiProcess.START_TIMEOUT).group(1));
-            long pid = workerPid(server);
+            long pid = server.workerPid(1);
             server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
 
             assertEquals(String.valueOf(pid), get(port, "/pid").text());
@@ -102,10 +90,10 @@ class MasterOptionsIT {
         Path app = app("memory.py");
         try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
                 "--master", "--processes", "1", "--stats", "127.0.0.1:0")) {
-            int port = httpPort(server);
+            int port = server.httpPort();
             int statsPort = Integer.parseInt(server.awaitLine("Stats server enabled on 127\\.0\\.0\\.1:(\\d+)",
                     UwsgiProcess.START_TIMEOUT).group(1));
-            long pid = workerPid(server);
+            long pid = server.workerPid(1);
             server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
             get(port, "/pid");
             server.awaitLine("^\\[pid: " + pid + "\\|app: 0\\|req: 1/1\\] .* GET /pid ", WAIT);
@@ -120,8 +108,8 @@ class MasterOptionsIT {
         Path app = app("memory.py");
         try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
                 "--master", "--processes", "1", "--reload-on-rss", "60")) {
-            int port = httpPort(server);
-            long pid = workerPid(server);
+            int port = server.httpPort();
+            long pid = server.workerPid(1);
             server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
             assertEquals(String.valueOf(pid), get(port, "/pid").text()); // under the limit: kept
 
@@ -142,8 +130,8 @@ class MasterOptionsIT {
         Path app = app("memory.py");
         try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
                 "--master", "--processes", "1", "--evil-reload-on-rss", "60")) {
-            int port = httpPort(server);
-            long pid = workerPid(server);
+            int port = server.httpPort();
+            long pid = server.workerPid(1);
             server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
             assertEquals(String.valueOf(pid), get(port, "/pid").text());
 
@@ -165,13 +153,13 @@ class MasterOptionsIT {
         Files.createDirectories(pidfile.getParent());
         try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
                 "--master", "--pidfile", pidfile.toString(), "--pidfile2", pidfile2.toString())) {
-            httpPort(server);
+            server.httpPort();
             server.awaitLine("^writing pidfile to " + Pattern.quote(pidfile.toString()) + "$", WAIT);
             server.awaitLine("^writing pidfile to " + Pattern.quote(pidfile2.toString()) + "$", WAIT);
             long pid = Long.parseLong(server.awaitLine("\\*\\*\\* uwsgi4j is ready in \\d+ ms \\(pid: (\\d+)\\)",
                     UwsgiProcess.START_TIMEOUT).group(1));
             assertEquals(server.pid(), pid);
-            workerPid(server); // the pool is up before the SIGTERM below
+            server.workerPid(1); // the pool is up before the SIGTERM below
             assertEquals(pid + "\n", Files.readString(pidfile));
             assertEquals(pid + "\n", Files.readString(pidfile2));
             int bound = server.output().indexOf("uwsgi socket 0 bound");
@@ -188,7 +176,7 @@ class MasterOptionsIT {
         Path app = app("memory.py");
         try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
                 "--master")) {
-            int port = httpPort(server);
+            int port = server.httpPort();
             server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
             server.stdin().write("not for the workers\n".getBytes(StandardCharsets.UTF_8));
             server.stdin().flush();
@@ -196,7 +184,7 @@ class MasterOptionsIT {
         }
         try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
                 "--master", "--honour-stdin")) {
-            int port = httpPort(server);
+            int port = server.httpPort();
             server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
             server.stdin().write("from the terminal\n".getBytes(StandardCharsets.UTF_8));
             server.stdin().flush();

@@ -33,10 +33,9 @@ class MountIT {
     }
 
     private static int serve(UwsgiProcess server, int workers) throws InterruptedException {
-        int port = Integer.parseInt(server.awaitLine("uwsgi socket 0 bound to TCP address 127\\.0\\.0\\.1:(\\d+)",
-                UwsgiProcess.START_TIMEOUT).group(1));
+        int port = server.httpPort();
         for (int i = 1; i <= workers; i++) {
-            server.awaitLine("spawned uWSGI worker " + i + " ", UwsgiProcess.START_TIMEOUT);
+            server.workerPid(i);
         }
         return port;
     }
@@ -148,5 +147,15 @@ class MountIT {
         assertEquals(22, result.exitCode(), result.output());
         org.junit.jupiter.api.Assertions.assertTrue(result.output().contains("failed to load: RuntimeError: boom"),
                 result.output());
+    }
+
+    @Test
+    void aMountAloneLoadsThePythonPlugin() throws Exception {
+        copyApps();
+        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--mount", "/a=app1.py", "--manage-script-name")) {
+            server.awaitLine("^plugin python \\S+ loaded$", UwsgiProcess.START_TIMEOUT);
+            int port = serve(server, 1);
+            assertEquals("app1 SCRIPT_NAME='/a' PATH_INFO='/z'", get(port, "/a/z"));
+        }
     }
 }

@@ -39,17 +39,14 @@ class PythonIT {
     Path cwd;
 
     private Path app(String name) throws Exception {
-        Path target = cwd.resolve(name);
-        Files.copy(APPS.resolve(name), target);
-        return target;
+        return UwsgiProcess.copyApp(APPS, name, cwd);
     }
 
     /** Starts the server on an ephemeral port and waits until {@code workers} workers are spawned. */
     private static int serve(UwsgiProcess server, int workers) throws InterruptedException {
-        int port = Integer.parseInt(server.awaitLine("uwsgi socket 0 bound to TCP address 127\\.0\\.0\\.1:(\\d+)",
-                UwsgiProcess.START_TIMEOUT).group(1));
+        int port = server.httpPort();
         for (int i = 1; i <= workers; i++) {
-            server.awaitLine("spawned uWSGI worker " + i + " ", UwsgiProcess.START_TIMEOUT);
+            server.workerPid(i);
         }
         return port;
     }
@@ -90,13 +87,6 @@ class PythonIT {
 
     private static String sha256(byte[] b) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-    }
-
-    private static void awaitFile(Path p) throws InterruptedException {
-        for (long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos(); !Files.exists(p); ) {
-            assertTrue(System.nanoTime() < deadline, "never appeared: " + p);
-            Thread.sleep(10); // polling for the app's marker file, bounded by the deadline
-        }
     }
 
     @Test
@@ -207,8 +197,14 @@ class PythonIT {
                 assertTrue(seen.toString().contains("first chunk"), seen.toString());
             } // the client goes away with the response in the middle
             Files.createFile(Path.of(marker + ".gate")); // the app's generator goes on
-            awaitFile(marker);
-            assertEquals("closed", Files.readString(marker));
+            UwsgiProcess.awaitFile(marker);
+            // the app creates the file, then writes into it: wait (bounded) for the words
+            String text = Files.readString(marker);
+            for (long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos(); text.isEmpty() && System.nanoTime() < deadline; ) {
+                Thread.sleep(10); // polling the marker's content, bounded by the deadline
+                text = Files.readString(marker);
+            }
+            assertEquals("closed", text);
             assertEquals(200, get(port, "/").status());
         }
     }

@@ -111,6 +111,33 @@ final class UwsgiProcess implements AutoCloseable {
         }
     }
 
+    /** Waits for uWSGI's line of the first socket on 127.0.0.1 and returns its port. */
+    int httpPort() throws InterruptedException {
+        return Integer.parseInt(awaitLine("uwsgi socket 0 bound to TCP address 127\\.0\\.0\\.1:(\\d+)", START_TIMEOUT).group(1));
+    }
+
+    /** Waits for the spawn line of worker {@code id} and returns its pid. */
+    long workerPid(int id) throws InterruptedException {
+        return Long.parseLong(awaitLine("spawned uWSGI worker " + id + " \\(pid: (\\d+), cores: \\d+\\)", START_TIMEOUT).group(1));
+    }
+
+    /** Polls (bounded) until {@code file} exists: the test apps drop marker files. */
+    static void awaitFile(Path file) throws InterruptedException {
+        for (long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos(); !java.nio.file.Files.exists(file); ) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("never appeared: " + file);
+            }
+            Thread.sleep(10); // polling for the app's marker file, bounded by the deadline
+        }
+    }
+
+    /** Copies the test app {@code name} from {@code apps} into {@code dir}; returns the copy. */
+    static Path copyApp(Path apps, String name, Path dir) throws java.io.IOException {
+        Path target = dir.resolve(name);
+        java.nio.file.Files.copy(apps.resolve(name), target);
+        return target;
+    }
+
     /** Waits for the ready line and returns the shell port it logged. */
     int awaitShellPort() throws InterruptedException {
         int port = Integer.parseInt(awaitLine(SHELL_PORT.pattern(), START_TIMEOUT).group(1));

@@ -30,19 +30,7 @@ class WorkersIT {
     Path cwd;
 
     private Path app(String name) throws Exception {
-        Path target = cwd.resolve(name);
-        Files.copy(APPS.resolve(name), target);
-        return target;
-    }
-
-    private static int httpPort(UwsgiProcess server) throws InterruptedException {
-        return Integer.parseInt(server.awaitLine("uwsgi socket 0 bound to TCP address 127\\.0\\.0\\.1:(\\d+)",
-                UwsgiProcess.START_TIMEOUT).group(1));
-    }
-
-    private static long workerPid(UwsgiProcess server, int id) throws InterruptedException {
-        return Long.parseLong(server.awaitLine("spawned uWSGI worker " + id + " \\(pid: (\\d+), cores: \\d+\\)",
-                UwsgiProcess.START_TIMEOUT).group(1));
+        return UwsgiProcess.copyApp(APPS, name, cwd);
     }
 
     private static RawHttp.Response get(int port, String path) throws Exception {
@@ -51,21 +39,14 @@ class WorkersIT {
         }
     }
 
-    private static void awaitFile(Path p) throws InterruptedException {
-        for (long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos(); !Files.exists(p); ) {
-            assertTrue(System.nanoTime() < deadline, "never appeared: " + p);
-            Thread.sleep(10); // polling for the app's marker file, bounded by the deadline
-        }
-    }
-
     @Test
     void killedWorkersAreRespawnedAndIdempotentRequestsRetried() throws Exception {
         Path app = app("faults.py");
         try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
                 "--master", "--processes", "2")) {
-            int port = httpPort(server);
-            long pid1 = workerPid(server, 1);
-            long pid2 = workerPid(server, 2);
+            int port = server.httpPort();
+            long pid1 = server.workerPid(1);
+            long pid2 = server.workerPid(2);
             server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
             assertTrue(get(port, "/").text().startsWith("hello from "));
 
@@ -85,10 +66,10 @@ class WorkersIT {
                     held.completeExceptionally(e);
                 }
             });
-            awaitFile(Path.of(marker + ".started"));
+            UwsgiProcess.awaitFile(Path.of(marker + ".started"));
             Files.delete(Path.of(marker + ".started"));
             killWhoeverServes(port);
-            awaitFile(Path.of(marker + ".started")); // the retry reached another worker
+            UwsgiProcess.awaitFile(Path.of(marker + ".started")); // the retry reached another worker
             Files.createFile(marker);
             var r = held.get(30, TimeUnit.SECONDS);
             assertEquals(200, r.status());
@@ -105,7 +86,7 @@ class WorkersIT {
                     post.completeExceptionally(e);
                 }
             });
-            awaitFile(Path.of(marker2 + ".started"));
+            UwsgiProcess.awaitFile(Path.of(marker2 + ".started"));
             killWhoeverServes(port);
             assertEquals(502, post.get(30, TimeUnit.SECONDS).status());
 
@@ -135,8 +116,8 @@ class WorkersIT {
         Path app = app("faults.py");
         try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
                 "--master", "--processes", "1", "--harakiri", "1")) {
-            int port = httpPort(server);
-            long pid = workerPid(server, 1);
+            int port = server.httpPort();
+            long pid = server.workerPid(1);
             server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
             assertEquals(502, get(port, "/hang").status());
             server.awaitLine("\\*\\*\\* HARAKIRI ON WORKER 1 \\(pid: " + pid + ", try: 1\\) \\*\\*\\*", Duration.ofSeconds(10));
@@ -150,7 +131,7 @@ class WorkersIT {
         Path app = app("faults.py");
         try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
                 "--master", "--processes", "2", "--max-requests", "5", "--disable-logging")) {
-            int port = httpPort(server);
+            int port = server.httpPort();
             server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
             var failures = load(port, 4, 60, "/");
             assertEquals(List.of(), failures);
@@ -189,7 +170,7 @@ class WorkersIT {
         Files.writeString(cwd.resolve("version.txt"), "one");
         try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
                 "--master", "--processes", "2", "--disable-logging")) {
-            int port = httpPort(server);
+            int port = server.httpPort();
             server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
             long pid = server.pid();
             assertEquals("one", get(port, "/version").text());
@@ -233,7 +214,7 @@ class WorkersIT {
     void sigtermLetsTheRequestInFlightFinish() throws Exception {
         Path app = app("faults.py");
         try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(), "--master")) {
-            int port = httpPort(server);
+            int port = server.httpPort();
             server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
             Path marker = cwd.resolve("go");
             var held = new java.util.concurrent.CompletableFuture<RawHttp.Response>();
@@ -244,7 +225,7 @@ class WorkersIT {
                     held.completeExceptionally(e);
                 }
             });
-            awaitFile(Path.of(marker + ".started"));
+            UwsgiProcess.awaitFile(Path.of(marker + ".started"));
             new ProcessBuilder("kill", "-TERM", String.valueOf(server.pid())).start().waitFor();
             server.awaitLine("SIGTERM received: shutting down gracefully", Duration.ofSeconds(5));
             Files.createFile(marker);
@@ -268,9 +249,9 @@ class WorkersIT {
         Path app = app("faults.py");
         try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
                 "--master", "--processes", "2", "--lazy-apps")) {
-            int port = httpPort(server);
-            workerPid(server, 1);
-            workerPid(server, 2);
+            int port = server.httpPort();
+            server.workerPid(1);
+            server.workerPid(2);
             server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
             assertEquals(200, get(port, "/").status());
         }
@@ -314,9 +295,9 @@ class WorkersIT {
         Path app = app("faults.py");
         try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
                 "--master", "--processes", "4", "--disable-logging")) {
-            int port = httpPort(server);
+            int port = server.httpPort();
             for (int w = 1; w <= 4; w++) {
-                workerPid(server, w);
+                server.workerPid(w);
             }
             AtomicBoolean stop = new AtomicBoolean();
             AtomicInteger ok = new AtomicInteger();
@@ -376,9 +357,9 @@ class WorkersIT {
         Files.writeString(cwd.resolve("version.txt"), "one");
         try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
                 "--master", "--processes", "2", "--lazy-apps", "--chain-reload", "--disable-logging")) {
-            int port = httpPort(server);
-            workerPid(server, 1);
-            workerPid(server, 2);
+            int port = server.httpPort();
+            server.workerPid(1);
+            server.workerPid(2);
             assertEquals("one", get(port, "/version").text());
             AtomicBoolean stop = new AtomicBoolean();
             var failures = new ConcurrentLinkedQueue<String>();
@@ -418,9 +399,9 @@ class WorkersIT {
         Files.writeString(cwd.resolve("version.txt"), "one");
         try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
                 "--master", "--touch-reload", touch.toString(), "--shell-socket", "127.0.0.1:0")) {
-            int port = httpPort(server);
+            int port = server.httpPort();
             int shell = server.awaitShellPort();
-            workerPid(server, 1);
+            server.workerPid(1);
             assertEquals("one", get(port, "/version").text());
 
             Files.writeString(cwd.resolve("version.txt"), "two");
