@@ -420,11 +420,38 @@ class WorkersIT {
     }
 
     @Test
-    void uidGidAndDaemonizeAreRefusedNotIgnored() throws Exception {
-        for (String option : List.of("--uid", "--gid", "--daemonize")) {
-            var result = UwsgiProcess.run(cwd, "--http-socket", "127.0.0.1:0", option, "nobody");
-            assertEquals(1, result.exitCode(), result.output());
-            assertTrue(result.lines().getLast().startsWith(option + " is not supported by uwsgi4j yet"), result.output());
+    void daemonizeIsRefusedNotIgnoredAndUnknownUsersAreOneLine() throws Exception {
+        var daemonize = UwsgiProcess.run(cwd, "--http-socket", "127.0.0.1:0", "--daemonize", "log.txt");
+        assertEquals(1, daemonize.exitCode(), daemonize.output());
+        assertTrue(daemonize.lines().getLast().startsWith("--daemonize is not supported by uwsgi4j yet"), daemonize.output());
+        var uid = UwsgiProcess.run(cwd, "--http-socket", "127.0.0.1:0", "--uid", "no-such-user-here");
+        assertEquals(1, uid.exitCode(), uid.output());
+        assertEquals("uid no-such-user-here: no such user", uid.lines().getLast());
+        var gid = UwsgiProcess.run(cwd, "--http-socket", "127.0.0.1:0", "--gid", "no-such-group-here");
+        assertEquals(1, gid.exitCode(), gid.output());
+        assertEquals("gid no-such-group-here: no such group", gid.lines().getLast());
+    }
+
+    @Test
+    void workersRunAsUidAndGid() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "dropping privileges needs root");
+        Path app = app("faults.py");
+        // the workers (nobody) read the app: open the test directory to them
+        Files.setPosixFilePermissions(cwd, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(app, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
+                "--uid", "nobody", "--gid", "nogroup", "--processes", "2")) {
+            int port = server.httpPort();
+            server.workerPid(1);
+            server.workerPid(2);
+            long pid = Long.parseLong(get(port, "/pid").text());
+            String status = Files.readString(Path.of("/proc/" + pid + "/status"));
+            String nobody = new String(new ProcessBuilder("id", "-u", "nobody").start().getInputStream().readAllBytes()).strip();
+            assertTrue(status.lines().anyMatch(l -> l.matches("Uid:\\s+" + nobody + "\\s+" + nobody + ".*")), status);
+            assertEquals(200, get(port, "/").status());
+            String master = Files.readString(Path.of("/proc/" + server.pid() + "/status"));
+            assertTrue(master.lines().anyMatch(l -> l.matches("Uid:\\s+0\\s+0.*")), "the master keeps its privileges:\n" + master);
         }
     }
 }

@@ -35,6 +35,8 @@ import org.uwsgi4j.kernel.net.ServerStats;
 import org.uwsgi4j.kernel.net.SocketAddressSpec;
 import org.uwsgi4j.kernel.stats.StatsServer;
 import org.uwsgi4j.kernel.worker.MasterLoop;
+import org.uwsgi4j.kernel.worker.PoolSettings;
+import org.uwsgi4j.kernel.worker.WorkerPool;
 import org.uwsgi4j.kernel.worker.RuntimeDir;
 import org.uwsgi4j.kernel.config.OptionCatalog;
 import org.uwsgi4j.kernel.config.OptionSpec;
@@ -154,15 +156,20 @@ public final class Kernel {
     }
 
     /**
-     * Options uWSGI users rely on for safety that uwsgi4j does not implement yet: refused at
-     * start-up rather than silently ignored (--uid would leave the workers running as root).
+     * Options uWSGI users rely on that uwsgi4j does not implement yet: refused at start-up
+     * rather than silently ignored; and --uid/--gid must name a user and group that exist.
      */
     private static void refuseUnsupported(Options options) throws StartupException {
-        for (String name : List.of("uid", "gid", "daemonize")) {
+        for (String name : List.of("daemonize")) {
             if (options.value(name).isPresent()) {
                 throw new StartupException("--" + name + " is not supported by uwsgi4j yet: refusing to start rather than ignore it"
-                        + " (run uwsgi4j as the user you want, and in the background with your service manager)");
+                        + " (run uwsgi4j in the background with your service manager)");
             }
+        }
+        try {
+            WorkerPool.checkSettings(PoolSettings.fromOptions(options));
+        } catch (IOException e) {
+            throw new StartupException(e.getMessage());
         }
     }
 

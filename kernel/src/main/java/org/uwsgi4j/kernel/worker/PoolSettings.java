@@ -20,13 +20,16 @@ import org.uwsgi4j.kernel.api.Options;
  * @param harakiriVerbose {@code --harakiri-verbose}: log the request's variables on harakiri
  * @param env           {@code --env KEY=VALUE}: variables added to the workers' environment
  * @param chainReload   {@code --chain-reload}: with {@code --lazy-apps}, a reload replaces the workers one at a time
+ * @param uid           {@code --uid}: the user the workers become before loading the app (name or number)
+ * @param gid           {@code --gid}: the group the workers become before loading the app (name or number)
  * @param memoryReport  {@code --memory-report}: the workers' memory is read for the log and the stats
  * @param honourStdin   {@code --honour-stdin}: workers read the master's stdin instead of /dev/null
  */
 public record PoolSettings(int processes, int threads, boolean lazyApps, Duration harakiri, long maxRequests,
                            Duration maxLifetime, long reloadOnRss, long evilReloadOnRss, Duration workerMercy,
                            boolean needApp, int listen, boolean harakiriVerbose, java.util.Map<String, String> env,
-                           boolean memoryReport, boolean honourStdin, boolean chainReload) {
+                           boolean memoryReport, boolean honourStdin, boolean chainReload,
+                           java.util.Optional<String> uid, java.util.Optional<String> gid) {
 
     public static PoolSettings fromOptions(Options options) {
         return new PoolSettings(
@@ -45,7 +48,9 @@ public record PoolSettings(int processes, int threads, boolean lazyApps, Duratio
                 env(options),
                 options.isTrue("memory-report"),
                 options.isTrue("honour-stdin"),
-                options.isTrue("chain-reload"));
+                options.isTrue("chain-reload"),
+                options.value("uid"),
+                options.value("gid"));
     }
 
     /** Whether any option needs the workers' memory (read from /proc only then). */

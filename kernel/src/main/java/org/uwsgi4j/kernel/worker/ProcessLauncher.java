@@ -37,6 +37,8 @@ final class ProcessLauncher {
         env.put("UWSGI4J_SOCKET", socket.toString());
         env.put("UWSGI4J_TOKEN", token);
         env.put("UWSGI4J_ROLE", role);
+        settings.uid().ifPresent(u -> env.put("UWSGI4J_UID", u));
+        settings.gid().ifPresent(g -> env.put("UWSGI4J_GID", g));
         env.put("UWSGI4J_THREADS", String.valueOf(settings.threads()));
         env.put("UWSGI4J_PROCESSES", String.valueOf(settings.processes()));
         if (workerId > 0) {

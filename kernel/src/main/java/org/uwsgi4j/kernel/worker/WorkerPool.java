@@ -113,10 +113,16 @@ public final class WorkerPool implements AutoCloseable {
         return settings.readsMemory() ? ProcMemory.of(w.pid()) : ProcMemory.NONE;
     }
 
+    /** Checks what can be checked before any worker starts: the --uid/--gid user and group exist. */
+    public static void checkSettings(PoolSettings settings) throws IOException {
+        WorkerOwnership.check(settings.uid(), settings.gid());
+    }
+
     // ---- master thread
 
     /** Starts the first generation. */
     public void start() throws IOException {
+        WorkerOwnership.apply(dir.path(), settings.uid(), settings.gid());
         current = startGeneration();
     }
 
@@ -124,6 +130,7 @@ public final class WorkerPool implements AutoCloseable {
         int n = ++generations;
         Generation g = new Generation(this, n, dir.path().resolve("m" + modifier1 + "-g" + n + ".sock"),
                 settings.processes(), settings.threads());
+        WorkerOwnership.apply(g.socket, settings.uid(), settings.gid());
         if (settings.lazyApps()) {
             for (int w = 1; w < g.workers.length; w++) {
                 spawnLazy(g.workers[w]);

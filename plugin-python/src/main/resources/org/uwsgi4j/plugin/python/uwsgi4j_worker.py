@@ -749,6 +749,21 @@ def uwsgi_module(env):
     return m
 
 
+def drop_privileges(env):
+    """--gid/--uid (UWSGI4J_GID, UWSGI4J_UID: names or numbers): become that group and user
+    before the application loads, as uWSGI's workers do; forked workers inherit it."""
+    uid, gid = env.get("UWSGI4J_UID"), env.get("UWSGI4J_GID")
+    if gid:
+        import grp
+        os.setgroups([])
+        os.setgid(int(gid) if gid.isdigit() else grp.getgrnam(gid).gr_gid)
+    if uid:
+        import pwd
+        if not gid:
+            os.setgroups([])
+        os.setuid(int(uid) if uid.isdigit() else pwd.getpwnam(uid).pw_uid)
+
+
 def main():
     env = os.environ
     for stream in (sys.stdout, sys.stderr):
@@ -762,6 +777,7 @@ def main():
     elif "" not in sys.path:
         sys.path.insert(0, "")
     role = env.get("UWSGI4J_ROLE", "host")
+    drop_privileges(env)
     sys.modules["uwsgi"] = uwsgi_module(env)
     if role == "host":
         loaded = load_or_fail(env, role, 0)
