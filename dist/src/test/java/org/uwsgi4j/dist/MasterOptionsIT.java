@@ -34,9 +34,7 @@ class MasterOptionsIT {
     }
 
     private static RawHttp.Response get(int port, String path) throws Exception {
-        try (var http = new RawHttp(port)) {
-            return http.send("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").read();
-        }
+        return RawHttp.get(port, path);
     }
 
     private static String stats(int port) throws Exception {

@@ -28,6 +28,26 @@ final class RawHttp implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
+    /** One GET on a new connection (closed after it), as a plain client does. */
+    static Response get(int port, String target) throws IOException {
+        try (var http = new RawHttp(port)) {
+            return http.send("GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").read();
+        }
+    }
+
+    /** Runs {@code request} on a virtual thread: a request held by the server while the test goes on. */
+    static java.util.concurrent.CompletableFuture<Response> inBackground(java.util.concurrent.Callable<Response> request) {
+        var result = new java.util.concurrent.CompletableFuture<Response>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                result.complete(request.call());
+            } catch (Exception e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
     /** Sends raw bytes (latin-1). */
     RawHttp send(String raw) throws IOException {
         out.write(raw.getBytes(StandardCharsets.ISO_8859_1));

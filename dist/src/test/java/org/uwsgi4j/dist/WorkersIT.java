@@ -34,9 +34,7 @@ class WorkersIT {
     }
 
     private static RawHttp.Response get(int port, String path) throws Exception {
-        try (var http = new RawHttp(port)) {
-            return http.send("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").read();
-        }
+        return RawHttp.get(port, path);
     }
 
     @Test
@@ -58,14 +56,7 @@ class WorkersIT {
 
             // a GET held in a worker that is killed: retried on another worker, the client never sees it
             Path marker = cwd.resolve("go1");
-            var held = new java.util.concurrent.CompletableFuture<RawHttp.Response>();
-            Thread.ofVirtual().start(() -> {
-                try {
-                    held.complete(get(port, "/wait?f=" + marker));
-                } catch (Exception e) {
-                    held.completeExceptionally(e);
-                }
-            });
+            var held = RawHttp.inBackground(() -> get(port, "/wait?f=" + marker));
             UwsgiProcess.awaitFile(Path.of(marker + ".started"));
             Files.delete(Path.of(marker + ".started"));
             killWhoeverServes(port);
@@ -78,12 +69,9 @@ class WorkersIT {
 
             // a POST whose worker dies gets a clean 502 at once
             Path marker2 = cwd.resolve("go2");
-            var post = new java.util.concurrent.CompletableFuture<RawHttp.Response>();
-            Thread.ofVirtual().start(() -> {
+            var post = RawHttp.inBackground(() -> {
                 try (var http = new RawHttp(port)) {
-                    post.complete(http.send("POST /wait?f=" + marker2 + " HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi").read());
-                } catch (Exception e) {
-                    post.completeExceptionally(e);
+                    return http.send("POST /wait?f=" + marker2 + " HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi").read();
                 }
             });
             UwsgiProcess.awaitFile(Path.of(marker2 + ".started"));
@@ -217,14 +205,7 @@ class WorkersIT {
             int port = server.httpPort();
             server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
             Path marker = cwd.resolve("go");
-            var held = new java.util.concurrent.CompletableFuture<RawHttp.Response>();
-            Thread.ofVirtual().start(() -> {
-                try {
-                    held.complete(get(port, "/wait?f=" + marker));
-                } catch (Exception e) {
-                    held.completeExceptionally(e);
-                }
-            });
+            var held = RawHttp.inBackground(() -> get(port, "/wait?f=" + marker));
             UwsgiProcess.awaitFile(Path.of(marker + ".started"));
             new ProcessBuilder("kill", "-TERM", String.valueOf(server.pid())).start().waitFor();
             server.awaitLine("SIGTERM received: shutting down gracefully", Duration.ofSeconds(5));
