@@ -435,4 +435,21 @@ class WorkersIT {
             assertTrue(master.lines().anyMatch(l -> l.matches("Uid:\\s+0\\s+0.*")), "the master keeps its privileges:\n" + master);
         }
     }
+
+    @Test
+    void pyAutoreloadReloadsWhenTheAppFileChanges() throws Exception {
+        Path app = app("faults.py");
+        Files.writeString(cwd.resolve("version.txt"), "one");
+        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
+                "--processes", "2", "--py-autoreload", "1")) {
+            int port = server.httpPort();
+            server.workerPid(1);
+            assertEquals("one", get(port, "/version").text());
+            Files.writeString(cwd.resolve("version.txt"), "two");
+            Files.setLastModifiedTime(app, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+            server.awaitLine("\\[uwsgi-python-reloader\\] module/file " + java.util.regex.Pattern.quote(app.toString()) + " has been modified",
+                    Duration.ofSeconds(10));
+            awaitVersion(port, "two");
+        }
+    }
 }

@@ -59,6 +59,7 @@ public final class PythonRuntime implements WorkerRuntime {
         file.ifPresent(f -> env.put("UWSGI4J_WSGI_FILE", cwd.resolve(f).toString()));
         module.ifPresent(m -> env.put("UWSGI4J_MODULE", m));
         options.value("callable").ifPresent(c -> env.put("UWSGI4J_CALLABLE", c));
+        options.value("py-autoreload").ifPresent(n -> env.put("UWSGI4J_PY_AUTORELOAD", n.strip()));
         if (!mounts.isEmpty()) {
             env.put("UWSGI4J_MOUNTS", mountsJson(mounts, cwd));
         }

@@ -28,6 +28,7 @@ import stat
 import struct
 import sys
 import threading
+import time
 import traceback
 from itertools import chain
 
@@ -594,12 +595,46 @@ def serve_worker(env, loaded, worker_id):
 
     signal.signal(signal.SIGTERM, graceful)
     signal.signal(signal.SIGINT, graceful)
+    start_autoreloader(env, worker_id)
     workers = [threading.Thread(target=c.serve, name="core-%d" % i) for i, c in enumerate(cores)]
     for t in workers:
         t.start()
     for t in workers:
         t.join()
     return 0
+
+
+def start_autoreloader(env, worker_id):
+    """--py-autoreload N (development only): worker 1 looks every N seconds at the files of the
+    loaded modules (and the --wsgi-file and mounted files); when one changed it logs uWSGI's line
+    and asks the master for a graceful reload of every worker."""
+    interval = int(env.get("UWSGI4J_PY_AUTORELOAD") or 0)
+    if interval <= 0 or worker_id != 1:
+        return
+    paths = [getattr(m, "__file__", None) for m in list(sys.modules.values())]
+    paths.append(env.get("UWSGI4J_WSGI_FILE"))
+    mtimes = {}
+    for path in paths:
+        if path and path.endswith(".py"):
+            try:
+                mtimes[path] = os.stat(path).st_mtime
+            except OSError:
+                pass
+
+    def watch():
+        while True:
+            time.sleep(interval)
+            for path, seen in mtimes.items():
+                try:
+                    changed = os.stat(path).st_mtime != seen
+                except OSError:
+                    continue
+                if changed:
+                    sys.stderr.write("[uwsgi-python-reloader] module/file %s has been modified\n" % path)
+                    sys.modules["uwsgi"].reload()
+                    return
+
+    threading.Thread(target=watch, name="py-autoreload", daemon=True).start()
 
 
 def run_host(env, loaded):
