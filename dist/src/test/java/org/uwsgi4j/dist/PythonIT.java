@@ -354,4 +354,19 @@ class PythonIT {
             }
         }
     }
+
+    @Test
+    void pyargvOptimizeImportsAndEval() throws Exception {
+        Path app = app("pyoptions.py");
+        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
+                "--pyargv", "one two", "--optimize", "2", "--import", "colorsys", "--shared-import", "fractions")) {
+            int port = serve(server, 1);
+            assertEquals("argv=uwsgi one two optimize=2 imported=colorsys,fractions", get(port, "/").text());
+        }
+        String code = "def application(e, sr):\n    sr('200 OK', [('Content-Type', 'text/plain')])\n    return [b'from eval']\n";
+        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--eval", code)) {
+            int port = serve(server, 1);
+            assertEquals("from eval", get(port, "/").text());
+        }
+    }
 }

@@ -51,7 +51,8 @@ public final class PythonRuntime implements WorkerRuntime {
         Optional<String> file = options.value("wsgi-file");
         Optional<String> module = options.value("module");
         List<String> mounts = options.values("mount");
-        if (file.isEmpty() && module.isEmpty() && mounts.isEmpty()) {
+        Optional<String> eval = options.value("eval");
+        if (file.isEmpty() && module.isEmpty() && mounts.isEmpty() && eval.isEmpty()) {
             return Optional.empty();
         }
         Path cwd = options.value("chdir").map(Path::of).orElse(Path.of("")).toAbsolutePath();
@@ -60,6 +61,13 @@ public final class PythonRuntime implements WorkerRuntime {
         module.ifPresent(m -> env.put("UWSGI4J_MODULE", m));
         options.value("callable").ifPresent(c -> env.put("UWSGI4J_CALLABLE", c));
         options.value("py-autoreload").ifPresent(n -> env.put("UWSGI4J_PY_AUTORELOAD", n.strip()));
+        eval.ifPresent(code -> env.put("UWSGI4J_EVAL", code));
+        options.value("pyargv").ifPresent(a -> env.put("UWSGI4J_PYARGV", a));
+        List<String> imports = new ArrayList<>(options.values("shared-import"));
+        imports.addAll(options.values("import"));
+        if (!imports.isEmpty()) {
+            env.put("UWSGI4J_IMPORTS", String.join("\n", imports));
+        }
         if (!mounts.isEmpty()) {
             env.put("UWSGI4J_MOUNTS", mountsJson(mounts, cwd));
         }
@@ -83,13 +91,21 @@ public final class PythonRuntime implements WorkerRuntime {
         env.put("UWSGI4J_VERSION", v.getMajor() + "." + v.getMinor() + "." + v.getMicro());
         String python = interpreter(options, cwd, env);
         Path script = hostScript();
-        String name = file.isEmpty() && module.isEmpty()
+        String name = eval.isPresent() && file.isEmpty() && module.isEmpty() && mounts.isEmpty()
+                ? "WSGI app 0 (mountpoint='') from --eval"
+                : file.isEmpty() && module.isEmpty()
                 ? "WSGI app 0 (mountpoint='" + mountPoint(mounts.getFirst()) + "') from " + mountTarget(mounts.getFirst())
                 : "WSGI app 0 (mountpoint='') " + file.map(f -> "from " + f).orElse("module " + module.orElse(""));
         if (mounts.size() > (file.isEmpty() && module.isEmpty() ? 1 : 0)) {
             name += " and " + mounts.size() + " mount" + (mounts.size() == 1 ? "" : "s");
         }
-        return Optional.of(new WorkerHost(List.of(python, "-u", script.toString()), env, cwd, name));
+        List<String> command = new ArrayList<>(List.of(python, "-u"));
+        int optimize = options.value("optimize").map(o -> Integer.parseInt(o.strip())).orElse(0);
+        if (optimize > 0) {
+            command.add(optimize == 1 ? "-O" : "-OO"); // --optimize: python's own -O/-OO
+        }
+        command.add(script.toString());
+        return Optional.of(new WorkerHost(command, env, cwd, name));
     }
 
     /**

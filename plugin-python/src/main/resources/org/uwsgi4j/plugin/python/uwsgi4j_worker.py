@@ -493,10 +493,20 @@ def load_app(env):
     (app, router or None). A mount that fails to load fails the whole load (uWSGI exits)."""
     for p in reversed([p for p in env.get("UWSGI4J_PYTHONPATH", "").split(os.pathsep) if p]):
         sys.path.insert(0, p)
+    if "UWSGI4J_PYARGV" in env:                      # --pyargv: the app's sys.argv
+        sys.argv = ["uwsgi"] + env["UWSGI4J_PYARGV"].split()
+    for module in filter(None, env.get("UWSGI4J_IMPORTS", "").split("\n")):
+        __import__(module)                           # --import / --shared-import, before the app
     name = env.get("UWSGI4J_CALLABLE") or "application"
     default = None
     if env.get("UWSGI4J_WSGI_FILE") or env.get("UWSGI4J_MODULE"):
         default = load_one(env.get("UWSGI4J_WSGI_FILE"), env.get("UWSGI4J_MODULE"), name)
+    elif env.get("UWSGI4J_EVAL"):                    # --eval: the app is defined by this code
+        namespace = {"__name__": "uwsgi_eval"}
+        exec(compile(env["UWSGI4J_EVAL"], "<--eval>", "exec"), namespace)
+        default = namespace.get(name)
+        if not callable(default):
+            raise LoadError('unable to find "%s" callable in the --eval code' % name)
     mounts = []
     first = 0 if default is None else 1     # uWSGI's app number of the first mount
     if env.get("UWSGI4J_MOUNTS"):
