@@ -707,6 +707,10 @@ def run_host(env, loaded):
                     try:
                         signal.set_wakeup_fd(-1)
                         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                        # the host's SIGTERM/SIGINT handlers only set its flags: until the worker
+                        # installs its own, a stop signal must end the child, not be swallowed
+                        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                        signal.signal(signal.SIGINT, signal.SIG_DFL)
                         os.close(wake_r)
                         os.close(wake_w)
                         ch.close()
