@@ -11,8 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -162,39 +160,14 @@ class WorkersIT {
             server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
             long pid = server.pid();
             assertEquals("one", get(port, "/version").text());
-            AtomicBoolean stop = new AtomicBoolean();
-            AtomicInteger done = new AtomicInteger();
-            var failures = new ConcurrentLinkedQueue<String>();
-            List<Thread> clients = new ArrayList<>();
-            for (int c = 0; c < 4; c++) {
-                clients.add(Thread.ofVirtual().start(() -> {
-                    while (!stop.get()) {
-                        try {
-                            var r = get(port, "/");
-                            if (r.status() != 200) {
-                                failures.add("status " + r.status());
-                            }
-                            done.incrementAndGet();
-                        } catch (Exception e) {
-                            failures.add(e.toString());
-                        }
-                    }
-                }));
-            }
+            var load = Load.start(port, 4, "/");
             Files.writeString(cwd.resolve("version.txt"), "two");
             new ProcessBuilder("kill", "-HUP", String.valueOf(pid)).start().waitFor();
-            String version = "";
-            for (long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos(); !version.equals("two"); ) {
-                version = get(port, "/version").text();
-                assertTrue(System.nanoTime() < deadline, "the new code was never served");
-            }
+            awaitVersion(port, "two");
             server.awaitLine("worker \\d \\(pid: \\d+\\) stopped", Duration.ofSeconds(20));
-            stop.set(true);
-            for (Thread t : clients) {
-                t.join();
-            }
-            assertEquals(List.of(), new ArrayList<>(failures));
-            assertTrue(done.get() > 0);
+            int ok = load.ok();
+            assertEquals(List.of(), load.stop());
+            assertTrue(ok > 0);
         }
     }
 
@@ -280,46 +253,17 @@ class WorkersIT {
             for (int w = 1; w <= 4; w++) {
                 server.workerPid(w);
             }
-            AtomicBoolean stop = new AtomicBoolean();
-            AtomicInteger ok = new AtomicInteger();
-            var failures = new ConcurrentLinkedQueue<String>();
-            List<Thread> clients = new ArrayList<>();
-            for (int c = 0; c < 20; c++) {
-                clients.add(Thread.ofVirtual().start(() -> {
-                    while (!stop.get()) {
-                        try {
-                            var r = get(port, "/");
-                            if (r.status() == 200) {
-                                ok.incrementAndGet();
-                            } else {
-                                failures.add("status " + r.status());
-                            }
-                        } catch (Exception e) {
-                            failures.add(e.toString());
-                        }
-                    }
-                }));
-            }
-            awaitRequests(ok, 200);
+            var load = Load.start(port, 20, "/");
+            load.awaitMore(200);
             workers().getFirst().destroyForcibly();
             server.awaitLine("Respawned uWSGI worker", Duration.ofSeconds(10));
-            awaitRequests(ok, ok.get() + 200);
+            load.awaitMore(200);
             new ProcessBuilder("kill", "-HUP", String.valueOf(server.pid())).start().waitFor();
-            awaitRequests(ok, ok.get() + 200);
+            load.awaitMore(200);
             workers().getLast().destroyForcibly();
-            awaitRequests(ok, ok.get() + 500);
-            stop.set(true);
-            for (Thread t : clients) {
-                t.join();
-            }
-            assertEquals(List.of(), new ArrayList<>(failures), "after " + ok.get() + " good requests");
-        }
-    }
-
-    private static void awaitRequests(AtomicInteger ok, int target) throws InterruptedException {
-        for (long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos(); ok.get() < target; ) {
-            assertTrue(System.nanoTime() < deadline, "the load stalled at " + ok.get() + " requests");
-            Thread.sleep(10); // waiting for the clients' progress, bounded by the deadline
+            load.awaitMore(500);
+            int ok = load.ok();
+            assertEquals(List.of(), load.stop(), "after " + ok + " good requests");
         }
     }
 
@@ -342,34 +286,14 @@ class WorkersIT {
             server.workerPid(1);
             server.workerPid(2);
             assertEquals("one", get(port, "/version").text());
-            AtomicBoolean stop = new AtomicBoolean();
-            var failures = new ConcurrentLinkedQueue<String>();
-            List<Thread> clients = new ArrayList<>();
-            for (int c = 0; c < 4; c++) {
-                clients.add(Thread.ofVirtual().start(() -> {
-                    while (!stop.get()) {
-                        try {
-                            var r = get(port, "/");
-                            if (r.status() != 200) {
-                                failures.add("status " + r.status());
-                            }
-                        } catch (Exception e) {
-                            failures.add(e.toString());
-                        }
-                    }
-                }));
-            }
+            var load = Load.start(port, 4, "/");
             Files.writeString(cwd.resolve("version.txt"), "two");
             new ProcessBuilder("kill", "-HUP", String.valueOf(server.pid())).start().waitFor();
             server.awaitLine("^chain next victim is worker 1$", Duration.ofSeconds(10));
             server.awaitLine("^chain next victim is worker 2$", Duration.ofSeconds(20));
             server.awaitLine("^chain reloading complete$", Duration.ofSeconds(20));
             awaitVersion(port, "two");
-            stop.set(true);
-            for (Thread t : clients) {
-                t.join();
-            }
-            assertEquals(List.of(), new ArrayList<>(failures));
+            assertEquals(List.of(), load.stop());
         }
     }
 
