@@ -31,6 +31,11 @@ public final class RequestLog {
             return new Policy(true, false, 0, false, false, 0);
         }
 
+        /** True when no request can ever be logged (--disable-logging and no --log-* exception). */
+        public boolean logsNothing() {
+            return !enabled && !zero && slowMillis <= 0 && !status4xx && !status5xx && bigBytes <= 0;
+        }
+
         /** Whether {@code r} is logged. */
         public boolean accepts(RequestRecord r) {
             return enabled

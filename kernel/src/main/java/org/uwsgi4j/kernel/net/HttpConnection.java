@@ -159,7 +159,7 @@ final class HttpConnection {
             }
             exchange.await();
         }
-        ctx.finished(exchange, response, exchange.vars(), vars.uwsgiBlockSize(), vars.uwsgiVarCount(), startMicros, startNanos);
+        ctx.finished(exchange, response, vars.uwsgiBlockSize(), vars.uwsgiVarCount(), startMicros, startNanos);
         if (exchange.failed() || !response.keepAlive() || !parser.keepAlive()) {
             return false;
         }

@@ -1,6 +1,5 @@
 package org.uwsgi4j.kernel.net;
 
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.uwsgi4j.kernel.dispatch.Dispatcher;
 import org.uwsgi4j.kernel.log.RequestLog;
@@ -58,7 +57,7 @@ final class ServerContext {
      * @param startMicros  wall-clock start, epoch microseconds
      * @param startNanos   {@link System#nanoTime()} at the start
      */
-    void finished(Exchange exchange, HttpResponseWriter response, Map<String, String> vars, long varsBytes,
+    void finished(Exchange exchange, HttpResponseWriter response, long varsBytes,
                   int varCount, long startMicros, long startNanos) {
         long micros = (System.nanoTime() - startNanos) / 1000;
         int wid = Math.min(exchange.workerId(), workers.length - 1);
@@ -70,9 +69,12 @@ final class ServerContext {
             counters.exceptions.incrementAndGet();
         }
         long total = totalRequests.incrementAndGet();
+        if (requestLog.policy().logsNothing()) {
+            return; // --disable-logging: no record, no vars map, no memory read
+        }
         ProcMemory memory = requestLog.memoryReport() ? ProcMemory.of(exchange.workerPid()) : ProcMemory.NONE;
         requestLog.log(RequestRecord.builder()
-                .vars(vars)
+                .vars(exchange.vars())
                 .varCount(varCount)
                 .varsBytes(varsBytes)
                 .pid(exchange.workerPid())

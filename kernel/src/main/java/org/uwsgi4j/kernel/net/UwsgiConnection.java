@@ -99,7 +99,7 @@ final class UwsgiConnection {
         }
         exchange.await();
         if (response.started()) {
-            ctx.finished(exchange, response, exchange.vars(), parser.datasize(), vars.uwsgiVarCount(), startMicros, startNanos);
+            ctx.finished(exchange, response, parser.datasize(), vars.uwsgiVarCount(), startMicros, startNanos);
         }
     }
 }
