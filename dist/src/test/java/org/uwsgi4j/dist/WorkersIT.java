@@ -101,14 +101,32 @@ class WorkersIT {
     void harakiriKillsAHungWorkerAndItIsRespawned() throws Exception {
         Path app = app("faults.py");
         try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
-                "--master", "--processes", "1", "--harakiri", "1")) {
+                "--master", "--processes", "2", "--harakiri", "1", "--harakiri-verbose", "--stats", "127.0.0.1:0")) {
             int port = server.httpPort();
-            long pid = server.workerPid(1);
+            int stats = Integer.parseInt(server.awaitLine("Stats server enabled on 127\\.0\\.0\\.1:(\\d+)", UwsgiProcess.START_TIMEOUT).group(1));
+            long pid1 = server.workerPid(1);
+            long pid2 = server.workerPid(2);
             server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
             assertEquals(502, get(port, "/hang").status());
-            server.awaitLine("\\*\\*\\* HARAKIRI ON WORKER 1 \\(pid: " + pid + ", try: 1\\) \\*\\*\\*", Duration.ofSeconds(10));
-            server.awaitLine("Respawned uWSGI worker 1 \\(new pid: \\d+\\)", Duration.ofSeconds(10));
-            assertEquals(200, get(port, "/").status());
+            String victim = server.awaitLine("\\*\\*\\* HARAKIRI ON WORKER (\\d) \\(pid: (\\d+), try: 1\\) \\*\\*\\*", Duration.ofSeconds(10)).group(1);
+            // --harakiri-verbose: where the worker was stuck, from /proc as uWSGI prints it
+            server.awaitLine("HARAKIRI: -- syscall> \\d+ ", Duration.ofSeconds(10));
+            server.awaitLine("HARAKIRI: -- wchan> \\S+", Duration.ofSeconds(10));
+            long respawned = Long.parseLong(server.awaitLine("Respawned uWSGI worker " + victim + " \\(new pid: (\\d+)\\)", Duration.ofSeconds(10)).group(1));
+            for (int i = 0; i < 4; i++) {
+                assertEquals(200, get(port, "/").status());
+            }
+            // the stats show the respawn: new pid, respawn_count 2 (uWSGI counts the first spawn), both idle
+            int v = Integer.parseInt(victim);
+            var rows = StatsReader.awaitRequests(stats, 4);
+            assertEquals(2, rows.size(), rows.toString());
+            var killed = rows.get(v - 1);
+            var other = rows.get(2 - v);
+            assertEquals(respawned, killed.pid());
+            assertEquals(2, killed.respawnCount());
+            assertEquals(v == 1 ? pid2 : pid1, other.pid());
+            assertEquals(1, other.respawnCount());
+            assertEquals(List.of("idle", "idle"), rows.stream().map(StatsReader.Row::status).toList());
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.uwsgi4j.kernel.dispatch.Dispatcher;
 import org.uwsgi4j.kernel.stats.StatsSnapshot;
+import org.uwsgi4j.kernel.worker.WorkerPool;
 
 /**
  * Builds the stats server's document from a running {@link Server}: one worker per
@@ -32,6 +33,14 @@ public final class ServerStats {
         this.gid = ids[1];
     }
 
+    /**
+     * uWSGI's respawn_count: how many times the slot got a process (a cheaped slot that never
+     * had one shows 0).
+     */
+    private static long spawns(WorkerPool.WorkerView w) {
+        return StatsSnapshot.CHEAP.equals(w.status()) ? w.respawns() : w.respawns() + 1;
+    }
+
     /** The document now. Thread-safe: reads counters only. */
     public StatsSnapshot snapshot() {
         Dispatcher dispatcher = server.dispatcher();
@@ -54,7 +63,7 @@ public final class ServerStats {
                 var app = new StatsSnapshot.App(0, pool.modifier1(), "", 0, w.requests(), w.exceptions(), "");
                 var memory = pool.memory(w);
                 workers.add(new StatsSnapshot.Worker(w.id(), w.pid(), true, w.requests(), w.requests(), w.exceptions(), 0, 0, 0,
-                        w.status(), memory.rss(), memory.vsz(), w.totalMicros(), w.spawnedAtMillis() / 1000, w.respawns() + 1, counters[2],
+                        w.status(), memory.rss(), memory.vsz(), w.totalMicros(), w.spawnedAtMillis() / 1000, spawns(w), counters[2],
                         w.requests() == 0 ? 0 : w.totalMicros() / w.requests(), List.of(app), cores));
             }
         }

@@ -17,23 +17,26 @@ import org.uwsgi4j.kernel.api.Options;
  * @param workerMercy   {@code --worker-reload-mercy}: how long a stopping worker may take (default 60 s)
  * @param needApp       {@code --need-app}: an app that fails to load ends the instance (exit 22)
  * @param listen        {@code --listen}: requests that may wait for a free core
- * @param harakiriVerbose {@code --harakiri-verbose}: log the request's variables on harakiri
+ * @param harakiriVerbose {@code --harakiri-verbose}: log the worker's current syscall and wait channel on harakiri
  * @param env           {@code --env KEY=VALUE}: variables added to the workers' environment
  * @param chainReload   {@code --chain-reload}: with {@code --lazy-apps}, a reload replaces the workers one at a time
  * @param uid           {@code --uid}: the user the workers become before loading the app (name or number)
  * @param gid           {@code --gid}: the group the workers become before loading the app (name or number)
  * @param memoryReport  {@code --memory-report}: the workers' memory is read for the log and the stats
  * @param honourStdin   {@code --honour-stdin}: workers read the master's stdin instead of /dev/null
+ * @param cheaper       {@code --cheaper} and friends: adaptive process spawning ({@link CheaperSettings#OFF} without it)
  */
 public record PoolSettings(int processes, int threads, boolean lazyApps, Duration harakiri, long maxRequests,
                            Duration maxLifetime, long reloadOnRss, long evilReloadOnRss, Duration workerMercy,
                            boolean needApp, int listen, boolean harakiriVerbose, java.util.Map<String, String> env,
                            boolean memoryReport, boolean honourStdin, boolean chainReload,
-                           java.util.Optional<String> uid, java.util.Optional<String> gid) {
+                           java.util.Optional<String> uid, java.util.Optional<String> gid,
+                           CheaperSettings cheaper) {
 
     public static PoolSettings fromOptions(Options options) {
+        int processes = Math.max(1, intOf(options, "processes", 1));
         return new PoolSettings(
-                Math.max(1, intOf(options, "processes", 1)),
+                processes,
                 Math.max(1, intOf(options, "threads", 1)),
                 options.isTrue("lazy-apps") || options.isTrue("lazy"),
                 Duration.ofSeconds(intOf(options, "harakiri", 0)),
@@ -50,7 +53,8 @@ public record PoolSettings(int processes, int threads, boolean lazyApps, Duratio
                 options.isTrue("honour-stdin"),
                 options.isTrue("chain-reload"),
                 options.value("uid"),
-                options.value("gid"));
+                options.value("gid"),
+                CheaperSettings.fromOptions(options, processes));
     }
 
     /** Whether any option needs the workers' memory (read from /proc only then). */

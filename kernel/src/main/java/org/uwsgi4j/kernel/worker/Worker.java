@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Worker {
 
-    enum State { SPAWNING, RUNNING, RETIRING, DEAD }
+    /** CHEAPED: a slot with no process, stopped or never started by the cheaper mode. */
+    enum State { SPAWNING, RUNNING, RETIRING, DEAD, CHEAPED }
 
     final int id;
     final Generation generation;
@@ -23,11 +24,18 @@ final class Worker {
     volatile long respawns;
     volatile Process process;
     volatile boolean recycling;
+    /** Being stopped by the cheaper mode: its exit leaves the slot cheaped instead of respawning it. */
+    volatile boolean cheaping;
 
     Worker(int id, Generation generation, int threads) {
         this.id = id;
         this.generation = generation;
         this.cores = new CoreLink[threads];
+    }
+
+    /** Spawned or serving, and not on its way out: what the cheaper mode counts as active. */
+    boolean active() {
+        return state == State.SPAWNING || state == State.RUNNING;
     }
 
     boolean takesRequests() {

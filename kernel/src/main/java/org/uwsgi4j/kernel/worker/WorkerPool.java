@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.uwsgi4j.kernel.api.CheaperAlgorithm;
 import org.uwsgi4j.kernel.api.WorkerHost;
 import org.uwsgi4j.kernel.os.ProcMemory;
 
@@ -50,9 +51,20 @@ public final class WorkerPool implements AutoCloseable {
     private final java.util.ArrayDeque<Integer> chain = new java.util.ArrayDeque<>();
     private boolean chaining;
     private long nextEvilCheckNanos;
+    private final Cheaper cheaper;
 
-    /** A pool of {@code host} workers for {@code modifier1}, driven by {@code master}. */
+    /** A pool of {@code host} workers for {@code modifier1}, driven by {@code master}, without cheaper algorithms. */
     public WorkerPool(int modifier1, WorkerHost host, PoolSettings settings, MasterLoop master) {
+        this(modifier1, host, settings, master, new CheaperAlgorithms());
+    }
+
+    /**
+     * A pool of {@code host} workers for {@code modifier1}, driven by {@code master}; in cheaper
+     * mode it asks one of {@code algorithms} each cycle how many workers to run.
+     */
+    public WorkerPool(int modifier1, WorkerHost host, PoolSettings settings, MasterLoop master,
+                      CheaperAlgorithms algorithms) {
+        this.cheaper = settings.cheaper().enabled() ? new Cheaper(settings.cheaper(), algorithms) : null;
         this.modifier1 = modifier1;
         this.host = host;
         this.settings = settings;
@@ -115,6 +127,10 @@ public final class WorkerPool implements AutoCloseable {
 
     /** Checks what can be checked before any worker starts: the --uid/--gid user and group exist. */
     public static void checkSettings(PoolSettings settings) throws IOException {
+        String cheaperProblem = settings.cheaper().problem(settings.processes());
+        if (cheaperProblem != null) {
+            throw new IOException(cheaperProblem);
+        }
         WorkerOwnership.check(settings.uid(), settings.gid());
     }
 
@@ -131,9 +147,18 @@ public final class WorkerPool implements AutoCloseable {
         Generation g = new Generation(this, n, dir.path().resolve("m" + modifier1 + "-g" + n + ".sock"),
                 settings.processes(), settings.threads());
         WorkerOwnership.apply(g.socket, settings.uid(), settings.gid());
+        if (cheaper != null) {
+            // cheaper mode: start --cheaper-initial workers, or on a reload as many as run now
+            int start = Math.max(settings.cheaper().initial(), current == null ? 0 : activeWorkers(current));
+            for (int w = start + 1; w < g.workers.length; w++) {
+                g.workers[w].state = Worker.State.CHEAPED;
+            }
+        }
         if (settings.lazyApps()) {
             for (int w = 1; w < g.workers.length; w++) {
-                spawnLazy(g.workers[w]);
+                if (g.workers[w].state != Worker.State.CHEAPED) {
+                    spawnLazy(g.workers[w]);
+                }
             }
         } else {
             Process p = ProcessLauncher.start(host, g.socket, dir.token(), "host", 0, settings);
@@ -157,7 +182,9 @@ public final class WorkerPool implements AutoCloseable {
         g.ready = true;
         LOG.info("{} ready (generation {}, host pid: {})", host.name(), g.number, g.host == null ? 0 : g.host.pid());
         for (int w = 1; w < g.workers.length; w++) {
-            fork(g.workers[w]);
+            if (g.workers[w].state != Worker.State.CHEAPED) {
+                fork(g.workers[w]);
+            }
         }
     }
 
@@ -222,7 +249,8 @@ public final class WorkerPool implements AutoCloseable {
             return;
         }
         for (int w = 1; w < current.workers.length; w++) {
-            if (current.workers[w].state != Worker.State.RUNNING) {
+            Worker.State state = current.workers[w].state;
+            if (state != Worker.State.RUNNING && state != Worker.State.CHEAPED) {
                 return;
             }
         }
@@ -233,7 +261,8 @@ public final class WorkerPool implements AutoCloseable {
     private void retire(Generation g) {
         g.retiring = true;
         for (int w = 1; w < g.workers.length; w++) {
-            if (g.workers[w].state != Worker.State.DEAD) {
+            Worker.State state = g.workers[w].state;
+            if (state != Worker.State.DEAD && state != Worker.State.CHEAPED) {
                 g.workers[w].state = Worker.State.RETIRING;
             }
         }
@@ -255,6 +284,15 @@ public final class WorkerPool implements AutoCloseable {
         }
         if (g.retiring || stopping) {
             LOG.info("worker {} (pid: {}) stopped", id, pid);
+            return;
+        }
+        if (w.cheaping) {
+            LOG.info("worker {} killed successfully (pid: {})", id, pid);
+            LOG.info("uWSGI worker {} cheaped.", id);
+            Worker slot = new Worker(id, g, w.cores.length);
+            slot.respawns = w.respawns + 1;
+            slot.state = Worker.State.CHEAPED;
+            g.workers[id] = slot;
             return;
         }
         if (was == Worker.State.RETIRING) {
@@ -351,13 +389,18 @@ public final class WorkerPool implements AutoCloseable {
         chaining = true;
         chain.clear();
         for (int id = 1; id < current.workers.length; id++) {
-            chain.add(id);
+            if (current.workers[id].active()) {
+                chain.add(id);
+            }
         }
         nextInChain();
     }
 
     private void nextInChain() {
         Integer id = chain.poll();
+        while (id != null && !current.workers[id].active()) {
+            id = chain.poll(); // cheaped or died since the chain began: its respawn loads the new code anyway
+        }
         if (id == null) {
             chaining = false;
             LOG.info("chain reloading complete");
@@ -372,7 +415,7 @@ public final class WorkerPool implements AutoCloseable {
      * its exit is then answered with a respawn. Killed if it takes longer than the mercy.
      */
     void recycle(Worker w, String why) {
-        if (w.recycling || w.state == Worker.State.DEAD || w.generation != current) {
+        if (w.recycling || w.state == Worker.State.DEAD || w.state == Worker.State.CHEAPED || w.generation != current) {
             return;
         }
         w.recycling = true;
@@ -419,16 +462,124 @@ public final class WorkerPool implements AutoCloseable {
             }
         }
         old.removeIf(this::finishedRetiring);
+        if (cheaper != null && !stopping && cheaper.due(now)) {
+            cheaperCycle(g);
+        }
+    }
+
+    private static int activeWorkers(Generation g) {
+        int n = 0;
+        for (int id = 1; id < g.workers.length; id++) {
+            n += g.workers[id].active() ? 1 : 0;
+        }
+        return n;
+    }
+
+    /**
+     * One cycle of the cheaper mode: the rss limits first (as uWSGI's master checks them), then
+     * the algorithm; more workers are spawned into cheaped slots, fewer means the oldest idle
+     * worker stops gracefully and its slot stays cheaped.
+     */
+    private void cheaperCycle(Generation g) {
+        int active = 0;
+        int busy = 0;
+        int cheaped = 0;
+        long rss = 0;
+        CheaperSettings cs = settings.cheaper();
+        for (int id = 1; id < g.workers.length; id++) {
+            Worker w = g.workers[id];
+            if (w.active()) {
+                active++;
+                busy += w.state == Worker.State.RUNNING && WorkerView.busy(w) ? 1 : 0;
+                rss += cs.readsMemory() ? ProcMemory.of(w.pid).rss() : 0;
+            } else if (w.state == Worker.State.CHEAPED) {
+                cheaped++;
+            }
+        }
+        if (cs.rssHard() > 0 && active > 1 && rss >= cs.rssHard()) {
+            LOG.warn("cheaper hard rss memory limit exceeded, cheap one of {} workers", active);
+            cheapOldestIdle(g);
+            return;
+        }
+        boolean canSpawn = g.ready || settings.lazyApps();
+        canSpawn &= cs.rssSoft() == 0 || rss < cs.rssSoft();
+        int n = cheaper.decide(new CheaperAlgorithm.Load(settings.processes(), cs.minimum(),
+                cs.step(), cs.overload(), active, busy, cheaped, queue.size(), rss, canSpawn));
+        for (int id = 1; id < g.workers.length && n > 0; id++) {
+            if (g.workers[id].state == Worker.State.CHEAPED) {
+                decheap(g, id);
+                n--;
+            }
+        }
+        for (; n < 0; n++) {
+            cheapOldestIdle(g);
+        }
+    }
+
+    private void decheap(Generation g, int id) {
+        Worker slot = g.workers[id];
+        Worker fresh = new Worker(id, g, slot.cores.length);
+        fresh.respawns = slot.respawns;
+        g.workers[id] = fresh;
+        try {
+            if (settings.lazyApps()) {
+                spawnLazy(fresh);
+            } else {
+                fork(fresh);
+            }
+        } catch (IOException e) {
+            LOG.error("!!! cannot spawn worker {}: {} !!!", id, e.getMessage());
+            fresh.state = Worker.State.CHEAPED;
+        }
+    }
+
+    /** Stops the idle worker that was spawned first; it finishes nothing, it holds nothing. */
+    private void cheapOldestIdle(Generation g) {
+        Worker oldest = null;
+        for (int id = 1; id < g.workers.length; id++) {
+            Worker w = g.workers[id];
+            if (w.state == Worker.State.RUNNING && !w.recycling && !WorkerView.busy(w)
+                    && (oldest == null || w.spawnedAtMillis < oldest.spawnedAtMillis)) {
+                oldest = w;
+            }
+        }
+        if (oldest == null) {
+            return;
+        }
+        Worker w = oldest;
+        w.cheaping = true;
+        w.recycling = true;
+        w.state = Worker.State.RETIRING; // its cores see it and tell it to stop
+        long pid = w.pid;
+        master.postLater(() -> {
+            if (isAlive(pid) && w.state == Worker.State.RETIRING) {
+                kill(w, "did not stop within --worker-reload-mercy");
+            }
+        }, settings.workerMercy());
     }
 
     private void harakiri(Worker w, CoreLink c) {
         c.harakiri = true;
         LOG.warn("*** HARAKIRI ON WORKER {} (pid: {}, try: 1) ***", w.id, w.pid);
+        if (settings.harakiriVerbose()) {
+            // uWSGI's --harakiri-verbose: where the worker is stuck, as the kernel sees it
+            procLine(w.pid, "syscall").ifPresent(l -> LOG.warn("HARAKIRI: -- syscall> {}", l));
+            procLine(w.pid, "wchan").ifPresent(l -> LOG.warn("HARAKIRI: -- wchan> {}", l));
+        }
         Job job = c.job;
         LOG.warn("- HARAKIRI [core {}] {} since {} -", c.id, job == null ? "-" : job.describe(),
                 (System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - c.busySinceNanos)) / 1000);
         LOG.warn("- HARAKIRI !!! end of worker {} status !!!", w.id);
         ProcessHandle.of(w.pid).ifPresent(ProcessHandle::destroyForcibly);
+    }
+
+    /** The first line of /proc/PID/NAME, if it can be read and is not empty. */
+    private static java.util.Optional<String> procLine(long pid, String name) {
+        try (var lines = java.nio.file.Files.lines(java.nio.file.Path.of("/proc", Long.toString(pid), name))) {
+            return lines.findFirst().map(String::strip).filter(l -> !l.isEmpty());
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     /** {@code --evil-reload-on-rss}: a worker over the limit is killed at once, as uWSGI's master does. */
@@ -601,11 +752,19 @@ public final class WorkerPool implements AutoCloseable {
     public record WorkerView(int id, long pid, String status, long requests, long exceptions, long respawns,
                              long spawnedAtMillis, long totalMicros, List<long[]> cores) {
         WorkerView(Worker w) {
-            this(w.id, w.pid, w.state == Worker.State.RUNNING ? (busy(w) ? "busy" : "idle") : w.state.name().toLowerCase(),
+            this(w.id, w.pid, status(w),
                     w.requests.get(), w.exceptions.get(), w.respawns, w.spawnedAtMillis, w.totalMicros.get(), cores(w));
         }
 
-        private static boolean busy(Worker w) {
+        private static String status(Worker w) {
+            return switch (w.state) {
+                case RUNNING -> busy(w) ? "busy" : "idle";
+                case CHEAPED -> "cheap";
+                default -> w.state.name().toLowerCase();
+            };
+        }
+
+        static boolean busy(Worker w) {
             for (CoreLink c : w.cores) {
                 if (c != null && c.busy()) {
                     return true;

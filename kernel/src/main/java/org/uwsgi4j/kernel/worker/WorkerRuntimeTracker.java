@@ -15,6 +15,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.uwsgi4j.kernel.api.AppRuntime;
+import org.uwsgi4j.kernel.api.CheaperAlgorithm;
 import org.uwsgi4j.kernel.api.Options;
 import org.uwsgi4j.kernel.api.WorkerHost;
 import org.uwsgi4j.kernel.api.WorkerRuntime;
@@ -23,13 +24,14 @@ import org.uwsgi4j.kernel.api.WorkerRuntime;
  * Gives every {@link WorkerRuntime} service a worker pool, as they come and go: a language
  * plugin started at boot or dropped in later starts its workers when the configuration names
  * an app for it; one that goes away has its workers stopped, and its modifier becomes
- * unavailable.
+ * unavailable. The pools share the registered {@link CheaperAlgorithm}s, which may come and go too.
  */
 @Component(service = {})
 public final class WorkerRuntimeTracker {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerRuntimeTracker.class);
     private final Map<WorkerRuntime, WorkerPool> pools = new ConcurrentHashMap<>();
+    private final CheaperAlgorithms algorithms = new CheaperAlgorithms();
 
     private final MasterLoop master;
     private final Options options;
@@ -50,6 +52,22 @@ public final class WorkerRuntimeTracker {
             return;
         }
         master.post(() -> start(runtime, modifier.intValue(), String.valueOf(props.get(AppRuntime.PLUGIN))));
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindCheaper(CheaperAlgorithm algorithm, Map<String, Object> props) {
+        if (props.get(CheaperAlgorithm.NAME) instanceof String name) {
+            algorithms.add(name, algorithm);
+        } else {
+            LOG.warn("!!! ignoring a CheaperAlgorithm without a {} property !!!", CheaperAlgorithm.NAME);
+        }
+    }
+
+    void unbindCheaper(CheaperAlgorithm algorithm, Map<String, Object> props) {
+        if (props.get(CheaperAlgorithm.NAME) instanceof String name) {
+            algorithms.remove(name, algorithm);
+        }
     }
 
     void unbindRuntime(WorkerRuntime runtime) {
@@ -75,7 +93,7 @@ public final class WorkerRuntimeTracker {
         if (host.isEmpty()) {
             return;
         }
-        WorkerPool pool = new WorkerPool(modifier1, host.get(), PoolSettings.fromOptions(options), master);
+        WorkerPool pool = new WorkerPool(modifier1, host.get(), PoolSettings.fromOptions(options), master, algorithms);
         try {
             pool.start();
             pools.put(runtime, pool);

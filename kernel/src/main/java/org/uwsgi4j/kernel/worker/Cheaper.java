@@ -1,0 +1,71 @@
+package org.uwsgi4j.kernel.worker;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.uwsgi4j.kernel.api.CheaperAlgorithm;
+
+/**
+ * The cheaper mode of one pool: once per cycle it asks the algorithm named by
+ * {@code --cheaper-algo} (falling back to {@code spare}, as uWSGI does, while that name is not
+ * registered) and clamps its answer to what the pool may do. Master thread only.
+ */
+final class Cheaper {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Cheaper.class);
+    private static final String FALLBACK = "spare";
+    private static final long CYCLE_NANOS = 1_000_000_000L;
+
+    private final CheaperSettings settings;
+    private final CheaperAlgorithms algorithms;
+    private CheaperAlgorithm inUse;
+    private CheaperAlgorithm.Decider decider;
+    private boolean fellBack;
+    private long nextCycleNanos = System.nanoTime() + CYCLE_NANOS;
+
+    Cheaper(CheaperSettings settings, CheaperAlgorithms algorithms) {
+        this.settings = settings;
+        this.algorithms = algorithms;
+    }
+
+    /** Whether a cycle is due at {@code now}; when it is, the next one is a second later. */
+    boolean due(long now) {
+        if (now - nextCycleNanos < 0) {
+            return false;
+        }
+        nextCycleNanos = now + CYCLE_NANOS;
+        return true;
+    }
+
+    /**
+     * The algorithm's decision for {@code load}, clamped: never more than the cheaped workers
+     * (and none when spawning is not allowed), never below {@code --cheaper} active workers.
+     */
+    int decide(CheaperAlgorithm.Load load) {
+        CheaperAlgorithm.Decider d = decider();
+        if (d == null) {
+            return 0;
+        }
+        int n = d.decide(load);
+        if (n > 0) {
+            return load.canSpawn() ? Math.min(n, load.cheaped()) : 0;
+        }
+        return -Math.min(-n, Math.max(0, load.active() - load.cheaper()));
+    }
+
+    private CheaperAlgorithm.Decider decider() {
+        var wanted = algorithms.named(settings.algorithm());
+        if (wanted.isEmpty() && !fellBack) {
+            fellBack = true;
+            LOG.warn("unable to find requested cheaper algorithm, falling back to {}", FALLBACK);
+        } else if (wanted.isPresent() && fellBack) {
+            fellBack = false;
+            LOG.info("cheaper algorithm {} registered: using it", settings.algorithm());
+        }
+        CheaperAlgorithm algorithm = wanted.or(() -> algorithms.named(FALLBACK)).orElse(null);
+        if (algorithm != inUse) {
+            inUse = algorithm;
+            decider = algorithm == null ? null : algorithm.newDecider();
+        }
+        return decider;
+    }
+}

@@ -1,0 +1,57 @@
+package org.uwsgi4j.kernel.worker;
+
+import org.uwsgi4j.kernel.api.Options;
+
+/**
+ * uWSGI's cheaper mode, from its options; {@link #enabled()} only with {@code --cheaper N > 0}.
+ *
+ * @param minimum   {@code --cheaper}: the fewest workers kept running
+ * @param initial   {@code --cheaper-initial}: workers spawned at start (default: {@code --cheaper})
+ * @param step      {@code --cheaper-step}: workers spawned at a time (default 1)
+ * @param overload  {@code --cheaper-overload}: the algorithm's patience in cycles (default 3)
+ * @param algorithm {@code --cheaper-algo}: the algorithm's name (default {@code spare})
+ * @param rssSoft   {@code --cheaper-rss-limit-soft} bytes: no spawning while the workers' total RSS is over it (0: none)
+ * @param rssHard   {@code --cheaper-rss-limit-hard} bytes: a worker is stopped while the total is over it (0: none)
+ */
+public record CheaperSettings(int minimum, int initial, int step, int overload, String algorithm,
+                              long rssSoft, long rssHard) {
+
+    /** Cheaper mode off. */
+    public static final CheaperSettings OFF = new CheaperSettings(0, 0, 1, 3, "spare", 0, 0);
+
+    static CheaperSettings fromOptions(Options options, int processes) {
+        int minimum = (int) number(options, "cheaper", 0);
+        if (minimum <= 0) {
+            return OFF;
+        }
+        int initial = (int) number(options, "cheaper-initial", minimum);
+        return new CheaperSettings(minimum, Math.min(processes, Math.max(minimum, initial)),
+                Math.max(1, (int) number(options, "cheaper-step", 1)),
+                Math.max(1, (int) number(options, "cheaper-overload", 3)),
+                options.value("cheaper-algo").map(String::strip).filter(s -> !s.isEmpty()).orElse("spare"),
+                Math.max(0, number(options, "cheaper-rss-limit-soft", 0)),
+                Math.max(0, number(options, "cheaper-rss-limit-hard", 0)));
+    }
+
+    public boolean enabled() {
+        return minimum > 0;
+    }
+
+    /** Whether the master must read the workers' memory each cycle. */
+    boolean readsMemory() {
+        return rssSoft > 0 || rssHard > 0;
+    }
+
+    /**
+     * uWSGI's start-up check: the cheaper minimum must leave room to grow.
+     *
+     * @return the one-line error, or null when the settings are usable
+     */
+    String problem(int processes) {
+        return enabled() && minimum >= processes ? "invalid cheaper value: must be lower than processes" : null;
+    }
+
+    private static long number(Options options, String name, long fallback) {
+        return options.value(name).map(v -> Long.parseLong(v.strip())).orElse(fallback);
+    }
+}

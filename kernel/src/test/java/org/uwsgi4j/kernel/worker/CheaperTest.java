@@ -1,0 +1,99 @@
+package org.uwsgi4j.kernel.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.uwsgi4j.kernel.api.CheaperAlgorithm;
+import org.uwsgi4j.kernel.api.CheaperAlgorithm.Load;
+import org.uwsgi4j.kernel.log.TestOptions;
+
+/** Cheaper settings from uWSGI's options, and how a pool's cheaper picks and clamps its algorithm. */
+class CheaperTest {
+
+    private static final Load LOAD = new Load(4, 1, 1, 3, 2, 2, 2, 0, 0, true);
+
+    @Test
+    void settingsFollowUwsgiDefaults() {
+        assertFalse(CheaperSettings.fromOptions(TestOptions.of(), 4).enabled());
+        assertFalse(CheaperSettings.fromOptions(TestOptions.of("cheaper", "0"), 4).enabled());
+        CheaperSettings s = CheaperSettings.fromOptions(TestOptions.of("cheaper", "2"), 4);
+        assertEquals(new CheaperSettings(2, 2, 1, 3, "spare", 0, 0), s);
+        assertNull(s.problem(4));
+    }
+
+    @Test
+    void initialIsKeptBetweenTheMinimumAndTheProcesses() {
+        assertEquals(3, CheaperSettings.fromOptions(TestOptions.of("cheaper", "1", "cheaper-initial", "3"), 4).initial());
+        assertEquals(4, CheaperSettings.fromOptions(TestOptions.of("cheaper", "1", "cheaper-initial", "9"), 4).initial());
+        assertEquals(2, CheaperSettings.fromOptions(TestOptions.of("cheaper", "2", "cheaper-initial", "1"), 4).initial());
+    }
+
+    @Test
+    void allOptionsAreRead() {
+        CheaperSettings s = CheaperSettings.fromOptions(TestOptions.of("cheaper", "1", "cheaper-step", "2",
+                "cheaper-overload", "5", "cheaper-algo", "backlog", "cheaper-rss-limit-soft", "5000000000",
+                "cheaper-rss-limit-hard", "6000000000"), 8);
+        assertEquals(new CheaperSettings(1, 1, 2, 5, "backlog", 5_000_000_000L, 6_000_000_000L), s);
+        assertTrue(s.readsMemory());
+    }
+
+    @Test
+    void theMinimumMustLeaveRoomToGrowAsInUwsgi() {
+        assertEquals("invalid cheaper value: must be lower than processes",
+                CheaperSettings.fromOptions(TestOptions.of("cheaper", "4"), 4).problem(4));
+    }
+
+    @Test
+    void theNamedAlgorithmIsAskedAndFallsBackToSpareUntilItIsRegistered() {
+        CheaperAlgorithms algorithms = new CheaperAlgorithms();
+        List<String> asked = new ArrayList<>();
+        algorithms.add("spare", () -> load -> {
+            asked.add("spare");
+            return 0;
+        });
+        Cheaper cheaper = new Cheaper(new CheaperSettings(1, 1, 1, 3, "mine", 0, 0), algorithms);
+        cheaper.decide(LOAD);
+        CheaperAlgorithm mine = () -> load -> {
+            asked.add("mine " + load.active());
+            return 1;
+        };
+        algorithms.add("mine", mine);
+        assertEquals(1, cheaper.decide(LOAD));
+        algorithms.remove("mine", mine);
+        cheaper.decide(LOAD);
+        assertEquals(List.of("spare", "mine 2", "spare"), asked);
+    }
+
+    @Test
+    void answersAreClampedToWhatThePoolMayDo() {
+        CheaperAlgorithms algorithms = new CheaperAlgorithms();
+        int[] answer = {0};
+        algorithms.add("spare", () -> load -> answer[0]);
+        Cheaper cheaper = new Cheaper(new CheaperSettings(1, 1, 1, 3, "spare", 0, 0), algorithms);
+        answer[0] = 9;
+        assertEquals(2, cheaper.decide(LOAD), "no more than the cheaped slots");
+        assertEquals(0, cheaper.decide(new Load(4, 1, 1, 3, 2, 2, 2, 0, 0, false)), "none when spawning is not allowed");
+        answer[0] = -9;
+        assertEquals(-1, cheaper.decide(LOAD), "never below --cheaper");
+    }
+
+    @Test
+    void noAlgorithmAtAllDecidesNothing() {
+        assertEquals(0, new Cheaper(new CheaperSettings(1, 1, 1, 3, "spare", 0, 0), new CheaperAlgorithms()).decide(LOAD));
+    }
+
+    @Test
+    void aCycleIsDueOncePerSecond() {
+        Cheaper cheaper = new Cheaper(CheaperSettings.OFF, new CheaperAlgorithms());
+        long now = System.nanoTime();
+        assertFalse(cheaper.due(now));
+        assertTrue(cheaper.due(now + 1_000_000_000L));
+        assertFalse(cheaper.due(now + 1_500_000_000L));
+        assertTrue(cheaper.due(now + 2_000_000_000L));
+    }
+}
