@@ -1,13 +1,29 @@
 package org.uwsgi4j.kernel.net;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * A client connection's socket and its read buffer. The buffer is kept in "read mode"
  * (position = next unread byte, limit = end of data); {@link #fill()} compacts it and reads
  * more. The idle reaper closes the socket when a read waits longer than {@code --socket-timeout}.
+ *
+ * <p><b>Close watch.</b> While a response is awaited and nothing of the request is left to read
+ * from the socket ({@link #awaitingResponse}), the reaper may start a watch
+ * ({@link #watchForClose}): a virtual thread reads one byte ahead, as Go's {@code net/http}
+ * does. End of stream or an error there means the client went away: the registered action runs
+ * (the worker is told to stop). A byte that arrives (a pipelined next request) is kept and
+ * handed to the next {@link #fill()}, which waits for the pending read first, so no byte is lost
+ * or reordered and two reads never run at once.
+ *
+ * <pre>
+ *  awaitingResponse(onClose) ─▶ [reaper, after a second] watchForClose ─▶ read 1 byte ─┬ EOF/error: onClose.run()
+ *  responded() ─▶ no watch starts any more                                             └ byte: kept for fill()
+ * </pre>
  */
 final class ClientChannel {
 
@@ -15,6 +31,11 @@ final class ClientChannel {
     private final ByteBuffer buffer;
     private volatile long readingSince;
     private volatile boolean timedOut;
+    /** What to run when the client closes while a response is awaited; null when none is. Guarded by this. */
+    private Runnable onClose;
+    private volatile long awaitingSince;
+    /** The read started by the close watch, until a fill() takes its byte (or end of stream). */
+    private volatile FutureTask<Integer> ahead;
 
     ClientChannel(SocketChannel socket, int bufferSize) {
         this.socket = socket;
@@ -31,6 +52,9 @@ final class ClientChannel {
 
     /** Reads more bytes into the buffer; false at end of stream. Blocks (virtual thread). */
     boolean fill() throws IOException {
+        if (ahead != null) {
+            return takeAhead();
+        }
         buffer.compact();
         try {
             readingSince = System.nanoTime();
@@ -38,6 +62,90 @@ final class ClientChannel {
         } finally {
             readingSince = 0;
             buffer.flip();
+        }
+    }
+
+    /** The close watch's read, waited for as any read is (the socket timeout applies); its byte goes into the buffer. */
+    private boolean takeAhead() throws IOException {
+        int b;
+        readingSince = System.nanoTime();
+        try {
+            b = ahead.get();
+        } catch (ExecutionException e) {
+            ahead = null;
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while reading the client");
+        } finally {
+            readingSince = 0;
+        }
+        if (b < 0) {
+            ahead = null;
+            return false;
+        }
+        buffer.compact();
+        if (buffer.hasRemaining()) { // a full buffer keeps the byte for later, as a read into it reads nothing
+            buffer.put((byte) b);
+            ahead = null;
+        }
+        buffer.flip();
+        return true;
+    }
+
+    /**
+     * The connection waits for its response and will not read the socket until
+     * {@link #responded()}: from a second on the reaper may start the close watch, which runs
+     * {@code onClose} (on the watch's thread) if the client goes away meanwhile.
+     */
+    synchronized void awaitingResponse(Runnable onClose) {
+        this.onClose = onClose;
+        awaitingSince = System.nanoTime();
+    }
+
+    /** The response is done: no close watch starts any more (one under way is taken over by the next fill). */
+    synchronized void responded() {
+        onClose = null;
+        awaitingSince = 0;
+    }
+
+    /** Nanotime since which a response has been awaited (see {@link #awaitingResponse}), or 0. */
+    long awaitingSince() {
+        return awaitingSince;
+    }
+
+    /** Starts the close watch, unless no response is awaited or a read ahead is already pending. */
+    synchronized void watchForClose() {
+        if (onClose == null || ahead != null) {
+            return;
+        }
+        FutureTask<Integer> read = new FutureTask<>(this::readAhead);
+        ahead = read;
+        Thread.ofVirtual().name("uwsgi4j-close-watch").start(read);
+    }
+
+    /** One byte, or -1 at end of stream; end of stream or an error tells the awaited response. */
+    private Integer readAhead() throws IOException {
+        ByteBuffer one = ByteBuffer.allocate(1);
+        try {
+            if (socket.read(one) < 0) {
+                closedWhileAwaited();
+                return -1;
+            }
+            return one.get(0) & 0xff;
+        } catch (IOException e) {
+            closedWhileAwaited();
+            throw e;
+        }
+    }
+
+    private void closedWhileAwaited() {
+        Runnable action;
+        synchronized (this) {
+            action = onClose;
+        }
+        if (action != null) {
+            action.run();
         }
     }
 

@@ -45,18 +45,17 @@ final class Exchange implements Dispatcher.Job, Job, Request {
     private volatile int workerId = 1;
     private volatile int coreId;
     private volatile long workerPid = ProcessHandle.current().pid();
-    private WorkerForward forwarder;
-    private final Runnable reload;
+    private final WorkerForward forwarder;
 
     Exchange(int modifier1, int modifier2, RequestVars vars, InputStream body, HttpResponseWriter response, boolean http,
              Runnable reload) {
-        this.reload = reload;
         this.modifier1 = modifier1;
         this.modifier2 = modifier2;
         this.vars = vars;
         this.body = body;
         this.response = response;
         this.http = http;
+        this.forwarder = new WorkerForward(vars, body, response, reload);
     }
 
     @Override
@@ -68,9 +67,6 @@ final class Exchange implements Dispatcher.Job, Job, Request {
 
     @Override
     public Outcome forward(FrameChannel channel, java.util.function.BooleanSupplier mayRetry) {
-        if (forwarder == null) {
-            forwarder = new WorkerForward(vars, body, response, reload);
-        }
         Outcome outcome = forwarder.forward(channel, mayRetry);
         if (outcome != Outcome.RETRY) {
             failed |= forwarder.broken() || outcome == Outcome.WORKER_DIED;
@@ -112,6 +108,27 @@ final class Exchange implements Dispatcher.Job, Job, Request {
     /** The pid of the process that served the request (the JVM for in-JVM runtimes). */
     long workerPid() {
         return workerPid;
+    }
+
+    /**
+     * The client closed its connection while the request waited for a worker or was in one
+     * (the connection's close watch, any thread): the worker is told to stop. Nothing for a
+     * request an in-JVM runtime is serving.
+     */
+    void clientClosed() {
+        if (core == null) {
+            forwarder.clientClosed();
+        }
+    }
+
+    /** Failed writes of the response to the client ({@code %(werr)}). */
+    int writeErrors() {
+        return forwarder.writeErrors();
+    }
+
+    /** Failed reads of the request body from the client ({@code %(rerr)}). */
+    int readErrors() {
+        return forwarder.readErrors();
     }
 
     /** True when the application raised (counted as an exception). */

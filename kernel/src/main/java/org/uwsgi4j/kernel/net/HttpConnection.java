@@ -25,6 +25,9 @@ import org.uwsgi4j.kernel.protocol.RequestVars;
  *       ─▶ Dispatcher (wait for a core) ─▶ response written by the core ─▶ request log ─▶ next request
  * </pre>
  *
+ * While a request without a body still to read waits for its response, the client's going away
+ * is watched for (see {@link ClientChannel}) and the worker told to stop.
+ *
  * Bad input gets its status (400, 414, 431, 501, 505), one log line, and the connection is
  * closed; the server goes on serving everyone else.
  */
@@ -152,12 +155,20 @@ final class HttpConnection {
         }
         var response = new HttpResponseWriter(client.socket(), parser.version().text(), parser.keepAlive(), parser.isHead(), false);
         var exchange = new Exchange(listener.spec().modifier1(), 0, vars, body, response, true, ctx::reloadWorkers);
+        // nothing left to read from the socket for this request: its close can be watched for
+        boolean watchable = fixed == null && streamed == null;
         try (body) {
             if (!ctx.submit(exchange, listener)) {
                 Refusal.send(client.socket(), 503);
                 return false;
             }
+            if (watchable) {
+                client.awaitingResponse(exchange::clientClosed);
+            }
             exchange.await();
+            if (watchable) {
+                client.responded();
+            }
         }
         ctx.finished(exchange, response, vars.uwsgiBlockSize(), vars.uwsgiVarCount(), startMicros, startNanos);
         if (exchange.failed() || !response.keepAlive() || !parser.keepAlive()) {

@@ -50,6 +50,7 @@ public final class HttpResponseWriter implements Response {
     private int headerBytes;
     private int headBytes;
     private boolean finished;
+    private boolean headSent;
     private final Body body = new Body();
 
     /**
@@ -161,7 +162,6 @@ public final class HttpResponseWriter implements Response {
             }
             len = (int) Math.min(len, room);
         }
-        bodyBytes += len;
         ByteBuffer data = ByteBuffer.wrap(b, off, len);
         if (framing == Framing.CHUNKED) {
             ByteBuffer size = ByteBuffer.wrap((Integer.toHexString(len) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
@@ -169,6 +169,7 @@ public final class HttpResponseWriter implements Response {
         } else {
             write(data);
         }
+        bodyBytes += len; // after the write: a failed write is not "generated" (uWSGI's response_size)
     }
 
     /** One gathering write of the held-back head (if any) followed by {@code buffers}. */
@@ -189,6 +190,7 @@ public final class HttpResponseWriter implements Response {
         while (left > 0) {
             left -= out.write(all);
         }
+        headSent = true;
     }
 
     /** True when the connection may carry another request after this response. */
@@ -201,12 +203,17 @@ public final class HttpResponseWriter implements Response {
         return framing != null;
     }
 
+    /** True once a write carrying the head has completed (false while it is held back, or when that write failed). */
+    public boolean headSent() {
+        return headSent;
+    }
+
     /** The status code, or 0 before the start. */
     public int status() {
         return status;
     }
 
-    /** Body bytes sent (before chunk framing). */
+    /** Body bytes sent (before chunk framing); a write that failed is not counted. */
     public long bodyBytes() {
         return bodyBytes;
     }

@@ -10,8 +10,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * or an idle keep-alive connection), marking it timed out so that the connection logs why
  * when a request was under way. A connection busy in the application is not reading, so it is
  * never cut here.
+ *
+ * <p>In the same pass it starts the close watch ({@link ClientChannel#watchForClose}) of the
+ * connections that have awaited their response for {@value #WATCH_AFTER_MS} ms or more, so a
+ * client that goes away during a long response is noticed without any cost to quick ones.
  */
 final class IdleReaper implements AutoCloseable {
+
+    /** Responses awaited this long get a close watch. */
+    static final long WATCH_AFTER_MS = 1000;
 
     private final Set<Watched> connections = ConcurrentHashMap.newKeySet();
     private final long timeoutNanos;
@@ -49,6 +56,10 @@ final class IdleReaper implements AutoCloseable {
                 if (since != 0 && now - since > timeoutNanos) {
                     connections.remove(w);
                     w.channel().timeOut();
+                }
+                long awaiting = w.channel().awaitingSince();
+                if (awaiting != 0 && now - awaiting >= WATCH_AFTER_MS * 1_000_000) {
+                    w.channel().watchForClose();
                 }
             }
         }

@@ -92,6 +92,8 @@ final class ServerContext {
                 .responseBytes(response.bodyBytes())
                 .headerCount(response.headerCount())
                 .headerBytes(response.headBytes())
+                .readErrors(exchange.readErrors())
+                .writeErrors(exchange.writeErrors())
                 .rss(memory.rss())
                 .vsz(memory.vsz())
                 .build());

@@ -19,6 +19,9 @@ import org.uwsgi4j.kernel.protocol.UwsgiPacketParser;
  * <p>modifier1 100 (ping) is answered here, as uWSGI's ping plugin does: a 4-byte header with
  * modifier2 1 and no body, not counted as a request. A packet larger than {@code --buffer-size}
  * is refused with uWSGI's log line {@code invalid request block size: N (max M)...skip}.
+ *
+ * <p>A bodiless request's connection is watched while it waits for its response: nginx closes
+ * it when its own client goes away, and the worker is then told to stop (see {@link ClientChannel}).
  */
 final class UwsgiConnection {
 
@@ -97,7 +100,14 @@ final class UwsgiConnection {
         if (!ctx.submit(exchange, listener)) {
             return;
         }
+        boolean watchable = vars.contentLength() == 0; // else the body is read from the socket as the app wants it
+        if (watchable) {
+            client.awaitingResponse(exchange::clientClosed);
+        }
         exchange.await();
+        if (watchable) {
+            client.responded();
+        }
         if (response.started()) {
             ctx.finished(exchange, response, parser.datasize(), vars.uwsgiVarCount(), startMicros, startNanos);
         }

@@ -28,11 +28,23 @@ import org.uwsgi4j.kernel.worker.Job;
  *  REQUEST (+ BODY… BODY(0) when the body is small and here)  ──▶ worker
  *  BODY per READ                                               ──▶ worker (large or streamed bodies)
  *  client ◀── head+first chunk, chunks …  ◀── START, DATA…, END / ERROR
+ *  GONE (once: the client went away)                           ──▶ worker
  * </pre>
  *
  * A worker that dies before the response started: the request is sent again to another
  * worker when that is safe (an idempotent method, the body held here, no harakiri), else the
  * client gets a 502. After the response started, the client connection is closed.
+ *
+ * <p><b>The client goes away</b> (docs/worker-protocol.md, "The client goes away"): a write to
+ * it fails, reading its body fails, or the connection's close watch calls {@link #clientClosed}.
+ * The worker is then told with one {@code GONE} and the request's remaining frames are read
+ * to its END and dropped, so the core is free for the next request and the worker lives on.
+ * Each is logged once, as uWSGI does:
+ * {@code uwsgi_response_write_body_do(): Broken pipe during GET /stream (127.0.0.1)}.
+ *
+ * <p><b>Threads</b>: the core's thread runs {@link #forward}; {@link #clientClosed} may come
+ * from the connection's close watch at any time. Writes on the worker's channel are serialized
+ * on {@code writes}, and {@code GONE} is written only while the request is in the worker.
  */
 final class WorkerForward {
 
@@ -48,10 +60,26 @@ final class WorkerForward {
     private final Runnable reload;
     private byte[] inline;
     private boolean pulled;
-    private boolean clientGone;
+    /** Body bytes handed to the worker by READs (for the body-read error line). */
+    private long bodyRead;
+    /** Nothing more can be written to the client: it went away (or a write failed). */
+    private volatile boolean clientGone;
+    /** The response was cut short (an app error or a dead worker after the start): close the connection. */
+    private boolean cut;
     private boolean appError;
     /** The response was replaced by a 500: the worker's DATA and END are read and dropped. */
     private boolean ignoreRest;
+    private int writeErrors;
+    private int readErrors;
+
+    /** Serializes writes on the worker's channel: the core's own and a close watch's GONE. */
+    private final Object writes = new Object();
+    /** The channel while the request is in the worker (after REQUEST, before END/ERROR); guarded by writes. */
+    private FrameChannel inHand;
+    /** Whether GONE was written for this request; guarded by writes. */
+    private boolean goneSent;
+    /** The request was answered (not to be retried): the close watch comes too late; guarded by writes. */
+    private boolean finished;
 
     /**
      * @param reload what the worker's {@code CALL reload} does (a graceful reload of the workers)
@@ -70,16 +98,85 @@ final class WorkerForward {
 
     /** True when the client connection must be closed (it failed, or the response was cut). */
     boolean broken() {
-        return clientGone;
+        return clientGone || cut;
+    }
+
+    /** Failed writes to the client ({@code %(werr)}): 0 or 1, the first failure ends the writing. */
+    int writeErrors() {
+        return writeErrors;
+    }
+
+    /** Failed reads of the request body ({@code %(rerr)}): 0 or 1. */
+    int readErrors() {
+        return readErrors;
     }
 
     Job.Outcome forward(FrameChannel ch, BooleanSupplier mayRetry) {
+        Job.Outcome outcome = Job.Outcome.WORKER_DIED;
         try {
             sendRequest(ch);
-            return relayResponse(ch);
+            outcome = relayResponse(ch);
         } catch (IOException workerGone) {
-            return workerDied(mayRetry, workerGone);
+            outcome = workerDied(mayRetry, workerGone);
+        } finally {
+            synchronized (writes) {
+                inHand = null;
+                finished = outcome != Job.Outcome.RETRY;
+            }
         }
+        return outcome;
+    }
+
+    /**
+     * The client closed its connection while its request waited for a worker or was in one (the
+     * connection's close watch, on its own thread): logged, and the worker is told with GONE.
+     * Too late once the request was answered: then nothing happens.
+     */
+    void clientClosed() {
+        synchronized (writes) {
+            if (finished || clientGone) {
+                return;
+            }
+            clientGone = true;
+            LOG.info("the client closed the connection during {}", during());
+            tellWorker();
+        }
+    }
+
+    /** A write to the client failed: uWSGI's line (once), and GONE to the worker. */
+    private void writeFailed(String function, Exception e) {
+        synchronized (writes) {
+            if (clientGone) {
+                return;
+            }
+            clientGone = true;
+            writeErrors++;
+            LOG.info("{}: {} during {}", function, reason(e), during());
+            tellWorker();
+        }
+    }
+
+    /** Writes GONE when the request is in the worker and it has not been told yet; holds {@code writes}. */
+    private void tellWorker() {
+        if (inHand == null || goneSent) {
+            return;
+        }
+        goneSent = true;
+        try {
+            inHand.write(FrameType.GONE, 0);
+        } catch (IOException e) {
+            // the worker's channel failed: the core's next read sees it
+        }
+    }
+
+    /** uWSGI's tail of a request error line: {@code GET /path (127.0.0.1)}. */
+    private String during() {
+        return vars.get("REQUEST_METHOD") + " " + vars.get("REQUEST_URI") + " (" + vars.get("REMOTE_ADDR") + ")";
+    }
+
+    /** The system's words for a failed write ({@code Broken pipe}), as uWSGI's strerror. */
+    private static String reason(Exception e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     private void sendRequest(FrameChannel ch) throws IOException {
@@ -90,17 +187,24 @@ final class WorkerForward {
                 inline = body.readNBytes((int) length);
             }
         }
-        if (inline == null) {
-            ch.write(FrameType.REQUEST, 0, blob);
-            return;
+        synchronized (writes) {
+            goneSent = false;
+            if (inline == null) {
+                ch.write(FrameType.REQUEST, 0, blob);
+            } else {
+                List<Frame> frames = new ArrayList<>(3);
+                frames.add(new Frame(FrameType.REQUEST, 1, blob));
+                if (inline.length > 0) {
+                    frames.add(new Frame(FrameType.BODY, 0, ByteBuffer.wrap(inline)));
+                }
+                frames.add(new Frame(FrameType.BODY, 0, ByteBuffer.allocate(0)));
+                ch.writeAll(frames);
+            }
+            inHand = ch;
+            if (clientGone) {
+                tellWorker(); // it went away while the request was queued
+            }
         }
-        List<Frame> frames = new ArrayList<>(3);
-        frames.add(new Frame(FrameType.REQUEST, 1, blob));
-        if (inline.length > 0) {
-            frames.add(new Frame(FrameType.BODY, 0, ByteBuffer.wrap(inline)));
-        }
-        frames.add(new Frame(FrameType.BODY, 0, ByteBuffer.allocate(0)));
-        ch.writeAll(frames);
     }
 
     private Job.Outcome relayResponse(FrameChannel ch) throws IOException {
@@ -109,20 +213,22 @@ final class WorkerForward {
             switch (frame.type()) {
                 case READ -> answerRead(ch, Integer.parseInt(frame.fields().getFirst()));
                 case START -> start(frame.fields());
-                case DATA -> toClient(frame.payload());
+                case DATA -> toClient(frame.payload(), "uwsgi_response_write_body_do()");
                 case SENDFILE -> sendFile(frame.fields());
                 case LOG -> LOG.info("{}", StandardCharsets.UTF_8.decode(frame.payload()));
                 case CALL -> call(ch, frame.fields());
                 case END -> {
+                    outOfWorker();
                     finish();
                     return Job.Outcome.DONE;
                 }
                 case ERROR -> {
+                    outOfWorker();
                     appError = true;
                     if (!response.started()) {
                         answer("500 Internal Server Error");
                     } else {
-                        clientGone = true; // the response is cut: only closing tells the client
+                        cut = true; // the response is cut: only closing tells the client
                     }
                     return Job.Outcome.DONE;
                 }
@@ -136,12 +242,29 @@ final class WorkerForward {
         String name = fields.isEmpty() ? "" : fields.getFirst();
         if (name.equals("reload")) {
             reload.run();
-            ch.writeFields(FrameType.RESULT, 0, "ok");
+            writeFields(ch, FrameType.RESULT, "ok");
         } else {
-            ch.writeFields(FrameType.RESULT, 0, "error", "no such call: " + name);
+            writeFields(ch, FrameType.RESULT, "error", "no such call: " + name);
         }
     }
 
+    private void writeFields(FrameChannel ch, FrameType type, String... fields) throws IOException {
+        synchronized (writes) {
+            ch.writeFields(type, 0, fields);
+        }
+    }
+
+    /** END or ERROR was read: the request has left the worker, a GONE now would be stale. */
+    private void outOfWorker() {
+        synchronized (writes) {
+            inHand = null;
+        }
+    }
+
+    /**
+     * Answers a READ with the next piece of the body. When reading the client fails, the worker
+     * is told GONE before the empty BODY that ends its reading.
+     */
     private void answerRead(FrameChannel ch, int wanted) throws IOException {
         pulled = true;
         byte[] chunk = new byte[Math.max(0, Math.min(wanted, MAX_CHUNK))];
@@ -149,15 +272,36 @@ final class WorkerForward {
         if (!clientGone && chunk.length > 0) {
             try {
                 n = Math.max(0, body.read(chunk, 0, chunk.length));
+                bodyRead += n;
             } catch (IOException clientFailed) {
-                clientGone = true;
+                bodyReadFailed(chunk.length, clientFailed);
             }
         }
-        ch.write(FrameType.BODY, 0, ByteBuffer.wrap(chunk, 0, n));
+        synchronized (writes) {
+            ch.write(FrameType.BODY, 0, ByteBuffer.wrap(chunk, 0, n));
+        }
     }
 
+    /** uWSGI's line for a body the client did not finish sending, and GONE to the worker. */
+    private void bodyReadFailed(int wanted, IOException e) {
+        synchronized (writes) {
+            if (clientGone) {
+                return;
+            }
+            clientGone = true;
+            readErrors++;
+            long length = vars.contentLength();
+            LOG.info("[uwsgi-body-read] Error reading {} bytes. Content-Length: {} consumed: {} left: {} message: {}",
+                    wanted, length, bodyRead, Math.max(0, length - bodyRead), reason(e));
+            tellWorker();
+        }
+    }
+
+    /** The head is built even for a client that went away: the request log shows its status. */
     private void start(List<String> fields) {
-        if (clientGone) {
+        if (response.started()) {
+            cut = true; // a second START: a broken worker; what was sent stands, the rest is dropped
+            ignoreRest = true;
             return;
         }
         List<Map.Entry<String, String>> headers = new ArrayList<>(fields.size() / 2);
@@ -172,11 +316,12 @@ final class WorkerForward {
             answer("500 Internal Server Error");
             ignoreRest = true;
         } catch (IOException | RuntimeException e) {
-            clientGone = true;
+            cut = true;
+            ignoreRest = true;
         }
     }
 
-    private void toClient(ByteBuffer data) {
+    private void toClient(ByteBuffer data, String function) {
         if (clientGone || ignoreRest) {
             return;
         }
@@ -188,8 +333,11 @@ final class WorkerForward {
                 data.get(copy);
                 response.body().write(copy);
             }
-        } catch (IOException | RuntimeException e) {
-            clientGone = true;
+        } catch (IOException e) {
+            writeFailed(response.headSent() ? function : "uwsgi_response_write_headers_do()", e);
+        } catch (RuntimeException e) {
+            cut = true; // DATA before START: a broken worker
+            ignoreRest = true;
         }
     }
 
@@ -207,11 +355,12 @@ final class WorkerForward {
                     break;
                 }
                 pos += n;
-                toClient(buffer.flip());
+                toClient(buffer.flip(), "uwsgi_response_sendfile_do()");
             }
         } catch (IOException e) {
             LOG.warn("sendfile {}: {}", path, e.getMessage());
-            clientGone = true;
+            cut = true;
+            ignoreRest = true;
         }
     }
 
@@ -225,8 +374,10 @@ final class WorkerForward {
             } else {
                 response.finish();
             }
-        } catch (IOException | RuntimeException e) {
-            clientGone = true;
+        } catch (IOException e) {
+            writeFailed(response.headSent() ? "uwsgi_response_write_body_do()" : "uwsgi_response_write_headers_do()", e);
+        } catch (RuntimeException e) {
+            cut = true;
         }
     }
 
@@ -240,20 +391,25 @@ final class WorkerForward {
         if (!response.started() && !clientGone) {
             answer("502 Bad Gateway");
         } else {
-            clientGone = true;
+            cut = true;
         }
         LOG.debug("worker channel failed: {}", cause.getMessage());
         return Job.Outcome.WORKER_DIED;
     }
 
     private void answer(String status) {
+        if (clientGone) {
+            return;
+        }
         byte[] text = (status + "\n").getBytes(StandardCharsets.ISO_8859_1);
         try {
             response.start(status, List.of(Map.entry("Content-Type", "text/plain"), Map.entry("Content-Length", String.valueOf(text.length))));
             response.body().write(text);
             response.finish();
-        } catch (IOException | RuntimeException e) {
-            clientGone = true;
+        } catch (IOException e) {
+            writeFailed("uwsgi_response_write_headers_do()", e);
+        } catch (RuntimeException e) {
+            cut = true;
         }
     }
 }

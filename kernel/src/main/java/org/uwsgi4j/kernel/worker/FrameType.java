@@ -13,6 +13,7 @@ public enum FrameType {
     REQUEST(10),
     BODY(11),
     READ(12),
+    GONE(13),
     START(20),
     DATA(21),
     END(22),

@@ -31,15 +31,17 @@ import threading
 import time
 import traceback
 from itertools import chain
+from time import monotonic as _monotonic
 
 HELLO, READY, LOADFAIL, FORK, EXITED = 1, 2, 3, 4, 5
-REQUEST, BODY, READ = 10, 11, 12
+REQUEST, BODY, READ, GONE = 10, 11, 12, 13
 START, DATA, END, ERROR, SENDFILE = 20, 21, 22, 23, 24
 LOG, STOP = 30, 31
 CALL, RESULT = 40, 41
 BODY_INLINE = 1
 MAX_PAYLOAD = 16 * 1024 * 1024
 SMALL = 64 * 1024          # chunks up to this size are copied into the frame's write
+GONE_CHECK = 0.02          # seconds between two looks at the channel for GONE during a response
 EXIT_LOAD_FAILED = 22
 
 HEADER = struct.Struct("<BBHI")
@@ -149,8 +151,11 @@ class PulledBody(io.RawIOBase):
         if self.eof:
             return 0
         core = self.core
-        core.ch.send(frame(READ, fields(str(min(len(b), SMALL)))))
+        wanted = min(len(b), SMALL)
+        core.ch.send(frame(READ, fields(str(wanted))))
         start, stop = core.expect_body()
+        if core.gone:
+            raise OSError("error during read(%d) on wsgi.input" % wanted)
         n = stop - start
         if not n:
             self.eof = True
@@ -165,6 +170,8 @@ class PulledBody(io.RawIOBase):
         while not self.eof:
             core.ch.send(read)
             start, stop = core.expect_body()
+            if core.gone:
+                raise OSError("error during read(%d) on wsgi.input" % SMALL)
             if start == stop:
                 self.eof = True
             else:
@@ -257,6 +264,11 @@ class Core:
         self.stopping = False
         self.status = self.head = None
         self.sent = False
+        self.gone = False          # the kernel said GONE for the request in hand
+        self.check_at = 0.0        # write(): when to look for GONE next (0: at its first call)
+        poller = select.poll()     # not select(): no limit on the descriptor's number
+        poller.register(ch.sock, select.POLLIN)
+        self.readable = poller.poll
         self.request_id = 0
         self.errors = ErrorStream(self)
         self.base = dict(base, **{"wsgi.errors": self.errors})
@@ -276,7 +288,7 @@ class Core:
                     self.busy = False
                 elif ftype == STOP:
                     break
-                else:
+                elif ftype != GONE:      # a GONE that crossed our END on the wire is stale
                     sys.stderr.write("uwsgi4j worker: unexpected frame %d between requests\n" % ftype)
         except ChannelClosed:
             pass
@@ -288,7 +300,9 @@ class Core:
             ftype, _, start, stop = self.ch.read()
             if ftype == BODY:
                 return start, stop
-            if ftype == STOP:
+            if ftype == GONE:
+                self.gone = True
+            elif ftype == STOP:
                 self.stopping = True
             else:
                 raise ChannelClosed("expected BODY, got frame %d" % ftype)
@@ -304,12 +318,16 @@ class Core:
                 if f and f[0] == "ok":
                     return f[1:]
                 raise RuntimeError("%s: %s" % (name, " ".join(f[1:]) or "error"))
-            if ftype == STOP:
+            if ftype == GONE:
+                self.gone = True
+            elif ftype == STOP:
                 self.stopping = True
             else:
                 raise ChannelClosed("expected RESULT, got frame %d" % ftype)
 
     def handle(self, f, flags):
+        self.gone = False
+        self.check_at = 0.0
         environ = dict(zip(f[0:-1:2], f[1::2]))
         environ.update(self.base)
         if flags & BODY_INLINE:
@@ -351,9 +369,18 @@ class Core:
                 if n and n <= SMALL:
                     self.ch.send(b"".join((self.head, _pack(DATA, 0, 0, n), chunk, END_FRAME)))
                     return
+            send, monotonic = self._send, _monotonic
+            check_at = 0.0      # the first chunk looks at the frames already here and starts the clock
             for chunk in result:
                 if chunk:
-                    self._write(chunk)
+                    send(chunk)
+                if monotonic() >= check_at:     # no system call per chunk: one every GONE_CHECK
+                    if self.client_gone(check_at != 0.0):
+                        # the iterable is asked for nothing more; uWSGI's python plugin logs this line
+                        sys.stderr.write("OSError: write error\n")
+                        self.ch.send(END_FRAME)
+                        return
+                    check_at = monotonic() + GONE_CHECK
             if self.status is None:
                 raise AssertionError("the application returned without calling start_response()")
             self.ch.send(END_FRAME if self.sent else self.head + END_FRAME)
@@ -409,7 +436,37 @@ class Core:
         self.status = status
         return self.write
 
+    def client_gone(self, poll):
+        """True once the kernel has said GONE for the request in hand (docs/worker-protocol.md):
+        reads the frames already received and, with `poll`, those the socket holds (no wait).
+        Callers look every GONE_CHECK seconds of a response, so that streaming a chunk costs no
+        system call; their first look (at the first chunk) does not poll."""
+        ch = self.ch
+        ready = ch.has_frame() or (poll and self.readable(0))
+        while ready:
+            ftype = ch.read()[0]     # whole: the kernel writes each frame in one piece
+            if ftype == GONE:
+                self.gone = True
+            elif ftype == STOP:
+                self.stopping = True
+            else:
+                raise ChannelClosed("unexpected frame %d during a response" % ftype)
+            ready = ch.has_frame()
+        return self.gone
+
     def _write(self, chunk):
+        """The write() callable: sends a chunk at once; once the client is gone it raises
+        OSError("write error"), as uWSGI's does."""
+        if self.gone:
+            raise OSError("write error")
+        now = _monotonic()
+        if now >= self.check_at:
+            if self.client_gone(self.check_at != 0.0):
+                raise OSError("write error")
+            self.check_at = now + GONE_CHECK
+        self._send(chunk)
+
+    def _send(self, chunk):
         """Sends a body chunk at once (START first, in the same write, if not sent yet)."""
         if self.status is None:
             raise AssertionError("write() before start_response()")

@@ -184,6 +184,25 @@ class WorkerHostTest {
                     import uwsgi
                     start_response("200 OK", text)
                     return [str(uwsgi.reload()).encode()]
+                if path == "/many":
+                    start_response("200 OK", text)
+                    return (b"chunk" for _ in range(int(environ["QUERY_STRING"])))
+                if path == "/endless":
+                    import itertools
+                    start_response("200 OK", text)
+                    return Closing(environ, itertools.repeat(b"tick"))
+                if path == "/endless-empty":
+                    import itertools
+                    start_response("200 OK", text)
+                    return Closing(environ, itertools.chain([b"first"], itertools.repeat(b"")))
+                if path == "/write-endless":
+                    write = start_response("200 OK", text)
+                    try:
+                        while True:
+                            write(b"w")
+                    except OSError as e:
+                        environ["wsgi.errors"].write("write() raised %s: %s\\n" % (type(e).__name__, e))
+                    return []
                 start_response("404 Not Found", text)
                 return [b"not found"]
             """;
@@ -590,6 +609,93 @@ class WorkerHostTest {
         assertEquals("closed", text(expect(core, FrameType.LOG)));
     }
 
+    /** Reads the rest of a response after GONE: DATA already under way, then END; returns the DATA count. */
+    int dataUntilEnd(FrameChannel ch) throws IOException {
+        int data = 0;
+        for (Frame f = read(ch); f.type() != FrameType.END; f = read(ch)) {
+            assertEquals(FrameType.DATA, f.type(), "only DATA under way before END, got [" + text(f) + "]" + stderr());
+            data++;
+        }
+        return data;
+    }
+
+    @Test
+    void goneStopsAnEndlessIterableWhichIsClosedAndTheCoreServesOn() throws IOException {
+        FrameChannel core = oneCore();
+        request(core, "/endless", new byte[0]);
+        expect(core, FrameType.START);
+        assertEquals("tick", text(expect(core, FrameType.DATA)));
+        core.write(FrameType.GONE, 0);
+        dataUntilEnd(core);   // an endless iterable: END comes only because the worker stopped
+        assertEquals("closed", text(expect(core, FrameType.LOG)), "close() was called");
+        assertEquals("Hello World", get(core, "/hello"), "the same core serves the next request");
+        assertTrue(stderr().contains("OSError: write error\n"), "uWSGI's line for a client gone" + stderr());
+        assertFalse(stderr().contains("Traceback"), stderr());
+    }
+
+    @Test
+    void goneRightAfterTheRequestStopsAtTheFirstChunk() throws IOException {
+        FrameChannel core = oneCore();
+        // the kernel's order for a client that went away while its request was queued
+        core.writeAll(List.of(new Frame(FrameType.REQUEST, Frame.BODY_INLINE, vars("/endless")), Frame.of(FrameType.BODY),
+                Frame.of(FrameType.GONE)));
+        expect(core, FrameType.START);
+        expect(core, FrameType.DATA);
+        expect(core, FrameType.END);   // GONE was already buffered: the first look finds it
+        assertEquals("closed", text(expect(core, FrameType.LOG)));
+        assertEquals("Hello World", get(core, "/hello"));
+    }
+
+    @Test
+    void goneSeenWhileTheIterableYieldsOnlyEmptyChunksStopsItToo() throws IOException {
+        FrameChannel core = oneCore();
+        request(core, "/endless-empty", new byte[0]);
+        expect(core, FrameType.START);
+        assertEquals("first", text(expect(core, FrameType.DATA)));
+        core.write(FrameType.GONE, 0);   // no DATA follows: the worker must look at the socket
+        expect(core, FrameType.END);
+        assertEquals("closed", text(expect(core, FrameType.LOG)));
+        assertEquals("Hello World", get(core, "/hello"));
+    }
+
+    @Test
+    void theWriteCallableRaisesOsErrorOnceTheClientIsGone() throws IOException {
+        FrameChannel core = oneCore();
+        request(core, "/write-endless", new byte[0]);
+        expect(core, FrameType.START);
+        assertEquals("w", text(expect(core, FrameType.DATA)));
+        core.write(FrameType.GONE, 0);
+        Frame f = read(core);
+        while (f.type() == FrameType.DATA) {
+            f = read(core);
+        }
+        assertEquals(FrameType.LOG, f.type(), text(f) + stderr());
+        assertEquals("write() raised OSError: write error", text(f));
+        expect(core, FrameType.END);
+        assertEquals("Hello World", get(core, "/hello"));
+    }
+
+    @Test
+    void goneWhileThePulledBodyIsReadMakesTheReadAnOsError() throws IOException {
+        FrameChannel core = oneCore();
+        core.write(FrameType.REQUEST, 0, vars("/echo"));
+        expect(core, FrameType.READ);
+        // the kernel's order when reading the client's body failed: GONE, then the empty BODY
+        core.writeAll(List.of(Frame.of(FrameType.GONE), Frame.of(FrameType.BODY)));
+        String error = expect(core, FrameType.ERROR).fields().getFirst();
+        assertTrue(error.startsWith("OSError: error during read(65536) on wsgi.input"), error + stderr());
+        assertEquals("Hello World", get(core, "/hello"));
+    }
+
+    @Test
+    void aStaleGoneBetweenRequestsIsIgnored() throws IOException {
+        FrameChannel core = oneCore();
+        assertEquals("Hello World", get(core, "/hello"));
+        core.write(FrameType.GONE, 0);   // crossed the END on the wire
+        assertEquals("Hello World", get(core, "/hello"));
+        assertFalse(stderr().contains("unexpected frame"), stderr());
+    }
+
     @Test
     void wsgiErrorsBecomeLogFramesOneLineEach() throws IOException {
         FrameChannel core = oneCore();
@@ -821,5 +927,18 @@ class WorkerHostTest {
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         System.out.printf("worker host: %d hello round trips on one channel in %.2f s: %.0f requests/s%n", n, secs, n / secs);
+
+        int chunks = 200_000;
+        for (int round = 0; round < 2; round++) {   // the first round warms up
+            t0 = System.nanoTime();
+            request(core, "/many", new byte[0], "QUERY_STRING", String.valueOf(chunks));
+            int seen = 0;
+            for (Frame f = read(core); f.type() != FrameType.END; f = read(core)) {
+                seen += f.type() == FrameType.DATA ? 1 : 0;
+            }
+            assertEquals(chunks, seen);
+            secs = (System.nanoTime() - t0) / 1e9;
+        }
+        System.out.printf("worker host: %d streamed chunks in %.2f s: %.0f chunks/s%n", chunks, secs, chunks / secs);
     }
 }

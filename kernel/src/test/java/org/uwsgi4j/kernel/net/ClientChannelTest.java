@@ -1,0 +1,85 @@
+package org.uwsgi4j.kernel.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The close watch of a client connection: going away is seen, a pipelined request is not lost. */
+@Timeout(20)
+class ClientChannelTest {
+
+    @TempDir
+    Path dir;
+    SocketChannel peer;
+    ClientChannel client;
+
+    @BeforeEach
+    void connect() throws IOException {
+        UnixDomainSocketAddress address = UnixDomainSocketAddress.of(dir.resolve("client.sock"));
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(address)) {
+            peer = SocketChannel.open(address);
+            client = new ClientChannel(server.accept(), 64);
+        }
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        client.close();
+        peer.close();
+    }
+
+    private String buffered() {
+        ByteBuffer b = client.buffer().duplicate();
+        byte[] bytes = new byte[b.remaining()];
+        b.get(bytes);
+        return new String(bytes, StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void aClientThatClosesWhileItsResponseIsAwaitedRunsTheAction() throws Exception {
+        CountDownLatch gone = new CountDownLatch(1);
+        client.awaitingResponse(gone::countDown);
+        assertTrue(client.awaitingSince() != 0);
+        client.watchForClose();
+        peer.close();
+        assertTrue(gone.await(10, TimeUnit.SECONDS), "the watch saw the end of stream");
+        client.responded();
+        assertEquals(0, client.awaitingSince());
+        assertFalse(client.fill(), "the next read is the end of stream the watch saw");
+    }
+
+    @Test
+    void aPipelinedRequestReadAheadByTheWatchIsHandedToTheNextFillInOrder() throws Exception {
+        CountDownLatch gone = new CountDownLatch(1);
+        client.awaitingResponse(gone::countDown);
+        client.watchForClose();
+        peer.write(ByteBuffer.wrap("GET /next HTTP/1.1\r\n".getBytes(StandardCharsets.ISO_8859_1)));
+        client.responded();
+        StringBuilder got = new StringBuilder();
+        while (got.length() < 20) {
+            assertTrue(client.fill());
+            got.append(buffered());
+            client.buffer().position(client.buffer().limit());
+        }
+        assertEquals("GET /next HTTP/1.1\r\n", got.toString());
+        peer.close();
+        assertFalse(client.fill());
+        assertEquals(1, gone.getCount(), "a client that hangs up after its response is not 'gone' from one");
+    }
+}
