@@ -26,7 +26,8 @@ import org.uwsgi4j.kernel.api.WorkerRuntime;
  * with the app the options name: {@code --wsgi-file}/{@code --file}, or {@code --module}/
  * {@code -w} ({@code pkg.mod} or {@code pkg.mod:callable}), {@code --callable},
  * {@code --pythonpath} (globs), {@code --home}/{@code --virtualenv} (its {@code bin/python}),
- * {@code --mount} (JSON in UWSGI4J_MOUNTS) and {@code --manage-script-name}.
+ * {@code --mount} (JSON in UWSGI4J_MOUNTS), {@code --manage-script-name} and
+ * {@code --py-tracebacker} (the socket path each worker completes with its id).
  * The worker host also gets what the {@code uwsgi} module of the apps shows: the options
  * (JSON), the JVM's pid (the "master"), the start time and the version; and
  * {@code --wsgi-disable-file-wrapper}.
@@ -62,6 +63,7 @@ public final class PythonRuntime implements WorkerRuntime {
         options.value("callable").ifPresent(c -> env.put("UWSGI4J_CALLABLE", c));
         options.value("py-autoreload").ifPresent(n -> env.put("UWSGI4J_PY_AUTORELOAD", n.strip()));
         eval.ifPresent(code -> env.put("UWSGI4J_EVAL", code));
+        options.value("py-tracebacker").ifPresent(path -> env.put("UWSGI4J_PY_TRACEBACKER", path));
         options.value("pyargv").ifPresent(a -> env.put("UWSGI4J_PYARGV", a));
         List<String> imports = new ArrayList<>(options.values("shared-import"));
         imports.addAll(options.values("import"));

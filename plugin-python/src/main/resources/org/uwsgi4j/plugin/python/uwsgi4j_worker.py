@@ -13,6 +13,8 @@ Started by the kernel with UWSGI4J_* variables in its environment:
                                     file or pkg.mod[:callable]
   UWSGI4J_MANAGE_SCRIPT_NAME        1: split PATH_INFO at the longest mount point (uWSGI's
                                     --manage-script-name)
+  UWSGI4J_PY_TRACEBACKER            --py-tracebacker: each worker serves its threads' stacks on
+                                    the Unix socket named this plus its worker id
 
 Exit codes: 0 stopped, 22 the app failed to load (LOADFAIL sent), 1 anything else.
 Standard library only; Python 3.9+.
@@ -590,6 +592,7 @@ def serve_worker(env, loaded, worker_id):
         base["wsgi.file_wrapper"] = FileWrapper
     WORKER["id"] = worker_id
     app, router = loaded
+    start_tracebacker(env, worker_id)   # listening before the cores' HELLOs: once "spawned", it answers
     cores = [Core(app, Channel(env["UWSGI4J_SOCKET"], env["UWSGI4J_TOKEN"], "core", worker_id, i), base, router)
              for i in range(threads)]
 
@@ -606,7 +609,8 @@ def serve_worker(env, loaded, worker_id):
     signal.signal(signal.SIGTERM, graceful)
     signal.signal(signal.SIGINT, graceful)
     start_autoreloader(env, worker_id)
-    workers = [threading.Thread(target=c.serve, name="core-%d" % i) for i, c in enumerate(cores)]
+    workers = [threading.Thread(target=c.serve, name="uWSGIWorker%dCore%d" % (worker_id, i))
+               for i, c in enumerate(cores)]
     for t in workers:
         t.start()
     for t in workers:
@@ -645,6 +649,80 @@ def start_autoreloader(env, worker_id):
                     return
 
     threading.Thread(target=watch, name="py-autoreload", daemon=True).start()
+
+
+TRACEBACKER_HEADER = "*** uWSGI Python tracebacker output ***\n\n"
+
+
+def start_tracebacker(env, worker_id):
+    """--py-tracebacker PATH: this worker listens on the Unix socket PATH<worker id> (a stale
+    socket file left by an earlier worker is replaced) and answers each connection with the
+    stacks of its threads (thread_stacks()), then closes it. A thread blocked in accept():
+    nothing is added to the request path. A socket that cannot be bound is one line in the log
+    and the worker serves on, as in uWSGI."""
+    base = env.get("UWSGI4J_PY_TRACEBACKER")
+    if not base:
+        return
+    import errno
+    path = base + str(worker_id)
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        try:
+            if not stat.S_ISSOCK(os.lstat(path).st_mode):
+                raise FileExistsError(errno.EEXIST, "it exists and is not a socket")
+            os.unlink(path)
+        except FileNotFoundError:
+            pass
+        sock.bind(path)
+        sock.listen(100)
+    except OSError as e:
+        sock.close()
+        sys.stderr.write("python tracebacker for worker %d: cannot listen on %s: %s\n"
+                         % (worker_id, path, e.strerror or e))
+        return
+    sys.stderr.write("python tracebacker for worker %d available on %s\n" % (worker_id, path))
+
+    def serve():
+        while True:
+            try:
+                conn, _ = sock.accept()
+            except OSError:
+                time.sleep(0.1)                      # out of descriptors: try again later
+                continue
+            try:
+                conn.sendall(thread_stacks().encode("ascii", "backslashreplace"))
+            except OSError:
+                pass                                 # the client went away
+            finally:
+                conn.close()
+
+    threading.Thread(target=serve, name="uWSGITraceBacker", daemon=True).start()
+
+
+def thread_stacks():
+    """uWSGI's tracebacker text: a header line and a blank line, then for each thread running
+    application code one line per frame, outermost first (`thread_id = NAME filename = F
+    lineno = N function = FN line = SOURCE`), and a blank line. Frames of this host are left
+    out, as uWSGI's C frames are invisible: a core thread shows the app's frames of the request
+    in hand (none when idle), the app's own threads their whole stacks, and the host's threads
+    (the main one, this one, the reloader) nothing."""
+    names = {t.ident: t.name for t in threading.enumerate()}
+    out = [TRACEBACKER_HEADER]
+    for ident, top in sys._current_frames().items():
+        stack = traceback.extract_stack(top)
+        hosted = [i for i, fs in enumerate(stack) if fs.filename == __file__]
+        if hosted:
+            if ident not in CORES:
+                continue
+            stack = [fs for fs in stack[hosted[0]:] if fs.filename != __file__]
+        if not stack:
+            continue
+        name = names.get(ident, "<UnnamedPythonThread>")
+        for fs in stack:
+            out.append("thread_id = %s filename = %s lineno = %s function = %s line = %s\n"
+                       % (name, fs.filename, fs.lineno, fs.name, fs.line or ""))
+        out.append("\n")
+    return "".join(out)
 
 
 def run_host(env, loaded):

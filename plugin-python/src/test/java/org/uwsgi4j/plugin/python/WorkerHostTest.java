@@ -695,6 +695,62 @@ class WorkerHostTest {
         assertEquals("from pkg.web", get(fork(control, 1, 1).getFirst(), "/"));
     }
 
+    /** A WSGI app whose /hold request waits inside a function the tracebacker must name. */
+    Path heldApp() throws IOException {
+        return Files.writeString(dir.resolve("held.py"), """
+                def held_in_a_known_function(environ):
+                    environ["wsgi.errors"].write("holding\\n")
+                    return environ["wsgi.input"].read(1)
+
+
+                def application(environ, start_response):
+                    body = held_in_a_known_function(environ) if environ["PATH_INFO"] == "/hold" else b"idle"
+                    start_response("200 OK", [])
+                    return [body]
+                """);
+    }
+
+    /** What the socket at {@code path} sends until it closes. */
+    static String readAll(Path path) throws IOException {
+        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
+            return new String(java.nio.channels.Channels.newInputStream(ch).readAllBytes(), StandardCharsets.US_ASCII);
+        }
+    }
+
+    @Test
+    void tracebackerDumpsTheAppFramesOfTheRequestInHandAsUwsgiDoes() throws IOException {
+        Path app = heldApp();
+        Path tb = dir.resolve("tb");
+        // a stale socket file from an earlier worker 1 is replaced; a regular file at worker 2's path is not
+        ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(UnixDomainSocketAddress.of(dir.resolve("tb1"))).close();
+        Files.writeString(dir.resolve("tb2"), "not a socket");
+        FrameChannel control = host(null, Map.of("UWSGI4J_WSGI_FILE", app.toString(), "UWSGI4J_PY_TRACEBACKER", tb.toString()));
+        FrameChannel core = fork(control, 1, 1).getFirst();
+        assertEquals("idle", get(core, "/"));
+        String header = "*** uWSGI Python tracebacker output ***\n\n";
+        assertEquals(header, readAll(dir.resolve("tb1")), "an idle worker: no app frames");
+
+        core.write(FrameType.REQUEST, 0, vars("/hold"));      // body pulled: the app waits for its BODY
+        assertEquals("holding", text(expect(core, FrameType.LOG)));
+        expect(core, FrameType.READ);
+        String thread = "thread_id = uWSGIWorker1Core0 filename = " + app;
+        assertEquals(header
+                + thread + " lineno = 7 function = application line = body = held_in_a_known_function(environ) "
+                + "if environ[\"PATH_INFO\"] == \"/hold\" else b\"idle\"\n"
+                + thread + " lineno = 3 function = held_in_a_known_function line = return environ[\"wsgi.input\"].read(1)\n"
+                + "\n", readAll(dir.resolve("tb1")));
+        core.write(FrameType.BODY, 0, ByteBuffer.wrap(new byte[] {'x'}));
+        StringBuilder body = new StringBuilder();
+        response(core, body);
+        assertEquals("x", body.toString());
+        assertTrue(stderr().contains("python tracebacker for worker 1 available on " + dir.resolve("tb1") + "\n"), stderr());
+
+        assertEquals("idle", get(fork(control, 2, 1).getFirst(), "/"), "worker 2 serves without its tracebacker");
+        assertTrue(stderr().contains("python tracebacker for worker 2: cannot listen on " + dir.resolve("tb2")
+                + ": it exists and is not a socket\n"), stderr());
+        assertEquals("not a socket", Files.readString(dir.resolve("tb2")));
+    }
+
     @Test
     void killedWorkerIsReportedExitedWithSignal9() throws IOException {
         FrameChannel control = host(null, Map.of());
