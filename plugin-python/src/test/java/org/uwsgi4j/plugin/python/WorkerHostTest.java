@@ -695,6 +695,99 @@ class WorkerHostTest {
         assertEquals("from pkg.web", get(fork(control, 1, 1).getFirst(), "/"));
     }
 
+    /** A paste factory and its ini (with logging sections) in the test dir, for --paste. */
+    void pasteApp() throws IOException {
+        Files.writeString(dir.resolve("pasteapp.py"), """
+                import logging
+
+
+                def make_app(global_conf, greeting="hello", **local):
+                    logging.getLogger("pasteapp").info("factory greeting=%s", greeting)
+
+                    def app(environ, start_response):
+                        start_response("200 OK", [("Content-Type", "text/plain")])
+                        return [("%s from %s" % (greeting, global_conf["__file__"])).encode()]
+                    return app
+
+
+                def broken_factory(global_conf, **local):
+                    return 1 // 0
+                """);
+        Files.writeString(dir.resolve("app.ini"), """
+                [app:main]
+                paste.app_factory = pasteapp:make_app
+                greeting = bonjour
+
+                [app:broken]
+                paste.app_factory = pasteapp:broken_factory
+
+                [loggers]
+                keys = root
+
+                [handlers]
+                keys = console
+
+                [formatters]
+                keys = plain
+
+                [logger_root]
+                level = INFO
+                handlers = console
+
+                [handler_console]
+                class = StreamHandler
+                args = (sys.stderr,)
+                formatter = plain
+
+                [formatter_plain]
+                format = PASTELOG %(levelname)s %(message)s
+                """);
+    }
+
+    @Test
+    void pasteLoadsTheAppFromARelativeConfigAndPasteLoggerConfiguresLogging() throws IOException {
+        pasteApp();
+        FrameChannel control = host(null, Map.of("UWSGI4J_WSGI_FILE", "", "UWSGI4J_PASTE", "config:app.ini",
+                "UWSGI4J_PASTE_LOGGER", "1"));
+        assertEquals("bonjour from " + dir.resolve("app.ini"), get(fork(control, 1, 1).getFirst(), "/"));
+        assertTrue(stderr().contains("Loading paste environment: config:app.ini\n"), stderr());
+        assertTrue(stderr().contains("PASTELOG INFO factory greeting=bonjour\n"), stderr());
+
+        FrameChannel quiet = host(null, Map.of("UWSGI4J_WSGI_FILE", "", "UWSGI4J_PASTE", "config:" + dir.resolve("app.ini")));
+        assertEquals("bonjour from " + dir.resolve("app.ini"), get(fork(quiet, 1, 1).getFirst(), "/"));
+        assertEquals(1, stderr().split("PASTELOG", -1).length - 1, "no logging config without --paste-logger" + stderr());
+
+        // an ini without logging sections: one line, and the app loads anyway (as in uWSGI)
+        Files.writeString(dir.resolve("nolog.ini"), "[app:main]\npaste.app_factory = pasteapp:make_app\n");
+        FrameChannel nolog = host(null, Map.of("UWSGI4J_WSGI_FILE", "", "UWSGI4J_PASTE", "config:nolog.ini",
+                "UWSGI4J_PASTE_LOGGER", "1"));
+        assertEquals("hello from " + dir.resolve("nolog.ini"), get(fork(nolog, 1, 1).getFirst(), "/"));
+        assertTrue(stderr().contains("--paste-logger: cannot configure logging from " + dir.resolve("nolog.ini")
+                + ": no [formatters] section\n"), stderr());
+    }
+
+    @Test
+    void aPasteConfigThatCannotLoadIsLoadfailWithOneLine() throws Exception {
+        pasteApp();
+        record Case(String uri, String reason) {
+        }
+        for (Case c : List.of(
+                new Case("config:nope.ini", "no such paste config file: " + dir.resolve("nope.ini")),
+                new Case("app.ini", "app.ini is not a PasteDeploy URI (expected config:/path/app.ini)"),
+                new Case("config:app.ini#broken",
+                        "ZeroDivisionError: integer division or modulo by zero (" + dir.resolve("pasteapp.py") + " line 14)"),
+                new Case("config:app.ini#nothing", "LookupError: No section 'nothing' (prefixed by 'app' or 'application' or "
+                        + "'composite' or 'composit' or 'pipeline' or 'filter-app') found in config " + dir.resolve("app.ini")))) {
+            Process p = start("host", Map.of("UWSGI4J_WSGI_FILE", "", "UWSGI4J_PASTE", c.uri()));
+            FrameChannel control = accept();
+            expect(control, FrameType.HELLO);
+            assertEquals(List.of(c.reason()), expect(control, FrameType.LOADFAIL).fields(), c.uri() + stderr());
+            assertEquals(22, exitCode(p));
+        }
+        String log = stderr();
+        assertEquals(1, log.split("Traceback", -1).length - 1, "a traceback only for the factory's own error" + log);
+    }
+
     /** A WSGI app whose /hold request waits inside a function the tracebacker must name. */
     Path heldApp() throws IOException {
         return Files.writeString(dir.resolve("held.py"), """
