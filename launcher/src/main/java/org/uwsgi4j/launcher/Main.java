@@ -4,8 +4,9 @@ import java.util.Arrays;
 
 /**
  * The {@code uwsgi4j} command. With {@code --connect ADDR COMMAND…} it runs one shell command
- * against a running instance and exits; otherwise it starts Felix with the kernel, hands it
- * the command line, and exits with the kernel's exit code.
+ * against a running instance and exits; with {@code --connect-and-read ADDR} it prints what a
+ * socket sends (a tracebacker, the stats server) and exits; otherwise it starts Felix with the
+ * kernel, hands it the command line, and exits with the kernel's exit code.
  */
 public final class Main {
 
@@ -15,6 +16,9 @@ public final class Main {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("--connect")) {
             System.exit(ShellClient.run(Arrays.copyOfRange(args, 1, args.length)));
+        }
+        if (ConnectAndRead.wanted(args)) {
+            System.exit(ConnectAndRead.run(args));
         }
         long startNanos = System.nanoTime();
         Distribution dist = Distribution.locate();

@@ -26,7 +26,9 @@ import org.uwsgi4j.kernel.api.WorkerRuntime;
  * with the app the options name: {@code --wsgi-file}/{@code --file}, or {@code --module}/
  * {@code -w} ({@code pkg.mod} or {@code pkg.mod:callable}), {@code --callable},
  * {@code --pythonpath} (globs), {@code --home}/{@code --virtualenv} (its {@code bin/python}),
- * {@code --mount} (JSON in UWSGI4J_MOUNTS) and {@code --manage-script-name}.
+ * {@code --mount} (JSON in UWSGI4J_MOUNTS), {@code --manage-script-name}, {@code --paste}
+ * (a PasteDeploy URI) with {@code --paste-logger}, and {@code --py-tracebacker} (the socket
+ * path each worker completes with its id).
  * The worker host also gets what the {@code uwsgi} module of the apps shows: the options
  * (JSON), the JVM's pid (the "master"), the start time and the version; and
  * {@code --wsgi-disable-file-wrapper}.
@@ -52,7 +54,8 @@ public final class PythonRuntime implements WorkerRuntime {
         Optional<String> module = options.value("module");
         List<String> mounts = options.values("mount");
         Optional<String> eval = options.value("eval");
-        if (file.isEmpty() && module.isEmpty() && mounts.isEmpty() && eval.isEmpty()) {
+        Optional<String> paste = options.value("paste");
+        if (file.isEmpty() && module.isEmpty() && mounts.isEmpty() && eval.isEmpty() && paste.isEmpty()) {
             return Optional.empty();
         }
         Path cwd = options.value("chdir").map(Path::of).orElse(Path.of("")).toAbsolutePath();
@@ -62,6 +65,11 @@ public final class PythonRuntime implements WorkerRuntime {
         options.value("callable").ifPresent(c -> env.put("UWSGI4J_CALLABLE", c));
         options.value("py-autoreload").ifPresent(n -> env.put("UWSGI4J_PY_AUTORELOAD", n.strip()));
         eval.ifPresent(code -> env.put("UWSGI4J_EVAL", code));
+        paste.ifPresent(uri -> env.put("UWSGI4J_PASTE", uri));
+        if (options.isTrue("paste-logger")) {
+            env.put("UWSGI4J_PASTE_LOGGER", "1");
+        }
+        options.value("py-tracebacker").ifPresent(path -> env.put("UWSGI4J_PY_TRACEBACKER", path));
         options.value("pyargv").ifPresent(a -> env.put("UWSGI4J_PYARGV", a));
         List<String> imports = new ArrayList<>(options.values("shared-import"));
         imports.addAll(options.values("import"));
@@ -91,14 +99,8 @@ public final class PythonRuntime implements WorkerRuntime {
         env.put("UWSGI4J_VERSION", v.getMajor() + "." + v.getMinor() + "." + v.getMicro());
         String python = interpreter(options, cwd, env);
         Path script = hostScript();
-        String name = eval.isPresent() && file.isEmpty() && module.isEmpty() && mounts.isEmpty()
-                ? "WSGI app 0 (mountpoint='') from --eval"
-                : file.isEmpty() && module.isEmpty()
-                ? "WSGI app 0 (mountpoint='" + mountPoint(mounts.getFirst()) + "') from " + mountTarget(mounts.getFirst())
-                : "WSGI app 0 (mountpoint='') " + file.map(f -> "from " + f).orElse("module " + module.orElse(""));
-        if (mounts.size() > (file.isEmpty() && module.isEmpty() ? 1 : 0)) {
-            name += " and " + mounts.size() + " mount" + (mounts.size() == 1 ? "" : "s");
-        }
+        String name = appName(file.map(f -> "from " + f).or(() -> module.map(m -> "module " + m))
+                .or(() -> paste.map(uri -> "from paste " + uri)).or(() -> eval.map(code -> "from --eval")), mounts);
         List<String> command = new ArrayList<>(List.of(python, "-u"));
         int optimize = options.value("optimize").map(o -> Integer.parseInt(o.strip())).orElse(0);
         if (optimize > 0) {
@@ -106,6 +108,20 @@ public final class PythonRuntime implements WorkerRuntime {
         }
         command.add(script.toString());
         return Optional.of(new WorkerHost(command, env, cwd, name));
+    }
+
+    /**
+     * The log name of the apps a worker host loads: app 0 is the one {@code load_app} makes the
+     * default ({@code from}: --wsgi-file or --module, else --paste, else --eval), else the first
+     * mount; then how many mounts there are.
+     */
+    static String appName(Optional<String> from, List<String> mounts) {
+        String name = from.map(f -> "WSGI app 0 (mountpoint='') " + f).orElseGet(() ->
+                "WSGI app 0 (mountpoint='" + mountPoint(mounts.getFirst()) + "') from " + mountTarget(mounts.getFirst()));
+        if (mounts.size() > (from.isEmpty() ? 1 : 0)) {
+            name += " and " + mounts.size() + " mount" + (mounts.size() == 1 ? "" : "s");
+        }
+        return name;
     }
 
     /**

@@ -13,6 +13,10 @@ Started by the kernel with UWSGI4J_* variables in its environment:
                                     file or pkg.mod[:callable]
   UWSGI4J_MANAGE_SCRIPT_NAME        1: split PATH_INFO at the longest mount point (uWSGI's
                                     --manage-script-name)
+  UWSGI4J_PASTE                     --paste: a PasteDeploy URI (config:/path/app.ini) the app is
+                                    loaded from; UWSGI4J_PASTE_LOGGER=1: the ini configures logging
+  UWSGI4J_PY_TRACEBACKER            --py-tracebacker: each worker serves its threads' stacks on
+                                    the Unix socket named this plus its worker id
 
 Exit codes: 0 stopped, 22 the app failed to load (LOADFAIL sent), 1 anything else.
 Standard library only; Python 3.9+.
@@ -558,6 +562,8 @@ def load_app(env):
     default = None
     if env.get("UWSGI4J_WSGI_FILE") or env.get("UWSGI4J_MODULE"):
         default = load_one(env.get("UWSGI4J_WSGI_FILE"), env.get("UWSGI4J_MODULE"), name)
+    elif env.get("UWSGI4J_PASTE"):
+        default = load_paste(env["UWSGI4J_PASTE"], env.get("UWSGI4J_PASTE_LOGGER") == "1")
     elif env.get("UWSGI4J_EVAL"):                    # --eval: the app is defined by this code
         namespace = {"__name__": "uwsgi_eval"}
         exec(compile(env["UWSGI4J_EVAL"], "<--eval>", "exec"), namespace)
@@ -583,7 +589,7 @@ def load_app(env):
             sys.stderr.write("WSGI app %d (mountpoint='%s') ready in %d seconds (pid: %d)\n"
                              % (first + len(mounts) - 1, point, time.time() - began, os.getpid()))
     if default is None:
-        raise LoadError("no application: set UWSGI4J_WSGI_FILE, UWSGI4J_MODULE or UWSGI4J_MOUNTS")
+        raise LoadError("no application: set UWSGI4J_WSGI_FILE, UWSGI4J_MODULE, UWSGI4J_PASTE or UWSGI4J_MOUNTS")
     if not mounts:
         return default, None
     return default, Router(default, mounts, env.get("UWSGI4J_MANAGE_SCRIPT_NAME") == "1")
@@ -616,11 +622,62 @@ def load_one(path, spec, name):
     return app
 
 
+def load_paste(uri, with_logging):
+    """--paste URI: the app PasteDeploy's loadapp() builds from URI (`config:/srv/app.ini`,
+    `config:app.ini#name`, `egg:Dist#name`); a relative config: path is taken from the working
+    directory (--chdir). With --paste-logger the config file's logging sections configure
+    `logging` first (a failure there is logged, as uWSGI does, and the app still loads).
+    Raises LoadError with one line saying why (the kernel's line names the URI); the traceback
+    is logged only when the app's own code (its factory) raised."""
+    sys.stderr.write("Loading paste environment: %s\n" % uri)
+    scheme, colon, rest = uri.partition(":")
+    if not colon or not scheme:
+        raise LoadError("%s is not a PasteDeploy URI (expected config:/path/app.ini)" % uri)
+    try:
+        from paste.deploy import loadapp
+    except ImportError as e:
+        raise LoadError("--paste needs PasteDeploy (Debian: python3-pastedeploy): %s" % e) from None
+    if scheme == "config":
+        path = os.path.abspath(rest.partition("#")[0])
+        if not os.path.isfile(path):
+            raise LoadError("no such paste config file: %s" % path)
+        if with_logging:
+            import logging.config
+            try:
+                logging.config.fileConfig(path)
+            except Exception as e:
+                why = "no [%s] section" % e.args[0] if isinstance(e, KeyError) and e.args else one_line(e)
+                sys.stderr.write("--paste-logger: cannot configure logging from %s: %s\n" % (path, why))
+    try:
+        return loadapp(uri, relative_to=os.getcwd())
+    except Exception as e:
+        reason, in_app = paste_failure(e)
+        if in_app:
+            sys.stderr.write(traceback.format_exc())
+        raise LoadError(reason) from None
+
+
+def paste_failure(e):
+    """(`Type: message (file line N)`, True) for a loadapp() that failed in the app's own code,
+    N its innermost line there; (`Type: message`, False) when PasteDeploy refused the config."""
+    if isinstance(e, SyntaxError):
+        return one_line(e), True
+    import paste.deploy
+    skip = (os.path.dirname(paste.deploy.__file__) + os.sep, STDLIB, "<frozen", __file__)
+    text = " ".join(str(e).split())
+    text = "%s: %s" % (type(e).__name__, text) if text else type(e).__name__
+    for fs in reversed(traceback.extract_tb(e.__traceback__)):
+        if not fs.filename.startswith(skip):
+            return "%s (%s line %s)" % (text, fs.filename, fs.lineno), True
+    return text, False
+
+
 def load_or_fail(env, role, worker_id):
     try:
         return load_app(env)
     except BaseException as e:
-        sys.stderr.write(traceback.format_exc())
+        if not isinstance(e, LoadError):             # a LoadError's one line says it all
+            sys.stderr.write(traceback.format_exc())
         reason = str(e) if isinstance(e, LoadError) else one_line(e)
         try:
             ch = Channel(env["UWSGI4J_SOCKET"], env["UWSGI4J_TOKEN"], "control", worker_id, 0)
@@ -647,6 +704,7 @@ def serve_worker(env, loaded, worker_id):
         base["wsgi.file_wrapper"] = FileWrapper
     WORKER["id"] = worker_id
     app, router = loaded
+    start_tracebacker(env, worker_id)   # listening before the cores' HELLOs: once "spawned", it answers
     cores = [Core(app, Channel(env["UWSGI4J_SOCKET"], env["UWSGI4J_TOKEN"], "core", worker_id, i), base, router)
              for i in range(threads)]
 
@@ -663,7 +721,8 @@ def serve_worker(env, loaded, worker_id):
     signal.signal(signal.SIGTERM, graceful)
     signal.signal(signal.SIGINT, graceful)
     start_autoreloader(env, worker_id)
-    workers = [threading.Thread(target=c.serve, name="core-%d" % i) for i, c in enumerate(cores)]
+    workers = [threading.Thread(target=c.serve, name="uWSGIWorker%dCore%d" % (worker_id, i))
+               for i, c in enumerate(cores)]
     for t in workers:
         t.start()
     for t in workers:
@@ -702,6 +761,80 @@ def start_autoreloader(env, worker_id):
                     return
 
     threading.Thread(target=watch, name="py-autoreload", daemon=True).start()
+
+
+TRACEBACKER_HEADER = "*** uWSGI Python tracebacker output ***\n\n"
+
+
+def start_tracebacker(env, worker_id):
+    """--py-tracebacker PATH: this worker listens on the Unix socket PATH<worker id> (a stale
+    socket file left by an earlier worker is replaced) and answers each connection with the
+    stacks of its threads (thread_stacks()), then closes it. A thread blocked in accept():
+    nothing is added to the request path. A socket that cannot be bound is one line in the log
+    and the worker serves on, as in uWSGI."""
+    base = env.get("UWSGI4J_PY_TRACEBACKER")
+    if not base:
+        return
+    import errno
+    path = base + str(worker_id)
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        try:
+            if not stat.S_ISSOCK(os.lstat(path).st_mode):
+                raise FileExistsError(errno.EEXIST, "it exists and is not a socket")
+            os.unlink(path)
+        except FileNotFoundError:
+            pass
+        sock.bind(path)
+        sock.listen(100)
+    except OSError as e:
+        sock.close()
+        sys.stderr.write("python tracebacker for worker %d: cannot listen on %s: %s\n"
+                         % (worker_id, path, e.strerror or e))
+        return
+    sys.stderr.write("python tracebacker for worker %d available on %s\n" % (worker_id, path))
+
+    def serve():
+        while True:
+            try:
+                conn, _ = sock.accept()
+            except OSError:
+                time.sleep(0.1)                      # out of descriptors: try again later
+                continue
+            try:
+                conn.sendall(thread_stacks().encode("ascii", "backslashreplace"))
+            except OSError:
+                pass                                 # the client went away
+            finally:
+                conn.close()
+
+    threading.Thread(target=serve, name="uWSGITraceBacker", daemon=True).start()
+
+
+def thread_stacks():
+    """uWSGI's tracebacker text: a header line and a blank line, then for each thread running
+    application code one line per frame, outermost first (`thread_id = NAME filename = F
+    lineno = N function = FN line = SOURCE`), and a blank line. Frames of this host are left
+    out, as uWSGI's C frames are invisible: a core thread shows the app's frames of the request
+    in hand (none when idle), the app's own threads their whole stacks, and the host's threads
+    (the main one, this one, the reloader) nothing."""
+    names = {t.ident: t.name for t in threading.enumerate()}
+    out = [TRACEBACKER_HEADER]
+    for ident, top in sys._current_frames().items():
+        stack = traceback.extract_stack(top)
+        hosted = [i for i, fs in enumerate(stack) if fs.filename == __file__]
+        if hosted:
+            if ident not in CORES:
+                continue
+            stack = [fs for fs in stack[hosted[0]:] if fs.filename != __file__]
+        if not stack:
+            continue
+        name = names.get(ident, "<UnnamedPythonThread>")
+        for fs in stack:
+            out.append("thread_id = %s filename = %s lineno = %s function = %s line = %s\n"
+                       % (name, fs.filename, fs.lineno, fs.name, fs.line or ""))
+        out.append("\n")
+    return "".join(out)
 
 
 def run_host(env, loaded):

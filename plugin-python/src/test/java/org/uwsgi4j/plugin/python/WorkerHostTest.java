@@ -801,6 +801,155 @@ class WorkerHostTest {
         assertEquals("from pkg.web", get(fork(control, 1, 1).getFirst(), "/"));
     }
 
+    /** A paste factory and its ini (with logging sections) in the test dir, for --paste. */
+    void pasteApp() throws IOException {
+        Files.writeString(dir.resolve("pasteapp.py"), """
+                import logging
+
+
+                def make_app(global_conf, greeting="hello", **local):
+                    logging.getLogger("pasteapp").info("factory greeting=%s", greeting)
+
+                    def app(environ, start_response):
+                        start_response("200 OK", [("Content-Type", "text/plain")])
+                        return [("%s from %s" % (greeting, global_conf["__file__"])).encode()]
+                    return app
+
+
+                def broken_factory(global_conf, **local):
+                    return 1 // 0
+                """);
+        Files.writeString(dir.resolve("app.ini"), """
+                [app:main]
+                paste.app_factory = pasteapp:make_app
+                greeting = bonjour
+
+                [app:broken]
+                paste.app_factory = pasteapp:broken_factory
+
+                [loggers]
+                keys = root
+
+                [handlers]
+                keys = console
+
+                [formatters]
+                keys = plain
+
+                [logger_root]
+                level = INFO
+                handlers = console
+
+                [handler_console]
+                class = StreamHandler
+                args = (sys.stderr,)
+                formatter = plain
+
+                [formatter_plain]
+                format = PASTELOG %(levelname)s %(message)s
+                """);
+    }
+
+    @Test
+    void pasteLoadsTheAppFromARelativeConfigAndPasteLoggerConfiguresLogging() throws IOException {
+        pasteApp();
+        FrameChannel control = host(null, Map.of("UWSGI4J_WSGI_FILE", "", "UWSGI4J_PASTE", "config:app.ini",
+                "UWSGI4J_PASTE_LOGGER", "1"));
+        assertEquals("bonjour from " + dir.resolve("app.ini"), get(fork(control, 1, 1).getFirst(), "/"));
+        assertTrue(stderr().contains("Loading paste environment: config:app.ini\n"), stderr());
+        assertTrue(stderr().contains("PASTELOG INFO factory greeting=bonjour\n"), stderr());
+
+        FrameChannel quiet = host(null, Map.of("UWSGI4J_WSGI_FILE", "", "UWSGI4J_PASTE", "config:" + dir.resolve("app.ini")));
+        assertEquals("bonjour from " + dir.resolve("app.ini"), get(fork(quiet, 1, 1).getFirst(), "/"));
+        assertEquals(1, stderr().split("PASTELOG", -1).length - 1, "no logging config without --paste-logger" + stderr());
+
+        // an ini without logging sections: one line, and the app loads anyway (as in uWSGI)
+        Files.writeString(dir.resolve("nolog.ini"), "[app:main]\npaste.app_factory = pasteapp:make_app\n");
+        FrameChannel nolog = host(null, Map.of("UWSGI4J_WSGI_FILE", "", "UWSGI4J_PASTE", "config:nolog.ini",
+                "UWSGI4J_PASTE_LOGGER", "1"));
+        assertEquals("hello from " + dir.resolve("nolog.ini"), get(fork(nolog, 1, 1).getFirst(), "/"));
+        assertTrue(stderr().contains("--paste-logger: cannot configure logging from " + dir.resolve("nolog.ini")
+                + ": no [formatters] section\n"), stderr());
+    }
+
+    @Test
+    void aPasteConfigThatCannotLoadIsLoadfailWithOneLine() throws Exception {
+        pasteApp();
+        record Case(String uri, String reason) {
+        }
+        for (Case c : List.of(
+                new Case("config:nope.ini", "no such paste config file: " + dir.resolve("nope.ini")),
+                new Case("app.ini", "app.ini is not a PasteDeploy URI (expected config:/path/app.ini)"),
+                new Case("config:app.ini#broken",
+                        "ZeroDivisionError: integer division or modulo by zero (" + dir.resolve("pasteapp.py") + " line 14)"),
+                new Case("config:app.ini#nothing", "LookupError: No section 'nothing' (prefixed by 'app' or 'application' or "
+                        + "'composite' or 'composit' or 'pipeline' or 'filter-app') found in config " + dir.resolve("app.ini")))) {
+            Process p = start("host", Map.of("UWSGI4J_WSGI_FILE", "", "UWSGI4J_PASTE", c.uri()));
+            FrameChannel control = accept();
+            expect(control, FrameType.HELLO);
+            assertEquals(List.of(c.reason()), expect(control, FrameType.LOADFAIL).fields(), c.uri() + stderr());
+            assertEquals(22, exitCode(p));
+        }
+        String log = stderr();
+        assertEquals(1, log.split("Traceback", -1).length - 1, "a traceback only for the factory's own error" + log);
+    }
+
+    /** A WSGI app whose /hold request waits inside a function the tracebacker must name. */
+    Path heldApp() throws IOException {
+        return Files.writeString(dir.resolve("held.py"), """
+                def held_in_a_known_function(environ):
+                    environ["wsgi.errors"].write("holding\\n")
+                    return environ["wsgi.input"].read(1)
+
+
+                def application(environ, start_response):
+                    body = held_in_a_known_function(environ) if environ["PATH_INFO"] == "/hold" else b"idle"
+                    start_response("200 OK", [])
+                    return [body]
+                """);
+    }
+
+    /** What the socket at {@code path} sends until it closes. */
+    static String readAll(Path path) throws IOException {
+        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
+            return new String(java.nio.channels.Channels.newInputStream(ch).readAllBytes(), StandardCharsets.US_ASCII);
+        }
+    }
+
+    @Test
+    void tracebackerDumpsTheAppFramesOfTheRequestInHandAsUwsgiDoes() throws IOException {
+        Path app = heldApp();
+        Path tb = dir.resolve("tb");
+        // a stale socket file from an earlier worker 1 is replaced; a regular file at worker 2's path is not
+        ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(UnixDomainSocketAddress.of(dir.resolve("tb1"))).close();
+        Files.writeString(dir.resolve("tb2"), "not a socket");
+        FrameChannel control = host(null, Map.of("UWSGI4J_WSGI_FILE", app.toString(), "UWSGI4J_PY_TRACEBACKER", tb.toString()));
+        FrameChannel core = fork(control, 1, 1).getFirst();
+        assertEquals("idle", get(core, "/"));
+        String header = "*** uWSGI Python tracebacker output ***\n\n";
+        assertEquals(header, readAll(dir.resolve("tb1")), "an idle worker: no app frames");
+
+        core.write(FrameType.REQUEST, 0, vars("/hold"));      // body pulled: the app waits for its BODY
+        assertEquals("holding", text(expect(core, FrameType.LOG)));
+        expect(core, FrameType.READ);
+        String thread = "thread_id = uWSGIWorker1Core0 filename = " + app;
+        assertEquals(header
+                + thread + " lineno = 7 function = application line = body = held_in_a_known_function(environ) "
+                + "if environ[\"PATH_INFO\"] == \"/hold\" else b\"idle\"\n"
+                + thread + " lineno = 3 function = held_in_a_known_function line = return environ[\"wsgi.input\"].read(1)\n"
+                + "\n", readAll(dir.resolve("tb1")));
+        core.write(FrameType.BODY, 0, ByteBuffer.wrap(new byte[] {'x'}));
+        StringBuilder body = new StringBuilder();
+        response(core, body);
+        assertEquals("x", body.toString());
+        assertTrue(stderr().contains("python tracebacker for worker 1 available on " + dir.resolve("tb1") + "\n"), stderr());
+
+        assertEquals("idle", get(fork(control, 2, 1).getFirst(), "/"), "worker 2 serves without its tracebacker");
+        assertTrue(stderr().contains("python tracebacker for worker 2: cannot listen on " + dir.resolve("tb2")
+                + ": it exists and is not a socket\n"), stderr());
+        assertEquals("not a socket", Files.readString(dir.resolve("tb2")));
+    }
+
     @Test
     void killedWorkerIsReportedExitedWithSignal9() throws IOException {
         FrameChannel control = host(null, Map.of());
