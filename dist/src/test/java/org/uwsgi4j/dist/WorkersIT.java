@@ -325,10 +325,7 @@ class WorkersIT {
     }
 
     @Test
-    void daemonizeIsRefusedNotIgnoredAndUnknownUsersAreOneLine() throws Exception {
-        var daemonize = UwsgiProcess.run(cwd, "--http-socket", "127.0.0.1:0", "--daemonize", "log.txt");
-        assertEquals(1, daemonize.exitCode(), daemonize.output());
-        assertTrue(daemonize.lines().getLast().startsWith("--daemonize is not supported by uwsgi4j yet"), daemonize.output());
+    void unknownUsersAreOneLine() throws Exception {
         var uid = UwsgiProcess.run(cwd, "--http-socket", "127.0.0.1:0", "--uid", "no-such-user-here");
         assertEquals(1, uid.exitCode(), uid.output());
         assertEquals("uid no-such-user-here: no such user", uid.lines().getLast());

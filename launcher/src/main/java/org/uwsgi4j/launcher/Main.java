@@ -5,7 +5,8 @@ import java.util.Arrays;
 /**
  * The {@code uwsgi4j} command. With {@code --connect ADDR COMMAND…} it runs one shell command
  * against a running instance and exits; otherwise it starts Felix with the kernel, hands it
- * the command line, and exits with the kernel's exit code.
+ * the command line, and exits with the kernel's exit code. A daemon started by
+ * {@code --daemonize} first leaves its parent's session ({@link DaemonSession}).
  */
 public final class Main {
 
@@ -16,6 +17,7 @@ public final class Main {
         if (args.length > 0 && args[0].equals("--connect")) {
             System.exit(ShellClient.run(Arrays.copyOfRange(args, 1, args.length)));
         }
+        DaemonSession.enterIfDaemon(System.getenv());
         long startNanos = System.nanoTime();
         Distribution dist = Distribution.locate();
         System.exit(new FelixBoot(dist, args, startNanos).run());

@@ -59,6 +59,7 @@ import org.uwsgi4j.kernel.shell.ShellServer;
  *  argv ─▶ read config (kernel + every available plugin's option specs)
  *       ─▶ answer --version / --help / --plugins-list and exit
  *       ─▶ log pipeline (--logto) ─▶ --show-config (exit on --dry-run)
+ *       ─▶ --daemonize: start the daemon and exit 0 ({@link Daemonize})
  *       ─▶ start the selected plugins ─▶ publish {@link Instance} and {@link Options}
  *       ─▶ bind sockets, cores, stats ─▶ --pidfile ─▶ drop privileges ({@link MasterPrivileges})
  *       ─▶ --pidfile2 ─▶ accept ─▶ drop-in directory ─▶ shell ─▶ ready
@@ -134,9 +135,15 @@ public final class Kernel {
             if (answeredAndExited(loaded, version)) {
                 return;
             }
-            refuseUnsupported(options);
+            checkUsers(options);
             LogPipeline log = startLog(options);
             if (ConfigStep.report(loaded)) {
+                exit.accept(0);
+                return;
+            }
+            Optional<Path> daemonize = Daemonize.requested(options, System.getenv());
+            if (daemonize.isPresent()) {
+                Daemonize.start(daemonize.get(), Daemonize.ownCommandLine(), System.getenv());
                 exit.accept(0);
                 return;
             }
@@ -168,17 +175,8 @@ public final class Kernel {
         }
     }
 
-    /**
-     * Options uWSGI users rely on that uwsgi4j does not implement yet: refused at start-up
-     * rather than silently ignored; and --uid/--gid must name a user and group that exist.
-     */
-    private static void refuseUnsupported(Options options) throws StartupException {
-        for (String name : List.of("daemonize")) {
-            if (options.value(name).isPresent()) {
-                throw new StartupException("--" + name + " is not supported by uwsgi4j yet: refusing to start rather than ignore it"
-                        + " (run uwsgi4j in the background with your service manager)");
-            }
-        }
+    /** --uid/--gid must name a user and group that exist. */
+    private static void checkUsers(Options options) throws StartupException {
         try {
             WorkerPool.checkSettings(PoolSettings.fromOptions(options));
         } catch (IOException e) {
