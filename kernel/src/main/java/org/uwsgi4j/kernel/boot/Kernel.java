@@ -11,12 +11,17 @@ import java.util.Arrays;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.IntConsumer;
 import org.apache.felix.fileinstall.ArtifactInstaller;
 import org.apache.felix.service.command.CommandProcessor;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -33,6 +38,8 @@ import org.uwsgi4j.kernel.net.ListenSpec;
 import org.uwsgi4j.kernel.net.Server;
 import org.uwsgi4j.kernel.net.ServerStats;
 import org.uwsgi4j.kernel.net.SocketAddressSpec;
+import org.uwsgi4j.kernel.os.LibcCredentials;
+import org.uwsgi4j.kernel.os.UserDb;
 import org.uwsgi4j.kernel.stats.StatsServer;
 import org.uwsgi4j.kernel.worker.MasterLoop;
 import org.uwsgi4j.kernel.worker.PoolSettings;
@@ -52,8 +59,10 @@ import org.uwsgi4j.kernel.shell.ShellServer;
  *  argv ─▶ read config (kernel + every available plugin's option specs)
  *       ─▶ answer --version / --help / --plugins-list and exit
  *       ─▶ log pipeline (--logto) ─▶ --show-config (exit on --dry-run)
+ *       ─▶ --daemonize: start the daemon and exit 0 ({@link Daemonize})
  *       ─▶ start the selected plugins ─▶ publish {@link Instance} and {@link Options}
- *       ─▶ sockets, cores, stats ─▶ pidfiles ─▶ drop-in directory ─▶ shell ─▶ ready
+ *       ─▶ bind sockets, cores, stats ─▶ --pidfile ─▶ drop privileges ({@link MasterPrivileges})
+ *       ─▶ --pidfile2 ─▶ accept ─▶ drop-in directory ─▶ shell ─▶ ready
  * </pre>
  *
  * Any step may end the start-up with a one-line error and exit code 1 (no stack trace for a
@@ -72,6 +81,8 @@ public final class Kernel {
     private final List<ServiceRegistration<?>> registrations = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Thread boot;
     private volatile boolean stopping;
+    /** The worker sockets' directory, once the master runs. */
+    private volatile Path runtimeDir;
 
     private final Modifiers modifiers;
 
@@ -124,9 +135,15 @@ public final class Kernel {
             if (answeredAndExited(loaded, version)) {
                 return;
             }
-            refuseUnsupported(options);
+            checkUsers(options);
             LogPipeline log = startLog(options);
             if (ConfigStep.report(loaded)) {
+                exit.accept(0);
+                return;
+            }
+            Optional<Path> daemonize = Daemonize.requested(options, System.getenv());
+            if (daemonize.isPresent()) {
+                Daemonize.start(daemonize.get(), Daemonize.ownCommandLine(), System.getenv());
                 exit.accept(0);
                 return;
             }
@@ -137,8 +154,11 @@ public final class Kernel {
             registrations.add(context.registerService(Instance.class, instance, null));
             registrations.add(context.registerService(Options.class, options, null));
             MasterLoop master = startMaster(options);
-            startServer(options, log, version, master);
-            writePidfiles(options);
+            List<Runnable> acceptors = bindSockets(options, log, version, master);
+            writePidfile(options, "pidfile");
+            dropPrivileges(options, master);
+            writePidfile(options, "pidfile2");
+            acceptors.forEach(Runnable::run);
             startDropIn(options, home);
             startShell(options);
             long ms = Duration.between(ProcessHandle.current().info().startInstant().orElse(Instant.now()), Instant.now()).toMillis();
@@ -155,17 +175,8 @@ public final class Kernel {
         }
     }
 
-    /**
-     * Options uWSGI users rely on that uwsgi4j does not implement yet: refused at start-up
-     * rather than silently ignored; and --uid/--gid must name a user and group that exist.
-     */
-    private static void refuseUnsupported(Options options) throws StartupException {
-        for (String name : List.of("daemonize")) {
-            if (options.value(name).isPresent()) {
-                throw new StartupException("--" + name + " is not supported by uwsgi4j yet: refusing to start rather than ignore it"
-                        + " (run uwsgi4j in the background with your service manager)");
-            }
-        }
+    /** --uid/--gid must name a user and group that exist. */
+    private static void checkUsers(Options options) throws StartupException {
         try {
             WorkerPool.checkSettings(PoolSettings.fromOptions(options));
         } catch (IOException e) {
@@ -200,6 +211,7 @@ public final class Kernel {
         } catch (IOException e) {
             throw new StartupException("runtime-dir: " + e.getMessage());
         }
+        runtimeDir = dir.path();
         MasterLoop master = new MasterLoop(dir, exit);
         int mercy = options.value("worker-reload-mercy").map(v -> Integer.parseInt(v.strip())).orElse(60);
         synchronized (running) {
@@ -241,8 +253,11 @@ public final class Kernel {
         }
     }
 
-    /** Binds the sockets, starts the worker cores and the stats server. */
-    private void startServer(Options options, LogPipeline log, String version, MasterLoop master)
+    /**
+     * Binds the sockets and the stats server and starts the worker cores; returns what starts
+     * accepting on them (run once the privileges are dropped).
+     */
+    private List<Runnable> bindSockets(Options options, LogPipeline log, String version, MasterLoop master)
             throws StartupException, IOException {
         List<ListenSpec> specs;
         try {
@@ -252,11 +267,11 @@ public final class Kernel {
         }
         if (specs.isEmpty() && options.value("stats").isEmpty()) {
             LOG.info("*** no socket given (--socket, --http-socket): serving nothing but the shell and the drop-in directory ***");
-            return;
+            return List.of();
         }
         Server server;
         try {
-            server = Server.start(specs, options, modifiers, master, RequestLog.fromOptions(options, log));
+            server = Server.bind(specs, options, modifiers, master, RequestLog.fromOptions(options, log));
         } catch (IOException e) {
             throw new StartupException("bind(): " + e.getMessage() + " [" + String.join(", ",
                     specs.stream().map(s -> s.address().text()).toList()) + "]");
@@ -266,47 +281,79 @@ public final class Kernel {
         synchronized (running) {
             running.add(server);
         }
+        List<Runnable> acceptors = new ArrayList<>(List.of(server::accept));
         Optional<String> stats = options.value("stats");
         if (stats.isPresent()) {
             try {
                 var address = SocketAddressSpec.parse(stats.get()).bindAddress();
                 var serverStats = new ServerStats(server, version);
-                StatsServer statsServer = StatsServer.start(stats.get(), address, serverStats::snapshot,
+                StatsServer statsServer = StatsServer.bind(stats.get(), address, serverStats::snapshot,
                         StatsServer.Settings.fromOptions(options));
                 synchronized (running) {
                     running.add(statsServer);
                 }
+                acceptors.add(statsServer::accept);
             } catch (SocketAddressSpec.InvalidAddressException e) {
                 throw new StartupException("stats: " + e.getMessage());
             } catch (IOException e) {
                 throw new StartupException("stats: bind(): " + e.getMessage() + " [" + stats.get() + "]");
             }
         }
+        return acceptors;
     }
 
     /**
-     * Writes the master's pid to {@code --pidfile} and {@code --pidfile2} (the same moment: the
-     * JVM keeps its privileges) once the sockets are bound, with uWSGI's line; each is removed
-     * at a clean exit if it still holds this pid. A file that cannot be written is logged, as
-     * uWSGI does, and the instance goes on.
+     * Drops the master's privileges (--uid/--gid, when root) on the master's thread, so no
+     * worker generation starts (and writes the bundle cache) halfway through; the Felix bundle
+     * cache and the runtime directory are handed to the new user first.
      */
-    private void writePidfiles(Options options) {
-        String pid = String.valueOf(ProcessHandle.current().pid());
-        for (String name : List.of("pidfile", "pidfile2")) {
-            Optional<Path> file = options.value(name).map(Path::of);
-            if (file.isEmpty()) {
-                continue;
-            }
-            LOG.info("writing pidfile to {}", file.get());
+    private void dropPrivileges(Options options, MasterLoop master) throws StartupException, InterruptedException {
+        List<Path> handOver = new ArrayList<>();
+        Optional.ofNullable(context.getProperty(Constants.FRAMEWORK_STORAGE)).map(Path::of).ifPresent(handOver::add);
+        handOver.add(runtimeDir);
+        var privileges = new MasterPrivileges(new LibcCredentials(), new UserDb());
+        var done = new CompletableFuture<Void>();
+        master.post(() -> {
             try {
-                Files.writeString(file.get(), pid + "\n");
-            } catch (IOException e) {
-                LOG.error("could not write pidfile {}: {}", file.get(), e.getMessage());
-                continue;
+                privileges.drop(options.value("uid"), options.value("gid"), handOver);
+                done.complete(null);
+            } catch (StartupException | RuntimeException e) {
+                done.completeExceptionally(e);
             }
-            synchronized (running) {
-                running.add(() -> removePidfile(file.get(), pid));
+        });
+        try {
+            done.get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof StartupException startup) {
+                throw startup;
             }
+            throw new IllegalStateException("dropping privileges failed", e.getCause());
+        } catch (TimeoutException e) {
+            throw new StartupException("--uid/--gid: the master's thread did not get to drop the privileges within 60 s");
+        }
+    }
+
+    /**
+     * Writes the master's pid to the pidfile option {@code name} with uWSGI's line:
+     * {@code --pidfile} before the privileges are dropped, {@code --pidfile2} after. Each is
+     * removed at a clean exit if it still holds this pid and the master may still remove it.
+     * A file that cannot be written is logged, as uWSGI does, and the instance goes on.
+     */
+    private void writePidfile(Options options, String name) {
+        String pid = String.valueOf(ProcessHandle.current().pid());
+        Optional<Path> file = options.value(name).map(Path::of);
+        if (file.isEmpty()) {
+            return;
+        }
+        LOG.info("writing pidfile to {}", file.get());
+        try {
+            Files.writeString(file.get(), pid + "\n");
+        } catch (IOException e) {
+            LOG.error("could not write pidfile {}: {}", file.get(), e.getMessage());
+            return;
+        }
+        synchronized (running) {
+            running.add(() -> removePidfile(file.get(), pid));
         }
     }
 
@@ -317,6 +364,8 @@ public final class Kernel {
             }
         } catch (java.nio.file.NoSuchFileException gone) {
             // removed by someone else
+        } catch (java.nio.file.AccessDeniedException dropped) {
+            LOG.info("pidfile {} left in place: the master (now --uid) may not remove it", file);
         }
     }
 

@@ -135,8 +135,12 @@ public final class LogPipeline implements AutoCloseable {
         };
     }
 
-    /** Opens {@code file} for appending (or truncated), as uWSGI's {@code --logto} does. */
-    static OutputStream openLogFile(Path file, boolean truncate) throws LogSetupException {
+    /**
+     * Opens {@code file} for appending (or truncated), as uWSGI's {@code --logto} does: created
+     * with mode 0640 when missing; the exception's message is uWSGI's one line
+     * ({@code open("FILE"): No such file or directory}).
+     */
+    public static OutputStream openLogFile(Path file, boolean truncate) throws LogSetupException {
         Set<OpenOption> open = truncate
                 ? Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)
                 : Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);

@@ -127,7 +127,11 @@ public final class Listener implements AutoCloseable {
     public void close() throws IOException {
         channel.close();
         if (spec.address().unix() != null) {
-            Files.deleteIfExists(spec.address().unix());
+            try {
+                Files.deleteIfExists(spec.address().unix());
+            } catch (java.nio.file.AccessDeniedException dropped) { // bound as root, closed after --uid
+                LOG.info("socket file {} left in place: the master (now --uid) may not remove it", spec.address().unix());
+            }
         }
     }
 }

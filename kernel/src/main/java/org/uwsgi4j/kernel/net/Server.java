@@ -59,10 +59,11 @@ public final class Server implements AutoCloseable {
     }
 
     /**
-     * Binds every socket of {@code specs} and starts serving them with {@code workers × threads}
-     * cores in front of {@code modifiers}.
+     * Binds every socket of {@code specs}, to be served with {@code workers × threads} cores in
+     * front of {@code modifiers} once {@link #accept} is called (the master drops its privileges
+     * in between, as uWSGI does).
      */
-    public static Server start(List<ListenSpec> specs, Options options, Modifiers modifiers, MasterLoop master,
+    public static Server bind(List<ListenSpec> specs, Options options, Modifiers modifiers, MasterLoop master,
                                RequestLog requestLog) throws IOException {
         ServerSettings settings = ServerSettings.fromOptions(options);
         int listen = intOption(options, "listen", 100);
@@ -93,11 +94,15 @@ public final class Server implements AutoCloseable {
         var reaper = new IdleReaper(settings.socketTimeout());
         var context = new ServerContext(dispatcher, master, requestLog, settings, reaper, hostname(), workers);
         Server server = new Server(listeners, dispatcher, reaper, context, listen);
-        for (Listener l : listeners) {
-            l.start(socket -> server.serve(l, socket));
-        }
         LOG.info("*** Operational MODE: {} ***", workers * threads == 1 ? "single process" : workers > 1 ? "preforking" : "threaded");
         return server;
+    }
+
+    /** Starts accepting connections on every bound socket. */
+    public void accept() {
+        for (Listener l : listeners) {
+            l.start(socket -> serve(l, socket));
+        }
     }
 
     private void serve(Listener listener, java.nio.channels.SocketChannel socket) {

@@ -88,8 +88,16 @@ public final class StatsServer implements AutoCloseable {
         this.acceptor = Thread.ofPlatform().name("uwsgi4j-stats").daemon().unstarted(this::acceptLoop);
     }
 
+    /** {@link #bind} and {@link #accept} at once. */
+    public static StatsServer start(String text, SocketAddress address, Supplier<StatsSnapshot> snapshots,
+                                    Settings settings) throws IOException {
+        StatsServer stats = bind(text, address, snapshots, settings);
+        stats.accept();
+        return stats;
+    }
+
     /**
-     * Binds {@code address} and starts serving; logs uWSGI's
+     * Binds {@code address}, to be served once {@link #accept} is called; logs uWSGI's
      * {@code *** Stats server enabled on ADDR ***} with the port actually bound.
      *
      * @param text      the address as the user wrote it ({@code 127.0.0.1:0}, {@code :9191},
@@ -100,8 +108,8 @@ public final class StatsServer implements AutoCloseable {
      * @param snapshots called on a client's thread for each client; must be thread-safe
      * @throws IOException when the address cannot be bound
      */
-    public static StatsServer start(String text, SocketAddress address, Supplier<StatsSnapshot> snapshots,
-                                    Settings settings) throws IOException {
+    public static StatsServer bind(String text, SocketAddress address, Supplier<StatsSnapshot> snapshots,
+                                   Settings settings) throws IOException {
         ServerSocketChannel channel;
         Path unixPath = null;
         String name;
@@ -125,9 +133,13 @@ public final class StatsServer implements AutoCloseable {
             throw new IllegalArgumentException("unsupported stats address type: " + address);
         }
         var stats = new StatsServer(channel, name, unixPath, snapshots, settings);
-        stats.acceptor.start();
         LOG.info("*** Stats server enabled on {} ***", name);
         return stats;
+    }
+
+    /** Starts accepting clients. */
+    public void accept() {
+        acceptor.start();
     }
 
     /** The bound address as logged: the user's text with the port actually bound, or the socket path. */

@@ -32,6 +32,7 @@ final class ProcessLauncher {
             pb.directory(host.directory().toFile());
         }
         Map<String, String> env = pb.environment();
+        env.remove("UWSGI4J_DAEMON"); // the master's --daemonize marker is not the workers' (nor their apps')
         env.putAll(settings.env());
         env.putAll(host.environment());
         env.put("UWSGI4J_SOCKET", socket.toString());

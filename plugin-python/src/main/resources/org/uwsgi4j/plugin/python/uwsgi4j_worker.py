@@ -990,17 +990,28 @@ def uwsgi_module(env):
 
 def drop_privileges(env):
     """--gid/--uid (UWSGI4J_GID, UWSGI4J_UID: names or numbers): become that group and user
-    before the application loads, as uWSGI's workers do; forked workers inherit it."""
+    before the application loads, as uWSGI's master does (setgid, initgroups with both, else
+    setgroups([]), setuid); forked workers inherit it. An id the process has already (a host
+    started by a master that dropped its own privileges) is left alone."""
+    import grp
+    import pwd
     uid, gid = env.get("UWSGI4J_UID"), env.get("UWSGI4J_GID")
-    if gid:
-        import grp
+    uid = None if not uid else int(uid) if uid.isdigit() else pwd.getpwnam(uid).pw_uid
+    gid = None if not gid else int(gid) if gid.isdigit() else grp.getgrnam(gid).gr_gid
+    new_gid = gid is not None and os.getresgid() != (gid, gid, gid)
+    new_uid = uid is not None and os.getresuid() != (uid, uid, uid)
+    if new_gid:
+        os.setgid(gid)
+    if new_gid and uid is not None:
+        try:
+            name = pwd.getpwuid(uid).pw_name
+        except KeyError:
+            name = str(uid)
+        os.initgroups(name, gid)
+    elif new_gid or new_uid:
         os.setgroups([])
-        os.setgid(int(gid) if gid.isdigit() else grp.getgrnam(gid).gr_gid)
-    if uid:
-        import pwd
-        if not gid:
-            os.setgroups([])
-        os.setuid(int(uid) if uid.isdigit() else pwd.getpwnam(uid).pw_uid)
+    if new_uid:
+        os.setuid(uid)
 
 
 def main():
