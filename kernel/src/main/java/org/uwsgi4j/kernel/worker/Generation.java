@@ -55,7 +55,10 @@ final class Generation implements AutoCloseable {
         while (listener.isOpen()) {
             try {
                 SocketChannel ch = listener.accept();
-                Thread.ofVirtual().start(() -> handshake(new FrameChannel(ch)));
+                // a platform thread: a socket channel that a virtual thread ever blocked on is
+                // switched to non-blocking mode for good, and the core thread that serves this
+                // channel would then poll(2) before every read
+                Thread.ofPlatform().daemon().name("uwsgi4j-worker-hello").start(() -> handshake(new FrameChannel(ch)));
             } catch (IOException e) {
                 if (listener.isOpen()) {
                     LOG.warn("worker socket accept failed: {}", e.getMessage());
