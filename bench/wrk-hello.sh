@@ -3,17 +3,24 @@
 # installed), all serving the same WSGI hello app (examples/python/hello.py) on loopback with
 # the same number of worker processes.
 #
-#   bench/wrk-hello.sh [processes] [wrk-threads] [connections] [seconds] [warmup-seconds]
-#   defaults:          2           2             50            15        15
+#   bench/wrk-hello.sh [processes] [wrk-threads] [connections] [seconds] [warmup-seconds] [rounds]
+#   defaults:          2           2             50            15        15               3
+#   WRK_MODE=keepalive|close|both (default both)
 #
 # Needs wrk; uses uwsgi + uwsgi-plugin-python3 and gunicorn when present
-# (apt-get install wrk uwsgi uwsgi-plugin-python3 gunicorn). For each server it prints
-# requests/s, p50 and p99 latency, errors, and the total RSS of all its processes at the end of
-# the run; then uwsgi4j's ratio to each peer. Nothing is asserted: benchmarks are not tests.
-# The warm-up run (not counted) gives the JVM's JIT its 10-15 s.
+# (apt-get install wrk uwsgi uwsgi-plugin-python3 gunicorn). All servers run at once (idle
+# ones cost nothing); after a warm-up each (the JVM's JIT needs 10-15 s) they are measured in
+# turn, round after round, so a noisy neighbour hits them alike; the median round of each is
+# printed: requests/s, p50 and p99 latency, errors, and the total RSS of all its processes.
+#
+# Two modes: "keepalive" is wrk's default (HTTP/1.1 persistent connections; uWSGI's
+# --http-socket still closes each connection after its response, and wrk does not count the
+# reconnects in the latency); "close" sends "Connection: close" to everyone, which is like for
+# like. Nothing is asserted: benchmarks are not tests.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-procs="${1:-2}"; wthreads="${2:-2}"; conns="${3:-50}"; secs="${4:-15}"; warm="${5:-15}"
+procs="${1:-2}"; wthreads="${2:-2}"; conns="${3:-50}"; secs="${4:-15}"; warm="${5:-15}"; rounds="${6:-3}"
+modes="${WRK_MODE:-both}"; [ "$modes" = both ] && modes="keepalive close"
 appdir="$root/examples/python"
 command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install wrk)" >&2; exit 1; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -26,41 +33,65 @@ tree_rss_kb() { # the RSS of process $1 and all its descendants, in KiB
   done
   ps -o rss= -p "$(echo $pids | tr ' ' ',')" 2>/dev/null | awk '{s+=$1} END {print s+0}'
 }
-declare -A RPS
-measure() { # name port pid
-  wrk -t"$wthreads" -c"$conns" -d"${warm}s" "http://127.0.0.1:$2/" >/dev/null 2>&1 || true
-  local out; out=$(wrk --latency -t"$wthreads" -c"$conns" -d"${secs}s" "http://127.0.0.1:$2/" 2>&1)
-  local rss; rss=$(tree_rss_kb "$3")
-  local rps p50 p99 errs
-  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
-  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
-  errs=$(awk '/Non-2xx|Socket errors/ {sub(/^ +/, ""); printf "%s; ", $0}' <<<"$out")
-  RPS[$1]=$rps
-  printf '%-9s %10s req/s  p50 %8s  p99 %8s  RSS %6d MiB  %s\n' "$1" "$rps" "$p50" "$p99" $((rss / 1024)) "${errs:-no errors}"
-}
-stop() { kill -"$2" "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.2f", v}' <<<"$1"; }
 
 log=$(mktemp -d)
+declare -A PORT PID
+names=()
+start() { # name pid port
+  names+=("$1"); PID[$1]=$2; PORT[$1]=$3
+  wait_port "$3" || { echo "bench: $1 did not start (log in $log)" >&2; exit 1; }
+}
+cleanup() { for n in "${names[@]}"; do kill -TERM "${PID[$n]}" 2>/dev/null || true; kill -INT "${PID[$n]}" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
 port=$(free_port)
 "$root/uwsgi4j" --http-socket "127.0.0.1:$port" --wsgi-file "$appdir/hello.py" --master --processes "$procs" --disable-logging \
   >"$log/uwsgi4j.log" 2>&1 &
-pid=$!; wait_port "$port"; measure uwsgi4j "$port" "$pid"; stop "$pid" TERM
-
+start uwsgi4j $! "$port"
 if command -v uwsgi >/dev/null; then
   port=$(free_port)
   uwsgi --plugins python3 --http-socket "127.0.0.1:$port" --wsgi-file "$appdir/hello.py" --master --processes "$procs" \
-    --disable-logging >"$log/uwsgi.log" 2>&1 &
-  pid=$!; wait_port "$port"; measure uWSGI "$port" "$pid"; stop "$pid" INT
+    --disable-logging --die-on-term >"$log/uwsgi.log" 2>&1 &
+  start uWSGI $! "$port"
 fi
 if command -v gunicorn >/dev/null; then
   port=$(free_port)
   gunicorn --workers "$procs" --bind "127.0.0.1:$port" --chdir "$appdir" hello:application >"$log/gunicorn.log" 2>&1 &
-  pid=$!; wait_port "$port"; measure gunicorn "$port" "$pid"; stop "$pid" TERM
+  start gunicorn $! "$port"
 fi
-for peer in uWSGI gunicorn; do
-  if [ -n "${RPS[$peer]:-}" ]; then
-    awk -v a="${RPS[uwsgi4j]}" -v b="${RPS[$peer]}" -v p="$peer" 'BEGIN {printf "uwsgi4j / %s: %.2fx requests/s\n", p, a / b}'
-  fi
+
+for n in "${names[@]}"; do wrk -t"$wthreads" -c"$conns" -d"${warm}s" "http://127.0.0.1:${PORT[$n]}/" >/dev/null 2>&1 || true; done
+
+for mode in $modes; do
+  header=(); [ "$mode" = close ] && header=(-H "Connection: close")
+  declare -A ROWS=()
+  for r in $(seq "$rounds"); do
+    for n in "${names[@]}"; do
+      out=$(wrk "${header[@]}" --latency -t"$wthreads" -c"$conns" -d"${secs}s" "http://127.0.0.1:${PORT[$n]}/" 2>&1)
+      rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+      p50=$(to_ms "$(awk '$1=="50%" {print $2}' <<<"$out")")
+      p99=$(to_ms "$(awk '$1=="99%" {print $2}' <<<"$out")")
+      errs=$(awk '/Non-2xx|Socket errors/ {sub(/^ +/, ""); printf "%s; ", $0}' <<<"$out")
+      ROWS[$n]+="$rps $p50 $p99 ${errs:-no errors}"$'\n'
+    done
+  done
+  echo "== $mode: median of $rounds rounds (wrk -t$wthreads -c$conns -d${secs}s${header:+ -H 'Connection: close'})"
+  declare -A MED=()
+  for n in "${names[@]}"; do
+    rps=$(printf '%s' "${ROWS[$n]}" | awk '{print $1}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    p50=$(printf '%s' "${ROWS[$n]}" | awk '{print $2}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    p99=$(printf '%s' "${ROWS[$n]}" | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    all=$(printf '%s' "${ROWS[$n]}" | awk '{printf "%s/%s ", $1, $3}')
+    errs=$(printf '%s' "${ROWS[$n]}" | head -1 | cut -d' ' -f4-)
+    MED[$n]=$rps
+    printf '%-9s %10s req/s  p50 %6s ms  p99 %6s ms  RSS %4d MiB  rounds (req/s / p99 ms): %s %s\n' \
+      "$n" "$rps" "$p50" "$p99" $(( $(tree_rss_kb "${PID[$n]}") / 1024 )) "$all" "$errs"
+  done
+  for peer in uWSGI gunicorn; do
+    if [ -n "${MED[$peer]:-}" ]; then
+      awk -v a="${MED[uwsgi4j]}" -v b="${MED[$peer]}" -v p="$peer" 'BEGIN {printf "uwsgi4j / %s: %.2fx requests/s\n", p, a / b}'
+    fi
+  done
 done
-echo "(wrk -t$wthreads -c$conns -d${secs}s after a ${warm}s warm-up; $procs worker processes each; logs in $log)"
+echo "($procs worker processes each; ${warm}s warm-up each; logs in $log)"

@@ -146,6 +146,16 @@ public final class HttpResponseWriter implements Response {
             keepAlive = false; // the client waits for bytes that will never come: only closing tells it
         }
         write(end == null ? new ByteBuffer[0] : new ByteBuffer[] {end});
+        if (!keepAlive && out instanceof java.nio.channels.SocketChannel socket) {
+            // the last byte is out: send FIN now rather than when the connection's thread gets
+            // round to closing, so the client sees the end at once and the server, not the
+            // client, holds the TIME_WAIT (as uWSGI's close right after its write does)
+            try {
+                socket.shutdownOutput();
+            } catch (IOException e) {
+                // the client is gone already: the connection closes anyway
+            }
+        }
     }
 
     private void writeBody(byte[] b, int off, int len) throws IOException {
