@@ -45,6 +45,7 @@ start() { # name pid port
 cleanup() { for n in "${names[@]}"; do kill -TERM "${PID[$n]}" 2>/dev/null || true; kill -INT "${PID[$n]}" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
+"$root/uwsgi4j" --version >/dev/null # builds the distribution first when the sources are newer
 port=$(free_port)
 "$root/uwsgi4j" --http-socket "127.0.0.1:$port" --wsgi-file "$appdir/hello.py" --master --processes "$procs" --disable-logging \
   >"$log/uwsgi4j.log" 2>&1 &
@@ -69,7 +70,7 @@ for mode in $modes; do
   for r in $(seq "$rounds"); do
     for n in "${names[@]}"; do
       out=$(wrk "${header[@]}" --latency -t"$wthreads" -c"$conns" -d"${secs}s" "http://127.0.0.1:${PORT[$n]}/" 2>&1)
-      rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+      rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out"); [ -n "$rps" ] || { echo "bench: wrk failed against $n:" >&2; echo "$out" >&2; rps=0; }
       p50=$(to_ms "$(awk '$1=="50%" {print $2}' <<<"$out")")
       p99=$(to_ms "$(awk '$1=="99%" {print $2}' <<<"$out")")
       errs=$(awk '/Non-2xx|Socket errors/ {sub(/^ +/, ""); printf "%s; ", $0}' <<<"$out")
