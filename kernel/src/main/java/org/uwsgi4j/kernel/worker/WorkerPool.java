@@ -326,18 +326,7 @@ public final class WorkerPool implements AutoCloseable {
         if (stopping || w.generation != current || w.state != Worker.State.DEAD) {
             return;
         }
-        Worker fresh = new Worker(w.id, w.generation, w.cores.length);
-        fresh.respawns = w.respawns + 1;
-        w.generation.workers[w.id] = fresh;
-        try {
-            if (settings.lazyApps()) {
-                spawnLazy(fresh);
-            } else {
-                fork(fresh);
-            }
-        } catch (IOException e) {
-            LOG.error("!!! cannot respawn worker {}: {} !!!", w.id, e.getMessage());
-        }
+        spawnInto(w.generation, w.id, w.respawns + 1);
     }
 
     void hostExited(Generation g, Process p) {
@@ -517,9 +506,19 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     private void decheap(Generation g, int id) {
-        Worker slot = g.workers[id];
-        Worker fresh = new Worker(id, g, slot.cores.length);
-        fresh.respawns = slot.respawns;
+        if (!spawnInto(g, id, g.workers[id].respawns)) {
+            g.workers[id].state = Worker.State.CHEAPED;
+        }
+    }
+
+    /**
+     * Puts a new worker with {@code respawns} earlier lives into slot {@code id} of {@code g}
+     * and starts it (forked by the host, or its own process with --lazy-apps); false, logged,
+     * when it cannot be started.
+     */
+    private boolean spawnInto(Generation g, int id, long respawns) {
+        Worker fresh = new Worker(id, g, settings.threads());
+        fresh.respawns = respawns;
         g.workers[id] = fresh;
         try {
             if (settings.lazyApps()) {
@@ -527,9 +526,10 @@ public final class WorkerPool implements AutoCloseable {
             } else {
                 fork(fresh);
             }
+            return true;
         } catch (IOException e) {
             LOG.error("!!! cannot spawn worker {}: {} !!!", id, e.getMessage());
-            fresh.state = Worker.State.CHEAPED;
+            return false;
         }
     }
 
