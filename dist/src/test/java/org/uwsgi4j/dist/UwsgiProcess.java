@@ -33,9 +33,15 @@ final class UwsgiProcess implements AutoCloseable {
 
     /** Starts {@code bin/uwsgi4j args} in {@code cwd}. */
     static UwsgiProcess start(Path cwd, String... args) throws IOException {
+        return start(cwd, java.util.Map.of(), args);
+    }
+
+    /** Starts {@code bin/uwsgi4j args} in {@code cwd} with {@code env} added to the environment. */
+    static UwsgiProcess start(Path cwd, java.util.Map<String, String> env, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(DIST.resolve("bin/uwsgi4j").toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true);
+        pb.environment().putAll(env);
         return new UwsgiProcess(pb.start());
     }
 

@@ -97,6 +97,34 @@ class WorkersIT {
         }
     }
 
+    /**
+     * The threads that read the workers' stdout and stderr must not hold the carriers of the
+     * virtual-thread scheduler that serves the connections: with one carrier and no room to
+     * add another, a quiet worker's pipe read on a virtual thread would stop every connection.
+     */
+    @Test
+    void quietWorkerPipesNeverHoldTheConnectionsThreads() throws Exception {
+        Path app = app("faults.py");
+        var oneCarrier = java.util.Map.of("UWSGI4J_JAVA_OPTS",
+                "-Djdk.virtualThreadScheduler.parallelism=1 -Djdk.virtualThreadScheduler.maxPoolSize=1");
+        try (var server = UwsgiProcess.start(cwd, oneCarrier, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
+                "--lazy-apps", "--processes", "2")) {
+            int port = server.httpPort();
+            server.workerPid(1);
+            server.workerPid(2);
+            server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
+            var answers = RawHttp.inBackground(() -> {
+                RawHttp.Response last = null;
+                for (int i = 0; i < 20; i++) {
+                    last = get(port, "/");
+                    assertEquals(200, last.status());
+                }
+                return last;
+            });
+            assertTrue(answers.get(20, TimeUnit.SECONDS).text().startsWith("hello from "));
+        }
+    }
+
     @Test
     void harakiriKillsAHungWorkerAndItIsRespawned() throws Exception {
         Path app = app("faults.py");

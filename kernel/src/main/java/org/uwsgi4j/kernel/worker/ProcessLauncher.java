@@ -55,9 +55,14 @@ final class ProcessLauncher {
         return process;
     }
 
-    /** Logs each line of {@code in} until it ends. */
+    /**
+     * Logs each line of {@code in} until it ends, on a platform thread: a read from a process
+     * pipe blocks its thread in the kernel, and on a virtual thread it would hold a carrier of
+     * the scheduler, which serves every connection (two quiet workers once held both carriers
+     * of a 2-core machine, and the server stopped answering).
+     */
     private static void pump(InputStream in, String name) {
-        Thread.ofVirtual().name("uwsgi4j-" + name).start(() -> {
+        Thread.ofPlatform().daemon().name("uwsgi4j-" + name).start(() -> {
             try (var lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 for (String line; (line = lines.readLine()) != null; ) {
                     LOG.info("{}", line);
