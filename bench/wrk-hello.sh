@@ -42,7 +42,7 @@ start() { # name pid port
   names+=("$1"); PID[$1]=$2; PORT[$1]=$3
   wait_port "$3" || { echo "bench: $1 did not start (log in $log)" >&2; exit 1; }
 }
-cleanup() { echo "bench: cleanup in $BASHPID (main $$)" >&2; for n in "${names[@]}"; do kill -TERM "${PID[$n]}" 2>/dev/null || true; kill -INT "${PID[$n]}" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+cleanup() { for n in "${names[@]}"; do kill -TERM "${PID[$n]}" 2>/dev/null || true; kill -INT "${PID[$n]}" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
 "$root/uwsgi4j" --version >/dev/null # builds the distribution first when the sources are newer
