@@ -9,19 +9,18 @@ import java.nio.charset.StandardCharsets;
  * time through {@link #tick} (the caller asks {@link #deadline} when it is due).
  *
  * <pre>
- *  PASS ──"YYYY-MM-DD hh:mm:ss\nFull thread dump …):\n"──▶ DUMP ──"JNI global refs: …\n"──▶ TAIL ─"\n"─┐
- *   ▲      (or the header line alone, at a line start)     │ swallows                  (one blank    │
- *   │                                                       │ every byte                 line)        │
- *   └───────────────────── 2 s without input ◀──────────────┘                                         │
- *   ▲                                                                                                 │
- *   └──────────────────────────── PASS, with the extras window open for 5 s ◀─────────────────────────┘
+ *          "YYYY-MM-DD hh:mm:ss\n" "Full thread dump …):\n"            "JNI global refs: …\n"
+ *  PASS ───(or that header line alone, at a line start)──▶ DUMP ─────────────────────────▶ TAIL
+ *   ▲ ▲                                                     │ (swallows every byte)          │ its "\n",
+ *   │ └─────────────── 2 s without input ◀──────────────────┘                                │ if it comes
+ *   └──────────────── PASS, with the extras window open for 5 s ◀────────────────────────────┘
  *
  *  extras, at a line start while the window is open (what HotSpot prints after the threads):
- *    "\nFound one Java-level deadlock:\n" … "Found N deadlock(s).\n" "\n"   (window stays open)
- *    "Heap\n", then lines starting with a space, then "\n"                 (closes the window)
+ *    "\nFound one Java-level deadlock:\n" … "Found N deadlock(s).\n" "\n"   (the window stays open)
+ *    "Heap\n", then the lines starting with a space, then "\n"               (closes the window)
  * </pre>
  *
- * What HotSpot prints on SIGQUIT (JDK 9 to 25, {@code os::signal_dispatcher}): the thread dump
+ * What HotSpot prints on SIGQUIT (JDK 25, {@code signal_thread_entry}): the thread dump
  * ({@code VM_PrintThreads}: a time stamp line, the {@code Full thread dump NAME (VERSION INFO):}
  * header, the threads, then {@code JNI global refs: N, weak refs: M} and a blank line), then a
  * deadlock report if there is a deadlock, then the heap summary ({@code PrintHeapAtSIGBREAK}, on
