@@ -48,7 +48,7 @@ final class QuitWatch {
      * untouched, when fd 1 is open read-only: a process started with stdout closed finds one of
      * the JVM's own files there, which must stay.
      */
-    static QuitWatch start(Consumer<String> sink) throws IOException {
+    static void start(Consumer<String> sink) throws IOException {
         int stdout = originalStdout();
         int[] pipe;
         try {
@@ -83,7 +83,6 @@ final class QuitWatch {
         Thread.ofPlatform().daemon().name("uwsgi4j-stdout").start(copier);
         QuitWatch watch = new QuitWatch(stdout, copier);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("uwsgi4j-stdout-drain").unstarted(watch::restore));
-        return watch;
     }
 
     /**
