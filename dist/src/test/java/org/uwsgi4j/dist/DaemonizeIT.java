@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code --daemonize FILE} on the real distribution: the command returns 0 while the daemon
  * it started runs on, in its own session, stdin at /dev/null, logging to FILE (relative paths
- * meaning the same as for the command); it serves, reloads on SIGHUP and stops on SIGTERM and
- * SIGINT. A FILE that cannot be opened is one line and exit 1, and starts nothing.
+ * meaning the same as for the command); it serves, reloads on SIGHUP and stops on SIGTERM,
+ * SIGINT and SIGQUIT. A FILE that cannot be opened is one line and exit 1, and starts nothing.
  *
  * <p>The daemons are not children of the test: every process whose working directory is the
  * test's directory is killed after each test.
@@ -97,6 +97,26 @@ class DaemonizeIT {
             assertTrue(System.nanoTime() < deadline, "the instance left processes behind: " + runningHere());
             Thread.sleep(50); // the worker host exits once the master's channel closes: bounded
         }
+    }
+
+    @Test
+    void sigquitStopsTheDaemonAndItsThreadDumpStaysOutOfTheFile() throws Exception {
+        Path app = UwsgiProcess.copyApp(APPS, "faults.py", cwd);
+        var parent = UwsgiProcess.run(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.getFileName().toString(),
+                "--daemonize", "daemon.log", "--pidfile", "daemon.pid");
+        assertEquals(0, parent.exitCode(), parent.output());
+        Path log = cwd.resolve("daemon.log");
+        awaitInFile(log, "\\*\\*\\* uwsgi4j is ready");
+        long pid = Long.parseLong(Files.readString(cwd.resolve("daemon.pid")).strip());
+        int port = Integer.parseInt(awaitInFile(log, "uwsgi socket 0 bound to TCP address 127\\.0\\.0\\.1:(\\d+)").group(1));
+        assertEquals(200, RawHttp.get(port, "/").status());
+
+        signal("QUIT", pid); // the daemon's stdout is the file too: the dump HotSpot prints there must not show
+        awaitInFile(log, "SIGQUIT received: shutting down gracefully\\.\\.\\.");
+        ProcessHandle.of(pid).ifPresent(p -> p.onExit().orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join());
+        String written = Files.readString(log);
+        assertFalse(written.contains("Full thread dump") || written.contains("java.lang.Thread.State"), written);
+        assertFalse(Files.exists(cwd.resolve("daemon.pid")), "a clean exit removes the pidfile");
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,15 +34,28 @@ final class UwsgiProcess implements AutoCloseable {
 
     /** Starts {@code bin/uwsgi4j args} in {@code cwd}. */
     static UwsgiProcess start(Path cwd, String... args) throws IOException {
-        return start(cwd, java.util.Map.of(), args);
+        return start(cwd, Map.of(), args);
     }
 
-    /** Starts {@code bin/uwsgi4j args} in {@code cwd} with {@code env} added to the environment. */
-    static UwsgiProcess start(Path cwd, java.util.Map<String, String> env, String... args) throws IOException {
+    /** Starts {@code bin/uwsgi4j args} in {@code cwd}, with {@code env} added to the environment. */
+    static UwsgiProcess start(Path cwd, Map<String, String> env, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(DIST.resolve("bin/uwsgi4j").toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true);
         pb.environment().putAll(env);
+        return new UwsgiProcess(pb.start());
+    }
+
+    /**
+     * Starts {@code bin/uwsgi4j args} through {@code sh -c 'exec … REDIRECTS'}, for what a
+     * ProcessBuilder cannot set up ({@code >&-}: stdout closed); every exec keeps the pid, so
+     * {@link #pid()} is the JVM's. The output collected is what is still sent to the pipe.
+     */
+    static UwsgiProcess startRedirected(Path cwd, String redirects, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("sh", "-c", "exec \"$0\" \"$@\" " + redirects,
+                DIST.resolve("bin/uwsgi4j").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true);
         return new UwsgiProcess(pb.start());
     }
 

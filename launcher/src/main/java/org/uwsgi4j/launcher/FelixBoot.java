@@ -14,12 +14,15 @@ import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
 import java.util.jar.JarInputStream;
 import java.util.stream.Stream;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceEvent;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
 import org.uwsgi4j.launcher.log.JulBridge;
@@ -45,6 +48,9 @@ final class FelixBoot {
     /** Core bundles the kernel starts itself when the configuration asks for them. */
     private static final Set<String> ON_DEMAND = Set.of("org.apache.felix.fileinstall", "org.apache.felix.gogo.shell");
     private static final long STOP_MERCY_MS = 30_000;
+    /** The kernel's signal handler: a {@code Consumer<String>} service with this property. */
+    private static final String SIGNALS = "(uwsgi4j.signals=true)";
+    private static final String SIGNALS_FILTER = "(&(objectClass=java.util.function.Consumer)" + SIGNALS + ")";
 
     private final Distribution dist;
     private final String[] args;
@@ -66,6 +72,7 @@ final class FelixBoot {
         Signals.install(signal -> onSignal(framework, signal));
         try {
             framework.init();
+            watchQuitOnceTheKernelTakesSignals(framework);
             IntConsumer exit = exitCode::complete;
             var props = new Hashtable<String, Object>(Map.of("uwsgi4j.exit", "true"));
             framework.getBundleContext().registerService(IntConsumer.class, exit, props);
@@ -93,6 +100,21 @@ final class FelixBoot {
     }
 
     /**
+     * SIGQUIT is watched ({@link Signals#watchQuit}) from the moment the kernel registers its
+     * signal handler: the server is then starting, past the modes that print to stdout and exit
+     * (--help, --version, --plugins-list, --dry-run, the --daemonize command itself), whose
+     * output goes to stdout untouched.
+     */
+    private void watchQuitOnceTheKernelTakesSignals(Framework framework) throws InvalidSyntaxException {
+        var watching = new AtomicBoolean();
+        framework.getBundleContext().addServiceListener(event -> {
+            if (event.getType() == ServiceEvent.REGISTERED && watching.compareAndSet(false, true)) {
+                Signals.watchQuit(signal -> onSignal(framework, signal));
+            }
+        }, SIGNALS_FILTER);
+    }
+
+    /**
      * Hands a signal to the kernel's handler (a {@code Consumer<String>} service with
      * {@code uwsgi4j.signals=true}); before the kernel has one, SIGHUP is ignored and the
      * others end the process at once.
@@ -101,7 +123,7 @@ final class FelixBoot {
     private void onSignal(Framework framework, String signal) {
         try {
             var context = framework.getBundleContext();
-            var refs = context == null ? null : context.getServiceReferences(java.util.function.Consumer.class, "(uwsgi4j.signals=true)");
+            var refs = context == null ? null : context.getServiceReferences(java.util.function.Consumer.class, SIGNALS);
             if (refs != null && !refs.isEmpty()) {
                 java.util.function.Consumer<String> handler = context.getService(refs.iterator().next());
                 if (handler != null) {
@@ -109,7 +131,7 @@ final class FelixBoot {
                     return;
                 }
             }
-        } catch (org.osgi.framework.InvalidSyntaxException | IllegalStateException e) {
+        } catch (InvalidSyntaxException | IllegalStateException e) {
             // no kernel to ask: fall through
         }
         if (!signal.equals("HUP")) {

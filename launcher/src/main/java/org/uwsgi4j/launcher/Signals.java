@@ -1,5 +1,6 @@
 package org.uwsgi4j.launcher;
 
+import java.io.IOException;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
@@ -10,16 +11,20 @@ import java.util.function.Consumer;
 import sun.misc.Signal;
 
 /**
- * uWSGI's signals for the whole process: SIGHUP reloads, SIGTERM and SIGINT shut down
+ * uWSGI's signals for the whole process: SIGHUP reloads, SIGTERM, SIGINT and SIGQUIT shut down
  * gracefully. Each is handed, by name, to {@code sink} (the kernel's handler once it runs);
  * handlers only hand over, the kernel's master does the work.
  *
- * <p>A process started as a background job of a non-interactive shell inherits SIGINT
- * <em>ignored</em>, and the JVM then refuses to handle it. So each signal is first reset to its
- * default disposition with libc's {@code signal(2)} (through FFM), then handled.
+ * <p>A process started as a background job of a non-interactive shell inherits SIGINT (and
+ * SIGQUIT) <em>ignored</em>, and the JVM then refuses to handle SIGINT. So SIGHUP, SIGTERM and
+ * SIGINT are first reset to their default disposition with libc's {@code signal(2)} (through
+ * FFM), then handled with {@code sun.misc.Signal}.
  *
- * <p>SIGQUIT stays the JVM's: it prints a thread dump of the master (the JVM reserves it; Java
- * code cannot take it over). Use SIGTERM or SIGINT to stop.
+ * <p>SIGQUIT cannot be handled that way: HotSpot keeps it (even an inherited "ignored") and
+ * answers it with a thread dump on fd 1, and refuses {@code Signal.handle} for it. It is seen
+ * through that dump instead ({@link QuitWatch}), once the server runs ({@link #watchQuit}): before
+ * that, and when fd 1 cannot be taken over, SIGQUIT only prints the JVM's thread dump. Its
+ * disposition is left alone, since resetting it would make SIGQUIT kill the process.
  */
 final class Signals {
 
@@ -29,11 +34,24 @@ final class Signals {
     private Signals() {
     }
 
-    /** Resets the three signals to their default disposition, then routes them to {@code sink}. */
+    /** Resets SIGHUP, SIGTERM and SIGINT to their default disposition, then routes them to {@code sink}. */
     static void install(Consumer<String> sink) {
         resetToDefault();
         for (String name : HANDLED) {
             Signal.handle(new Signal(name), s -> sink.accept(s.getName()));
+        }
+    }
+
+    /**
+     * Routes SIGQUIT to {@code sink} from now on, by taking fd 1 over ({@link QuitWatch}); when
+     * that is not possible, says so in one line on stderr and leaves SIGQUIT to the JVM.
+     */
+    static void watchQuit(Consumer<String> sink) {
+        try {
+            QuitWatch.start(sink);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("uwsgi4j: SIGQUIT will not stop this instance (stop it with SIGTERM or SIGINT): "
+                    + e.getMessage());
         }
     }
 
