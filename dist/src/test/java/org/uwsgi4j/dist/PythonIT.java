@@ -256,6 +256,26 @@ class PythonIT {
         }
     }
 
+    /** {@code --chdir}: the workers run in that directory and a relative --wsgi-file is found there. */
+    @Test
+    void chdirIsTheWorkersDirectoryAndRelativeAppPathsStartThere() throws Exception {
+        Path site = Files.createDirectories(cwd.resolve("site"));
+        Files.writeString(site.resolve("where.py"), """
+                import os
+                def application(environ, start_response):
+                    body = os.getcwd().encode()
+                    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+                    return [body]
+                """);
+        for (String mode : List.of("--master", "--lazy-apps")) {
+            try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--chdir", site.toString(),
+                    "--wsgi-file", "where.py", mode)) {
+                int port = serve(server, 1);
+                assertEquals(site.toRealPath().toString(), get(port, "/").text(), mode);
+            }
+        }
+    }
+
     @Test
     void aSyntaxErrorIsOneClearLineAndNeedAppExits22() throws Exception {
         Path app = app("syntax_error.py");
