@@ -31,6 +31,16 @@ class WorkersIT {
         return UwsgiProcess.copyApp(APPS, name, cwd);
     }
 
+    /** The code version faults.py serves on /version once a new generation imports it. */
+    private void writeVersion(String version) throws Exception {
+        Files.writeString(cwd.resolve("version.txt"), version);
+    }
+
+    /** Moves {@code file}'s modification time 5 s ahead: seen as touched even within the file system's time granularity. */
+    private static void touchAhead(Path file) throws Exception {
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+    }
+
     private static RawHttp.Response get(int port, String path) throws Exception {
         return RawHttp.get(port, path);
     }
@@ -199,7 +209,7 @@ class WorkersIT {
     @Test
     void sighupReloadsUnderLoadWithoutAFailureAndServesTheNewCode() throws Exception {
         Path app = app("faults.py");
-        Files.writeString(cwd.resolve("version.txt"), "one");
+        writeVersion("one");
         try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
                 "--master", "--processes", "2", "--disable-logging")) {
             int port = server.httpPort();
@@ -207,7 +217,7 @@ class WorkersIT {
             long pid = server.pid();
             assertEquals("one", get(port, "/version").text());
             var load = Load.start(port, 4, "/");
-            Files.writeString(cwd.resolve("version.txt"), "two");
+            writeVersion("two");
             new ProcessBuilder("kill", "-HUP", String.valueOf(pid)).start().waitFor();
             awaitVersion(port, "two");
             server.awaitLine("worker \\d \\(pid: \\d+\\) stopped", Duration.ofSeconds(20));
@@ -325,7 +335,7 @@ class WorkersIT {
     @Test
     void chainReloadReplacesLazyWorkersOneAtATimeUnderLoad() throws Exception {
         Path app = app("faults.py");
-        Files.writeString(cwd.resolve("version.txt"), "one");
+        writeVersion("one");
         try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
                 "--master", "--processes", "2", "--lazy-apps", "--chain-reload", "--disable-logging")) {
             int port = server.httpPort();
@@ -333,7 +343,7 @@ class WorkersIT {
             server.workerPid(2);
             assertEquals("one", get(port, "/version").text());
             var load = Load.start(port, 4, "/");
-            Files.writeString(cwd.resolve("version.txt"), "two");
+            writeVersion("two");
             new ProcessBuilder("kill", "-HUP", String.valueOf(server.pid())).start().waitFor();
             server.awaitLine("^chain next victim is worker 1$", Duration.ofSeconds(10));
             server.awaitLine("^chain next victim is worker 2$", Duration.ofSeconds(20));
@@ -347,7 +357,7 @@ class WorkersIT {
     void touchReloadAndTheShellsReloadServeTheNewCode() throws Exception {
         Path app = app("faults.py");
         Path touch = Files.writeString(cwd.resolve("reload.touch"), "");
-        Files.writeString(cwd.resolve("version.txt"), "one");
+        writeVersion("one");
         try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
                 "--master", "--touch-reload", touch.toString(), "--shell-socket", "127.0.0.1:0")) {
             int port = server.httpPort();
@@ -355,13 +365,13 @@ class WorkersIT {
             server.workerPid(1);
             assertEquals("one", get(port, "/version").text());
 
-            Files.writeString(cwd.resolve("version.txt"), "two");
-            Files.setLastModifiedTime(touch, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+            writeVersion("two");
+            touchAhead(touch);
             server.awaitLine("\\*\\*\\* " + java.util.regex.Pattern.quote(touch.toString()) + " has been touched\\.\\.\\. grace them all !!! \\*\\*\\*",
                     Duration.ofSeconds(10));
             awaitVersion(port, "two");
 
-            Files.writeString(cwd.resolve("version.txt"), "three");
+            writeVersion("three");
             var reload = new Shell(cwd, shell).run("uwsgi:reload");
             assertEquals(0, reload.exitCode(), reload.output());
             awaitVersion(port, "three");
@@ -406,14 +416,14 @@ class WorkersIT {
     @Test
     void pyAutoreloadReloadsWhenTheAppFileChanges() throws Exception {
         Path app = app("faults.py");
-        Files.writeString(cwd.resolve("version.txt"), "one");
+        writeVersion("one");
         try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
                 "--processes", "2", "--py-autoreload", "1")) {
             int port = server.httpPort();
             server.workerPid(1);
             assertEquals("one", get(port, "/version").text());
-            Files.writeString(cwd.resolve("version.txt"), "two");
-            Files.setLastModifiedTime(app, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+            writeVersion("two");
+            touchAhead(app);
             server.awaitLine("\\[uwsgi-python-reloader\\] module/file " + java.util.regex.Pattern.quote(app.toString()) + " has been modified",
                     Duration.ofSeconds(10));
             awaitVersion(port, "two");
