@@ -50,6 +50,11 @@ final class ClientChannel {
         return buffer;
     }
 
+    /** The bytes the socket holds that a read would return at once (FIONREAD), without reading them. */
+    int available() throws IOException {
+        return socket.socket().getInputStream().available();
+    }
+
     /** Reads more bytes into the buffer; false at end of stream. Blocks (virtual thread). */
     boolean fill() throws IOException {
         if (ahead != null) {

@@ -46,6 +46,8 @@ final class Exchange implements Dispatcher.Job, Job, Request {
     private volatile int coreId;
     private volatile long workerPid = ProcessHandle.current().pid();
     private final WorkerForward forwarder;
+    /** Run on the serving thread once the request is served (see {@link #whenDone}); null when the connection awaits instead. */
+    private Runnable then;
 
     Exchange(int modifier1, int modifier2, RequestVars vars, InputStream body, HttpResponseWriter response, boolean http,
              Runnable reload) {
@@ -71,7 +73,7 @@ final class Exchange implements Dispatcher.Job, Job, Request {
         if (outcome != Outcome.RETRY) {
             failed |= forwarder.broken() || outcome == Outcome.WORKER_DIED;
             appError = forwarder.appError();
-            done.countDown();
+            done();
         }
         return outcome;
     }
@@ -86,7 +88,28 @@ final class Exchange implements Dispatcher.Job, Job, Request {
         } catch (IOException e) {
             // the client is gone too
         } finally {
-            done.countDown();
+            done();
+        }
+    }
+
+    /**
+     * Instead of a connection waiting in {@link #await}, {@code action} finishes the request: it
+     * runs once, on the thread that served the request (a core's, or the submitting thread's
+     * when the request fails at once), right after the response. Set before the request is submitted.
+     */
+    void whenDone(Runnable action) {
+        this.then = action;
+    }
+
+    private void done() {
+        done.countDown();
+        Runnable action = then;
+        if (action != null) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                LOG.error("finishing the request {} failed: {}", describe(), e.toString(), e);
+            }
         }
     }
 
@@ -163,7 +186,7 @@ final class Exchange implements Dispatcher.Job, Job, Request {
                 }
             }
         } finally {
-            done.countDown();
+            done();
         }
     }
 

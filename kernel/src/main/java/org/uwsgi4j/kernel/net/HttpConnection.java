@@ -18,7 +18,8 @@ import org.uwsgi4j.kernel.protocol.RequestVars;
 
 /**
  * One client connection on an HTTP socket, served on its own virtual thread: requests one
- * after the other (keep-alive), pipelined ones included, until either side closes.
+ * after the other (keep-alive), pipelined ones included, until either side closes. The first
+ * request may be dispatched by the accepting thread already (see {@link #start}).
  *
  * <pre>
  *  read ─▶ HttpRequestParser (head) ─▶ CgiVars ─▶ body: streamed | buffered (post-buffering, chunked)
@@ -46,6 +47,9 @@ final class HttpConnection {
     private final RequestVars vars = new RequestVars();
     private final ConnectionInfo info;
     private final String peer;
+    private IdleReaper.Watched watched;
+    /** The request in the parser has its whole head (set by {@link #start}, cleared per request). */
+    private boolean headParsed;
 
     HttpConnection(ServerContext ctx, Listener listener, SocketChannel socket) throws IOException {
         this.ctx = ctx;
@@ -69,12 +73,87 @@ final class HttpConnection {
         this.peer = remoteAddr.isEmpty() ? listener.boundName() : remoteAddr + ":" + remotePort;
     }
 
-    /** Serves requests until the connection ends; never throws. */
-    void serve() {
-        IdleReaper.Watched watched = ctx.reaper.watch(client, peer);
+    /**
+     * Starts serving a connection just accepted, on the accepting thread, which it never blocks.
+     * When the first request's whole head is already in the socket and it has no body (a GET, as
+     * nginx, load balancers and benchmark clients send it at once after connecting), the head
+     * is parsed right here and the request is dispatched; the core that serves it also logs it
+     * and closes the connection, or hands it to a virtual thread for the next request. Every
+     * other connection goes on its virtual thread at once, with what was read so far. This
+     * saves the virtual thread's start and its two wake-ups for every connection that carries
+     * one request.
+     *
+     * <pre>
+     *  accept ─▶ head here, no body? ─yes─▶ dispatch ─▶ [core] response, log ─▶ close | virtual thread: next request
+     *                                 └no─▶ virtual thread: serve() from where the head's parsing stands
+     * </pre>
+     */
+    void start() {
+        watched = ctx.reaper.watch(client, peer);
+        boolean begun = false;
         try {
-            while (serveOne()) {
-                // next request on the same connection
+            if (client.available() > 0 && client.fill()) {
+                begun = true;
+                parser.reset();
+                vars.clear();
+                if (parser.parse(client.buffer())) {
+                    headParsed = true;
+                    if (parser.framing() == HttpRequestParser.Framing.NONE) {
+                        dispatchFromAcceptor();
+                        return;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("connection from {} ended: {}", peer, e.getMessage());
+            end();
+            return;
+        } catch (BadMessageException e) {
+            refuse(e);
+            end();
+            return;
+        }
+        boolean resume = begun;
+        Thread.ofVirtual().start(() -> serve(resume));
+    }
+
+    /** The first request, parsed by the acceptor: submitted with its ending left to the core that serves it. */
+    private void dispatchFromAcceptor() throws BadMessageException {
+        long startNanos = System.nanoTime();
+        long startMicros = ServerContext.epochMicros();
+        cgi.build(parser, info, vars);
+        var response = new HttpResponseWriter(client.socket(), parser.version().text(), parser.keepAlive(), parser.isHead(), false);
+        var exchange = new Exchange(listener.spec().modifier1(), 0, vars, InputStream.nullInputStream(), response, true,
+                ctx::reloadWorkers);
+        exchange.whenDone(() -> afterFirst(exchange, response, startMicros, startNanos));
+        client.awaitingResponse(exchange::clientClosed);
+        if (!ctx.submit(exchange, listener)) {
+            client.responded();
+            Refusal.send(client.socket(), 503);
+            end();
+        }
+    }
+
+    /** On the core that served the acceptor's request: logs it, then closes or goes on with the next on a virtual thread. */
+    private void afterFirst(Exchange exchange, HttpResponseWriter response, long startMicros, long startNanos) {
+        client.responded();
+        ctx.finished(exchange, response, vars.uwsgiBlockSize(), vars.uwsgiVarCount(), startMicros, startNanos);
+        if (exchange.failed() || !response.keepAlive() || !parser.keepAlive()) {
+            end();
+        } else {
+            Thread.ofVirtual().start(() -> serve(false));
+        }
+    }
+
+    /**
+     * Serves requests until the connection ends, then closes it; never throws. With
+     * {@code resume}, the first request's head is parsed on from what {@link #start} read.
+     */
+    private void serve(boolean resume) {
+        try {
+            boolean more = serveOne(resume);
+            while (more) {
+                more = serveOne(false);
             }
         } catch (IOException e) {
             if (client.timedOut()) {
@@ -86,18 +165,28 @@ final class HttpConnection {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            ctx.reaper.forget(watched);
-            client.close();
+            end();
         }
     }
 
-    /** Serves one request; true when the connection may carry another. */
-    private boolean serveOne() throws IOException, InterruptedException {
-        parser.reset();
-        vars.clear();
+    private void end() {
+        ctx.reaper.forget(watched);
+        client.close();
+    }
+
+    /**
+     * Serves one request; true when the connection may carry another. With {@code resume}, the
+     * parser and the buffer hold the start of the request (its whole head when {@code headParsed}).
+     */
+    private boolean serveOne(boolean resume) throws IOException, InterruptedException {
+        if (!resume) {
+            parser.reset();
+            vars.clear();
+            headParsed = false;
+        }
         ByteBuffer in = client.buffer();
         try {
-            while (!parser.parse(in)) {
+            while (!headParsed && !parser.parse(in)) {
                 if (!client.fill()) {
                     if (parser.isStarted()) {
                         LOG.info("HTTP request from {} cut short: the client closed the connection inside the request head", peer);
@@ -105,6 +194,7 @@ final class HttpConnection {
                     return false;
                 }
             }
+            headParsed = true;
         } catch (IOException e) {
             if (client.timedOut() && !parser.isStarted()) {
                 return false; // an idle keep-alive connection timed out: routine

@@ -14,10 +14,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One bound listening socket and its accept loop: each accepted connection is handed to the
- * connection handler on a virtual thread of its own.
+ * connection handler on the accepting thread, which must not block it (it starts the
+ * connection's own virtual thread, or dispatches a request that is already here).
  *
  * <pre>
- *  bind (TCP or Unix, backlog = --listen) ─▶ accept loop (platform thread) ─▶ virtual thread per connection
+ *  bind (TCP or Unix, backlog = --listen) ─▶ accept loop (platform thread) ─▶ handler ─▶ virtual thread per connection
  * </pre>
  */
 public final class Listener implements AutoCloseable {
@@ -28,13 +29,15 @@ public final class Listener implements AutoCloseable {
     private final ListenSpec spec;
     private final ServerSocketChannel channel;
     private final String boundName;
+    private final int port;
     private volatile Thread acceptor;
 
-    private Listener(int index, ListenSpec spec, ServerSocketChannel channel, String boundName) {
+    private Listener(int index, ListenSpec spec, ServerSocketChannel channel, String boundName, int port) {
         this.index = index;
         this.spec = spec;
         this.channel = channel;
         this.boundName = boundName;
+        this.port = port;
     }
 
     /**
@@ -45,6 +48,7 @@ public final class Listener implements AutoCloseable {
         SocketAddressSpec address = spec.address();
         ServerSocketChannel channel;
         String name;
+        int port = -1;
         if (address.tcp() != null) {
             channel = ServerSocketChannel.open(address.tcp().getAddress() instanceof java.net.Inet6Address
                     ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
@@ -53,7 +57,7 @@ public final class Listener implements AutoCloseable {
                 channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
             }
             channel.bind(address.tcp(), settings.listen());
-            int port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
+            port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
             String host = address.text().substring(0, address.text().lastIndexOf(':'));
             name = host + ":" + port;
             LOG.info("uwsgi socket {} bound to TCP address {}{}", index, name,
@@ -71,7 +75,7 @@ public final class Listener implements AutoCloseable {
             LOG.warn("*** WARNING: the uwsgi protocol socket {} listens on every interface: never expose the uwsgi protocol "
                     + "to the public network (bind it to 127.0.0.1 or a Unix socket behind your proxy) ***", name);
         }
-        return new Listener(index, spec, channel, name);
+        return new Listener(index, spec, channel, name, port);
     }
 
     private static void chmod(SocketAddressSpec address, int mode) {
@@ -82,7 +86,7 @@ public final class Listener implements AutoCloseable {
         }
     }
 
-    /** Starts accepting; each connection goes to {@code handler} on a new virtual thread. */
+    /** Starts accepting; each connection goes to {@code handler}, called on the accepting thread (it must not block). */
     public void start(Consumer<SocketChannel> handler) {
         acceptor = Thread.ofPlatform().daemon().name("uwsgi4j-accept-" + index).start(() -> acceptLoop(handler));
     }
@@ -90,8 +94,7 @@ public final class Listener implements AutoCloseable {
     private void acceptLoop(Consumer<SocketChannel> handler) {
         while (channel.isOpen()) {
             try {
-                SocketChannel client = channel.accept();
-                Thread.ofVirtual().start(() -> handler.accept(client));
+                handler.accept(channel.accept());
             } catch (IOException e) {
                 if (channel.isOpen()) {
                     LOG.warn("accept() on {} failed: {}", boundName, e.getMessage());
@@ -116,11 +119,7 @@ public final class Listener implements AutoCloseable {
 
     /** The bound TCP port, or -1 for a Unix socket. */
     public int port() {
-        try {
-            return channel.getLocalAddress() instanceof InetSocketAddress a ? a.getPort() : -1;
-        } catch (IOException e) {
-            return -1;
-        }
+        return port;
     }
 
     @Override

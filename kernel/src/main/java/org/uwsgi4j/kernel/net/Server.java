@@ -105,20 +105,31 @@ public final class Server implements AutoCloseable {
         }
     }
 
+    /** On the listener's accepting thread: starts the connection without blocking that thread. */
     private void serve(Listener listener, java.nio.channels.SocketChannel socket) {
-        try {
-            if (listener.spec().protocol() == Protocol.HTTP) {
-                new HttpConnection(context, listener, socket).serve();
-            } else {
-                new UwsgiConnection(context, listener, socket).serve();
-            }
-        } catch (IOException e) {
-            LOG.debug("connection setup failed: {}", e.getMessage());
+        if (listener.spec().protocol() == Protocol.HTTP) {
             try {
-                socket.close();
-            } catch (IOException ignored) {
-                // already gone
+                new HttpConnection(context, listener, socket).start();
+            } catch (IOException | RuntimeException e) {
+                setupFailed(socket, e);
             }
+        } else {
+            Thread.ofVirtual().start(() -> {
+                try {
+                    new UwsgiConnection(context, listener, socket).serve();
+                } catch (IOException e) {
+                    setupFailed(socket, e);
+                }
+            });
+        }
+    }
+
+    private static void setupFailed(java.nio.channels.SocketChannel socket, Exception e) {
+        LOG.debug("connection setup failed: {}", e.getMessage());
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // already gone
         }
     }
 

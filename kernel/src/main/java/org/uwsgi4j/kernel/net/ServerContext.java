@@ -1,5 +1,6 @@
 package org.uwsgi4j.kernel.net;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.uwsgi4j.kernel.dispatch.Dispatcher;
 import org.uwsgi4j.kernel.log.RequestLog;
@@ -104,7 +105,7 @@ final class ServerContext {
      * when the queue is full, logs uWSGI's line and returns false (the caller answers 503).
      */
     boolean submit(Exchange exchange, Listener listener) {
-        for (org.uwsgi4j.kernel.worker.WorkerPool pool : master.pools()) {
+        for (org.uwsgi4j.kernel.worker.WorkerPool pool : master == null ? List.<org.uwsgi4j.kernel.worker.WorkerPool>of() : master.pools()) {
             if (pool.modifier1() == exchange.modifier1()) {
                 return pool.submit(exchange) || queueFull(listener, pool.queued(), pool.capacity());
             }
