@@ -2,6 +2,7 @@ package org.uwsgi4j.kernel.net;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.ExecutionException;
@@ -50,9 +51,24 @@ final class ClientChannel {
         return buffer;
     }
 
-    /** The bytes the socket holds that a read would return at once (FIONREAD), without reading them. */
-    int available() throws IOException {
-        return socket.socket().getInputStream().available();
+    /**
+     * Reads into the buffer what the socket holds already, without waiting: false when it holds
+     * nothing (or is at its end, which the next {@link #fill} sees again). TCP sockets are asked
+     * first ({@code FIONREAD}); Unix sockets, which have no socket adaptor, are read once in
+     * non-blocking mode.
+     */
+    boolean fillNow() throws IOException {
+        if (!(socket.getLocalAddress() instanceof InetSocketAddress)) {
+            buffer.compact();
+            try {
+                socket.configureBlocking(false);
+                return socket.read(buffer) > 0;
+            } finally {
+                socket.configureBlocking(true);
+                buffer.flip();
+            }
+        }
+        return socket.socket().getInputStream().available() > 0 && fill();
     }
 
     /** Reads more bytes into the buffer; false at end of stream. Blocks (virtual thread). */

@@ -92,7 +92,7 @@ final class HttpConnection {
         watched = ctx.reaper.watch(client, peer);
         boolean begun = false;
         try {
-            if (client.available() > 0 && client.fill()) {
+            if (client.fillNow()) {
                 begun = true;
                 parser.reset();
                 vars.clear();

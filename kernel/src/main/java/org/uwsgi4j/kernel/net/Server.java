@@ -107,20 +107,14 @@ public final class Server implements AutoCloseable {
 
     /** On the listener's accepting thread: starts the connection without blocking that thread. */
     private void serve(Listener listener, java.nio.channels.SocketChannel socket) {
-        if (listener.spec().protocol() == Protocol.HTTP) {
-            try {
+        try {
+            if (listener.spec().protocol() == Protocol.HTTP) {
                 new HttpConnection(context, listener, socket).start();
-            } catch (IOException | RuntimeException e) {
-                setupFailed(socket, e);
+            } else {
+                new UwsgiConnection(context, listener, socket).start();
             }
-        } else {
-            Thread.ofVirtual().start(() -> {
-                try {
-                    new UwsgiConnection(context, listener, socket).serve();
-                } catch (IOException e) {
-                    setupFailed(socket, e);
-                }
-            });
+        } catch (IOException | RuntimeException e) {
+            setupFailed(socket, e);
         }
     }
 

@@ -35,20 +35,63 @@ final class UwsgiConnection {
     private final Listener listener;
     private final ClientChannel client;
     private final String peer;
+    private final RequestVars vars = new RequestVars();
+    private final UwsgiPacketParser parser;
+    private IdleReaper.Watched watched;
+    /** The parser holds the whole packet (set by {@link #start}). */
+    private boolean packetParsed;
+    /** Ends the request once served: its log line (set by {@link #submit}). */
+    private Runnable logIt;
 
     UwsgiConnection(ServerContext ctx, Listener listener, SocketChannel socket) throws IOException {
         this.ctx = ctx;
         this.listener = listener;
         this.client = new ClientChannel(socket, Math.max(16 * 1024, ctx.settings.limits().bufferSize() + 4096));
+        this.parser = new UwsgiPacketParser(ctx.settings.limits(), RAW_MODIFIERS);
         this.peer = socket.getRemoteAddress() instanceof InetSocketAddress a
                 ? a.getAddress().getHostAddress() + ":" + a.getPort() : listener.boundName();
     }
 
-    /** Serves the connection's one request; never throws. */
-    void serve() {
-        IdleReaper.Watched watched = ctx.reaper.watch(client, peer);
+    /**
+     * Starts serving a connection just accepted, on the accepting thread, which it never blocks:
+     * when the whole packet of a request without a body is already in the socket (as nginx
+     * sends it at once after connecting), it is parsed and dispatched right here, and the core
+     * that serves it logs it and closes the connection; anything else (nothing sent yet, part of
+     * a packet, a body, a ping, a bad packet) is served on the connection's virtual thread from
+     * where the reading stands. See {@link HttpConnection#start}.
+     */
+    void start() {
+        watched = ctx.reaper.watch(client, peer);
+        boolean begun = false;
         try {
-            serveOne();
+            if (client.fillNow()) {
+                begun = true;
+                parser.reset(vars);
+                if (parser.parse(client.buffer())) {
+                    packetParsed = true;
+                    if (parser.modifier1() != PING && vars.contentLength() == 0) {
+                        submit(true);
+                        return;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("uwsgi connection from {} ended: {}", peer, e.getMessage());
+            end();
+            return;
+        } catch (BadMessageException e) {
+            refuse(e);
+            end();
+            return;
+        }
+        boolean resume = begun;
+        Thread.ofVirtual().start(() -> serve(resume));
+    }
+
+    /** Serves the connection's one request, then closes it; never throws. With {@code resume}, {@link #start} read its beginning. */
+    private void serve(boolean resume) {
+        try {
+            serveOne(resume);
         } catch (IOException e) {
             if (client.timedOut()) {
                 LOG.info("socket-timeout: closed the uwsgi connection from {} after {} s without data", peer,
@@ -59,27 +102,28 @@ final class UwsgiConnection {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            ctx.reaper.forget(watched);
-            client.close();
+            end();
         }
     }
 
-    private void serveOne() throws IOException, InterruptedException {
-        var vars = new RequestVars();
-        var parser = new UwsgiPacketParser(ctx.settings.limits(), RAW_MODIFIERS);
-        parser.reset(vars);
+    private void end() {
+        ctx.reaper.forget(watched);
+        client.close();
+    }
+
+    private void serveOne(boolean resume) throws IOException, InterruptedException {
+        if (!resume) {
+            parser.reset(vars);
+        }
         ByteBuffer in = client.buffer();
         try {
-            while (!parser.parse(in)) {
+            while (!packetParsed && !parser.parse(in)) {
                 if (!client.fill()) {
                     return;
                 }
             }
         } catch (BadMessageException e) {
-            LOG.info("{}", e.reason());
-            if (e.hint() != null) {
-                LOG.info("{}", e.hint());
-            }
+            refuse(e);
             return;
         }
         if (parser.modifier1() == PING) {
@@ -90,6 +134,27 @@ final class UwsgiConnection {
             }
             return;
         }
+        Exchange exchange = submit(false);
+        if (exchange != null) {
+            exchange.await();
+            logIt.run();
+        }
+    }
+
+    /** uWSGI's lines for a packet it will not serve; the connection is then closed. */
+    private void refuse(BadMessageException e) {
+        LOG.info("{}", e.reason());
+        if (e.hint() != null) {
+            LOG.info("{}", e.hint());
+        }
+    }
+
+    /**
+     * Queues the parsed request. From the accepting thread ({@code fromAcceptor}) the core that
+     * serves it also logs it ({@link #logIt}) and closes the connection; else the exchange is
+     * returned for the connection's thread to wait for and log. Null when nothing is to wait for.
+     */
+    private Exchange submit(boolean fromAcceptor) {
         long startNanos = System.nanoTime();
         long startMicros = ServerContext.epochMicros();
         InputStream body = new BodyInput(client, vars.contentLength());
@@ -97,19 +162,31 @@ final class UwsgiConnection {
         var response = new HttpResponseWriter(client.socket(), protocol == null ? "HTTP/1.1" : protocol, false,
                 "HEAD".equals(vars.get("REQUEST_METHOD")), true);
         var exchange = new Exchange(parser.modifier1(), parser.modifier2(), vars, body, response, false, ctx::reloadWorkers);
-        if (!ctx.submit(exchange, listener)) {
-            return;
-        }
         boolean watchable = vars.contentLength() == 0; // else the body is read from the socket as the app wants it
+        logIt = () -> {
+            if (watchable) {
+                client.responded();
+            }
+            if (response.started()) {
+                ctx.finished(exchange, response, parser.datasize(), vars.uwsgiVarCount(), startMicros, startNanos);
+            }
+        };
+        if (fromAcceptor) {
+            exchange.whenDone(() -> {
+                logIt.run();
+                end();
+            });
+        }
         if (watchable) {
             client.awaitingResponse(exchange::clientClosed);
         }
-        exchange.await();
-        if (watchable) {
+        if (!ctx.submit(exchange, listener)) {
             client.responded();
+            if (fromAcceptor) {
+                end();
+            }
+            return null;
         }
-        if (response.started()) {
-            ctx.finished(exchange, response, parser.datasize(), vars.uwsgiVarCount(), startMicros, startNanos);
-        }
+        return fromAcceptor ? null : exchange;
     }
 }

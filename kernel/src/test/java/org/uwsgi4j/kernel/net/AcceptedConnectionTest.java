@@ -8,13 +8,19 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.uwsgi4j.kernel.api.AppRuntime;
 import org.uwsgi4j.kernel.dispatch.TestModifiers;
 import org.uwsgi4j.kernel.log.LogPipeline;
@@ -45,15 +51,29 @@ class AcceptedConnectionTest {
     private LogPipeline pipeline;
     private Server server;
     private int port;
+    private int uwsgiPort;
+    @TempDir
+    Path dir;
+    private Path unixPath;
     private final List<Socket> clients = new ArrayList<>();
 
     @BeforeEach
     void bind() throws Exception {
-        var options = TestOptions.of("http-socket", "127.0.0.1:0", "threads", "2");
+        unixPath = dir.resolve("http.sock");
+        var options = TestOptions.of("http-socket", "127.0.0.1:0", "socket", "127.0.0.1:0", "http-socket", unixPath.toString(),
+                "threads", "2");
         pipeline = LogPipeline.open(TestOptions.of(), log);
         server = Server.bind(Server.listenSpecs(options), options, TestModifiers.with(0, ECHO), null,
                 RequestLog.fromOptions(options, pipeline));
-        port = server.listeners().getFirst().port();
+        for (Listener l : server.listeners()) {
+            if (l.spec().protocol() == Protocol.HTTP && l.port() > 0) {
+                port = l.port();
+            } else if (l.spec().protocol() == Protocol.HTTP) {
+                continue; // the Unix one
+            } else {
+                uwsgiPort = l.port();
+            }
+        }
     }
 
     @AfterEach
@@ -67,6 +87,10 @@ class AcceptedConnectionTest {
 
     /** A client connected (into the backlog: nothing accepts yet) that has written {@code bytes}. */
     private Socket connectAndSend(String bytes) throws IOException {
+        return connectAndSend(port, bytes);
+    }
+
+    private Socket connectAndSend(int port, String bytes) throws IOException {
         Socket s = new Socket("127.0.0.1", port);
         s.setSoTimeout(10_000);
         clients.add(s);
@@ -144,5 +168,47 @@ class AcceptedConnectionTest {
         String refusal = new String(bad.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         assertTrue(refusal.startsWith("HTTP/1.1 400 "), refusal);
         assertTrue(readResponse(good).endsWith("GET /after "));
+    }
+
+    @Test
+    void uwsgiPacketsAreAnsweredAndTheConnectionClosed() throws Exception {
+        String get = uwsgiPacket("REQUEST_METHOD", "GET", "PATH_INFO", "/nginx", "SERVER_PROTOCOL", "HTTP/1.1");
+        String post = uwsgiPacket("REQUEST_METHOD", "POST", "PATH_INFO", "/up", "CONTENT_LENGTH", "3", "SERVER_PROTOCOL", "HTTP/1.1");
+        Socket whole = connectAndSend(uwsgiPort, get);
+        Socket split = connectAndSend(uwsgiPort, get.substring(0, 10));
+        Socket withBody = connectAndSend(uwsgiPort, post + "abc");
+        server.accept();
+        send(split, get.substring(10));
+        for (var c : List.of(Map.entry(whole, "GET /nginx "), Map.entry(split, "GET /nginx "), Map.entry(withBody, "POST /up abc"))) {
+            String r = new String(c.getKey().getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertTrue(r.startsWith("HTTP/1.1 200 OK\r\n") && r.endsWith("\r\n\r\n" + c.getValue()), r);
+        }
+    }
+
+    /** A uwsgi packet (modifier1 0) with the variables {@code namesAndValues}, as nginx's uwsgi_pass sends it. */
+    private static String uwsgiPacket(String... namesAndValues) {
+        StringBuilder vars = new StringBuilder();
+        for (String v : namesAndValues) {
+            vars.append((char) (v.length() & 0xff)).append((char) (v.length() >> 8)).append(v);
+        }
+        int n = vars.length();
+        return "" + (char) 0 + (char) (n & 0xff) + (char) (n >> 8) + (char) 0 + vars;
+    }
+
+    @Test
+    void aUnixSocketsRequestIsAnsweredToo() throws Exception {
+        try (SocketChannel unix = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            unix.connect(UnixDomainSocketAddress.of(unixPath));
+            unix.write(ByteBuffer.wrap("GET /unix HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)));
+            server.accept();
+            var answer = new ByteArrayOutputStream();
+            ByteBuffer b = ByteBuffer.allocate(4096);
+            while (unix.read(b) >= 0) {
+                answer.write(b.array(), 0, b.position());
+                b.clear();
+            }
+            String r = answer.toString(StandardCharsets.ISO_8859_1);
+            assertTrue(r.startsWith("HTTP/1.0 200 OK\r\n") && r.endsWith("GET /unix "), r);
+        }
     }
 }
