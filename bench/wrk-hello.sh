@@ -11,7 +11,8 @@
 # (apt-get install wrk uwsgi uwsgi-plugin-python3 gunicorn). All servers run at once (idle
 # ones cost nothing); after a warm-up each (the JVM's JIT needs 10-15 s) they are measured in
 # turn, round after round, so a noisy neighbour hits them alike; the median round of each is
-# printed: requests/s, p50 and p99 latency, errors, and the total RSS of all its processes.
+# printed: requests/s, p50 and p99 latency, errors, the CPU time all its processes used per
+# request (user + system, from /proc), and the total RSS of all its processes.
 #
 # Two modes: "keepalive" is wrk's default (HTTP/1.1 persistent connections; uWSGI's
 # --http-socket still closes each connection after its response, and wrk does not count the
@@ -25,13 +26,21 @@ appdir="$root/examples/python"
 command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install wrk)" >&2; exit 1; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_port() { for _ in $(seq 400); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.05; done; return 1; }
-tree_rss_kb() { # the RSS of process $1 and all its descendants, in KiB
+tree_pids() { # process $1 and all its descendants
   local pids="$1" frontier="$1" next
   while [ -n "$frontier" ]; do
     next=$(for p in $frontier; do pgrep -P "$p" || true; done | tr '\n' ' ')
     pids="$pids $next"; frontier="${next// /}"; [ -z "$frontier" ] || frontier="$next"
   done
-  ps -o rss= -p "$(echo $pids | tr ' ' ',')" 2>/dev/null | awk '{s+=$1} END {print s+0}'
+  echo $pids
+}
+tree_rss_kb() { # the RSS of process $1 and all its descendants, in KiB
+  ps -o rss= -p "$(tree_pids "$1" | tr ' ' ',')" 2>/dev/null | awk '{s+=$1} END {print s+0}'
+}
+tree_cpu_ticks() { # user+system clock ticks of process $1 and its descendants (threads included)
+  local s=0 t
+  for p in $(tree_pids "$1"); do t=$(awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null || true); s=$((s + ${t:-0})); done
+  echo "$s"
 }
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.2f", v}' <<<"$1"; }
 
@@ -69,12 +78,16 @@ for mode in $modes; do
   declare -A ROWS=()
   for r in $(seq "$rounds"); do
     for n in "${names[@]}"; do
+      before=$(tree_cpu_ticks "${PID[$n]}")
       out=$(wrk "${header[@]}" --latency -t"$wthreads" -c"$conns" -d"${secs}s" "http://127.0.0.1:${PORT[$n]}/" 2>&1)
+      after=$(tree_cpu_ticks "${PID[$n]}")
+      reqs=$(awk '/requests in/ {print $1}' <<<"$out")
+      cpu=$(awk -v t=$((after - before)) -v r="${reqs:-0}" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.0f", (r > 0 ? t * 1e6 / hz / r : 0)}')
       rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out"); [ -n "$rps" ] || { echo "bench: wrk failed against $n:" >&2; echo "$out" >&2; rps=0; }
       p50=$(to_ms "$(awk '$1=="50%" {print $2}' <<<"$out")")
       p99=$(to_ms "$(awk '$1=="99%" {print $2}' <<<"$out")")
       errs=$(awk '/Non-2xx|Socket errors/ {sub(/^ +/, ""); printf "%s; ", $0}' <<<"$out")
-      ROWS[$n]+="$rps $p50 $p99 ${errs:-no errors}"$'\n'
+      ROWS[$n]+="$rps $p50 $p99 $cpu ${errs:-no errors}"$'\n'
     done
   done
   echo "== $mode: median of $rounds rounds (wrk -t$wthreads -c$conns -d${secs}s${header:+ -H 'Connection: close'})"
@@ -84,10 +97,11 @@ for mode in $modes; do
     p50=$(printf '%s' "${ROWS[$n]}" | awk '{print $2}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
     p99=$(printf '%s' "${ROWS[$n]}" | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
     all=$(printf '%s' "${ROWS[$n]}" | awk '{printf "%s/%s ", $1, $3}')
-    errs=$(printf '%s' "${ROWS[$n]}" | head -1 | cut -d' ' -f4-)
+    cpu=$(printf '%s' "${ROWS[$n]}" | awk '{print $4}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    errs=$(printf '%s' "${ROWS[$n]}" | head -1 | cut -d' ' -f5-)
     MED[$n]=$rps
-    printf '%-9s %10s req/s  p50 %6s ms  p99 %6s ms  RSS %4d MiB  rounds (req/s / p99 ms): %s %s\n' \
-      "$n" "$rps" "$p50" "$p99" $(( $(tree_rss_kb "${PID[$n]}") / 1024 )) "$all" "$errs"
+    printf '%-9s %10s req/s  p50 %6s ms  p99 %6s ms  CPU %4s us/req  RSS %4d MiB  rounds (req/s / p99 ms): %s %s\n' \
+      "$n" "$rps" "$p50" "$p99" "$cpu" $(( $(tree_rss_kb "${PID[$n]}") / 1024 )) "$all" "$errs"
   done
   for peer in uWSGI gunicorn; do
     if [ -n "${MED[$peer]:-}" ]; then
