@@ -90,31 +90,37 @@ final class HttpConnection {
      */
     void start() {
         watched = ctx.reaper.watch(client, peer);
-        boolean begun = false;
-        try {
-            if (client.fillNow()) {
-                begun = true;
+        AcceptedStart.run(client, peer, new AcceptedStart.Steps() {
+            @Override
+            public boolean dispatchIfWhole() throws BadMessageException {
                 parser.reset();
                 vars.clear();
-                if (parser.parse(client.buffer())) {
-                    headParsed = true;
-                    if (parser.framing() == HttpRequestParser.Framing.NONE) {
-                        dispatchFromAcceptor();
-                        return;
-                    }
+                if (!parser.parse(client.buffer())) {
+                    return false;
                 }
+                headParsed = true;
+                if (parser.framing() != HttpRequestParser.Framing.NONE) {
+                    return false;
+                }
+                dispatchFromAcceptor();
+                return true;
             }
-        } catch (IOException e) {
-            LOG.debug("connection from {} ended: {}", peer, e.getMessage());
-            end();
-            return;
-        } catch (BadMessageException e) {
-            refuse(e);
-            end();
-            return;
-        }
-        boolean resume = begun;
-        Thread.ofVirtual().start(() -> serve(resume));
+
+            @Override
+            public void refuse(BadMessageException e) {
+                HttpConnection.this.refuse(e);
+            }
+
+            @Override
+            public void serve(boolean resume) {
+                HttpConnection.this.serve(resume);
+            }
+
+            @Override
+            public void end() {
+                HttpConnection.this.end();
+            }
+        });
     }
 
     /** The first request, parsed by the acceptor: submitted with its ending left to the core that serves it. */

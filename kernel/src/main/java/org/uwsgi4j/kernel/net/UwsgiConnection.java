@@ -62,30 +62,36 @@ final class UwsgiConnection {
      */
     void start() {
         watched = ctx.reaper.watch(client, peer);
-        boolean begun = false;
-        try {
-            if (client.fillNow()) {
-                begun = true;
+        AcceptedStart.run(client, peer, new AcceptedStart.Steps() {
+            @Override
+            public boolean dispatchIfWhole() throws BadMessageException {
                 parser.reset(vars);
-                if (parser.parse(client.buffer())) {
-                    packetParsed = true;
-                    if (parser.modifier1() != PING && vars.contentLength() == 0) {
-                        submit(true);
-                        return;
-                    }
+                if (!parser.parse(client.buffer())) {
+                    return false;
                 }
+                packetParsed = true;
+                if (parser.modifier1() == PING || vars.contentLength() != 0) {
+                    return false;
+                }
+                submit(true);
+                return true;
             }
-        } catch (IOException e) {
-            LOG.debug("uwsgi connection from {} ended: {}", peer, e.getMessage());
-            end();
-            return;
-        } catch (BadMessageException e) {
-            refuse(e);
-            end();
-            return;
-        }
-        boolean resume = begun;
-        Thread.ofVirtual().start(() -> serve(resume));
+
+            @Override
+            public void refuse(BadMessageException e) {
+                UwsgiConnection.this.refuse(e);
+            }
+
+            @Override
+            public void serve(boolean resume) {
+                UwsgiConnection.this.serve(resume);
+            }
+
+            @Override
+            public void end() {
+                UwsgiConnection.this.end();
+            }
+        });
     }
 
     /** Serves the connection's one request, then closes it; never throws. With {@code resume}, {@link #start} read its beginning. */
