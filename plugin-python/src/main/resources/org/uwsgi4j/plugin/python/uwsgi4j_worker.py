@@ -521,6 +521,17 @@ def one_line(e):
     return "%s: %s%s" % (type(e).__name__, text, where) if text else type(e).__name__ + where
 
 
+def app_traceback(e):
+    """The traceback of an error while loading the app as uWSGI prints it: from the app's first
+    frame on, without this host's and importlib's frames (a SyntaxError is only its file, line,
+    caret and message)."""
+    tb = e.__traceback__
+    while tb is not None and (tb.tb_frame.f_code.co_filename == __file__
+                              or tb.tb_frame.f_code.co_filename.startswith("<frozen")):
+        tb = tb.tb_next
+    return "".join(traceback.format_exception(type(e), e, tb))
+
+
 class LoadError(Exception):
     pass
 
@@ -653,7 +664,7 @@ def load_paste(uri, with_logging):
     except Exception as e:
         reason, in_app = paste_failure(e)
         if in_app:
-            sys.stderr.write(traceback.format_exc())
+            sys.stderr.write(app_traceback(e))
         raise LoadError(reason) from None
 
 
@@ -677,7 +688,7 @@ def load_or_fail(env, role, worker_id):
         return load_app(env)
     except BaseException as e:
         if not isinstance(e, LoadError):             # a LoadError's one line says it all
-            sys.stderr.write(traceback.format_exc())
+            sys.stderr.write(app_traceback(e))
         reason = str(e) if isinstance(e, LoadError) else one_line(e)
         try:
             ch = Channel(env["UWSGI4J_SOCKET"], env["UWSGI4J_TOKEN"], "control", worker_id, 0)

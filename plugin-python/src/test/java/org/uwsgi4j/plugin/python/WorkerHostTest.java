@@ -1057,6 +1057,25 @@ class WorkerHostTest {
         String reason = expect(ch, FrameType.LOADFAIL).fields().getFirst();
         assertTrue(reason.startsWith("SyntaxError: ") && reason.endsWith(dir.resolve("bad.py") + " line 2)"), reason);
         assertEquals(22, exitCode(p));
+        // uWSGI's form: the app's file, line and caret, no frames of the host or of importlib
+        String err = stderr();
+        assertTrue(err.contains("  File \"" + dir.resolve("bad.py") + "\", line 2\n    return [b'x'\n"), err);
+        assertFalse(err.contains("uwsgi4j_worker.py") || err.contains("<frozen"), err);
+    }
+
+    @Test
+    void anErrorInTheAppsModuleIsTracedFromTheAppsFrames() throws Exception {
+        Files.writeString(dir.resolve("raises.py"), "import json\n\ndef helper():\n    return json.loads('{')\n\nhelper()\n");
+        Process p = start("worker", Map.of("UWSGI4J_WORKER_ID", "1", "UWSGI4J_WSGI_FILE", dir.resolve("raises.py").toString()));
+        FrameChannel ch = accept();
+        expect(ch, FrameType.HELLO);
+        expect(ch, FrameType.LOADFAIL);
+        assertEquals(22, exitCode(p));
+        String err = stderr();
+        int first = err.indexOf("Traceback (most recent call last):\n  File \"" + dir.resolve("raises.py") + "\", line 6, in <module>");
+        assertTrue(first >= 0, err);
+        assertTrue(err.indexOf("json/decoder.py", first) > 0, "the stdlib frames below the app's stay" + err);
+        assertFalse(err.contains("uwsgi4j_worker.py") || err.contains("<frozen"), err);
     }
 
     @Test
