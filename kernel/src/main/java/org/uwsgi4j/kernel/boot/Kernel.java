@@ -155,6 +155,7 @@ public final class Kernel {
             registrations.add(context.registerService(Options.class, options, null));
             MasterLoop master = startMaster(options);
             List<Runnable> acceptors = bindSockets(options, log, version, master);
+            publishMaster(master);
             writePidfile(options, "pidfile");
             dropPrivileges(options, master);
             writePidfile(options, "pidfile2");
@@ -201,8 +202,8 @@ public final class Kernel {
     }
 
     /**
-     * Makes the runtime directory and starts the master, published as a service: the worker
-     * runtimes of the started plugins (and of plugins dropped in later) get their pools from it.
+     * Makes the runtime directory and starts the master (published by {@link #publishMaster}: the
+     * worker runtimes of the started plugins, and of plugins dropped in later, get their pools from it).
      */
     private MasterLoop startMaster(Options options) throws StartupException {
         RuntimeDir dir;
@@ -218,7 +219,6 @@ public final class Kernel {
             running.add(dir);
             running.add(() -> master.shutdown(Duration.ofSeconds(mercy)));
         }
-        registrations.add(context.registerService(MasterLoop.class, master, null));
         java.util.function.Consumer<String> signals = signal -> master.post(() -> onSignal(master, signal));
         registrations.add(context.registerService(java.util.function.Consumer.class, signals,
                 new Hashtable<>(java.util.Map.of("uwsgi4j.signals", "true"))));
@@ -240,6 +240,15 @@ public final class Kernel {
             });
         }
         return master;
+    }
+
+    /**
+     * Publishes the master as a service: from now on the worker runtimes get their pools and the
+     * apps load. After the sockets are bound, as in uWSGI, so the log tells of the sockets first
+     * and an app that fails to load (with {@code --need-app}) is the last thing it tells.
+     */
+    private void publishMaster(MasterLoop master) {
+        registrations.add(context.registerService(MasterLoop.class, master, null));
     }
 
     /** SIGHUP reloads the workers gracefully; SIGTERM, SIGINT and SIGQUIT shut down gracefully (uWSGI 2.1). */
