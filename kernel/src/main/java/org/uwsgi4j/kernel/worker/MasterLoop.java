@@ -106,8 +106,12 @@ public final class MasterLoop implements AutoCloseable {
         pools.add(pool);
     }
 
+    /**
+     * The pools, read-only, from any thread; an iteration sees them as they were when it began
+     * (a copy-on-write list: nothing is copied per call, which the request path relies on).
+     */
     public List<WorkerPool> pools() {
-        return List.copyOf(pools);
+        return java.util.Collections.unmodifiableList(pools);
     }
 
     /** Runs {@code event} on the master thread, in order. */
