@@ -46,7 +46,7 @@ final class Exchange implements Dispatcher.Job, Job, Request {
     private volatile int coreId;
     private volatile long workerPid = ProcessHandle.current().pid();
     private final WorkerForward forwarder;
-    /** Run on the serving thread once the request is served (see {@link #whenDone}); null when the connection awaits instead. */
+    /** Run on the serving thread once the request is served (see {@link #whenDone}); null when a connection thread awaits it. */
     private Runnable then;
 
     Exchange(int modifier1, int modifier2, RequestVars vars, InputStream body, HttpResponseWriter response, boolean http,
@@ -93,23 +93,25 @@ final class Exchange implements Dispatcher.Job, Job, Request {
     }
 
     /**
-     * Instead of a connection waiting in {@link #await}, {@code action} finishes the request: it
-     * runs once, on the thread that served the request (a core's, or the submitting thread's
-     * when the request fails at once), right after the response. Set before the request is submitted.
+     * What ends a request that no connection thread waits for (one dispatched by the accepting
+     * thread): it runs once, on the thread that served the request (a core's, or the submitting
+     * thread's when the request fails at once), right after its response and before
+     * {@link #await} would return. Set before the request is submitted.
      */
     void whenDone(Runnable action) {
         this.then = action;
     }
 
     private void done() {
-        done.countDown();
-        Runnable action = then;
-        if (action != null) {
-            try {
+        try {
+            Runnable action = then;
+            if (action != null) {
                 action.run();
-            } catch (RuntimeException e) {
-                LOG.error("finishing the request {} failed: {}", describe(), e.toString(), e);
             }
+        } catch (RuntimeException e) {
+            LOG.error("finishing the request {} failed: {}", describe(), e.toString(), e);
+        } finally {
+            done.countDown();
         }
     }
 

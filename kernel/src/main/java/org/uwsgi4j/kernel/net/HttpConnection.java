@@ -32,7 +32,7 @@ import org.uwsgi4j.kernel.protocol.RequestVars;
  * Bad input gets its status (400, 414, 431, 501, 505), one log line, and the connection is
  * closed; the server goes on serving everyone else.
  */
-final class HttpConnection {
+final class HttpConnection implements AcceptedStart.Steps {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpConnection.class);
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
@@ -78,10 +78,10 @@ final class HttpConnection {
      * When the first request's whole head is already in the socket and it has no body (a GET, as
      * nginx, load balancers and benchmark clients send it at once after connecting), the head
      * is parsed right here and the request is dispatched; the core that serves it also logs it
-     * and closes the connection, or hands it to a virtual thread for the next request. Every
-     * other connection goes on its virtual thread at once, with what was read so far. This
-     * saves the virtual thread's start and its two wake-ups for every connection that carries
-     * one request.
+     * (there is no connection thread to do it) and closes the connection, or hands it to a virtual thread for the next
+     * request. Every other connection goes on its virtual thread at once, with what was read so
+     * far. A connection that carries one request so needs no virtual thread at all (measured in
+     * bench/README.md).
      *
      * <pre>
      *  accept ─▶ head here, no body? ─yes─▶ dispatch ─▶ [core] response, log ─▶ close | virtual thread: next request
@@ -90,72 +90,92 @@ final class HttpConnection {
      */
     void start() {
         watched = ctx.reaper.watch(client, peer);
-        AcceptedStart.run(client, peer, new AcceptedStart.Steps() {
-            @Override
-            public boolean dispatchIfWhole() throws BadMessageException {
-                parser.reset();
-                vars.clear();
-                if (!parser.parse(client.buffer())) {
-                    return false;
-                }
-                headParsed = true;
-                if (parser.framing() != HttpRequestParser.Framing.NONE) {
-                    return false;
-                }
-                dispatchFromAcceptor();
-                return true;
-            }
-
-            @Override
-            public void refuse(BadMessageException e) {
-                HttpConnection.this.refuse(e);
-            }
-
-            @Override
-            public void serve(boolean resume) {
-                HttpConnection.this.serve(resume);
-            }
-
-            @Override
-            public void end() {
-                HttpConnection.this.end();
-            }
-        });
+        AcceptedStart.run(client, peer, this);
     }
 
-    /** The first request, parsed by the acceptor: submitted with its ending left to the core that serves it. */
-    private void dispatchFromAcceptor() throws BadMessageException {
+    /** On the accepting thread: a whole head without a body is dispatched, its ending left to the core that serves it. */
+    @Override
+    public boolean dispatchIfWhole() throws BadMessageException {
+        parser.reset();
+        vars.clear();
+        if (!parser.parse(client.buffer())) {
+            return false;
+        }
+        headParsed = true;
+        if (parser.framing() != HttpRequestParser.Framing.NONE) {
+            return false;
+        }
         long startNanos = System.nanoTime();
         long startMicros = ServerContext.epochMicros();
         cgi.build(parser, info, vars);
-        var response = new HttpResponseWriter(client.socket(), parser.version().text(), parser.keepAlive(), parser.isHead(), false);
-        var exchange = new Exchange(listener.spec().modifier1(), 0, vars, InputStream.nullInputStream(), response, true,
-                ctx::reloadWorkers);
-        exchange.whenDone(() -> afterFirst(exchange, response, startMicros, startNanos));
-        client.awaitingResponse(exchange::clientClosed);
-        if (!ctx.submit(exchange, listener)) {
-            client.responded();
-            Refusal.send(client.socket(), 503);
+        var response = responseWriter();
+        var exchange = exchange(InputStream.nullInputStream(), response, true);
+        exchange.whenDone(() -> {
+            try {
+                logged(exchange, response, true, startMicros, startNanos);
+            } finally { // the connection goes on or closes even if logging failed
+                if (mayCarryAnother(exchange, response)) {
+                    Thread.ofVirtual().start(() -> serve(false));
+                } else {
+                    end();
+                }
+            }
+        });
+        if (!queue(exchange)) {
             end();
         }
+        return true;
     }
 
-    /** On the core that served the acceptor's request: logs it, then closes or goes on with the next on a virtual thread. */
-    private void afterFirst(Exchange exchange, HttpResponseWriter response, long startMicros, long startNanos) {
-        client.responded();
-        ctx.finished(exchange, response, vars.uwsgiBlockSize(), vars.uwsgiVarCount(), startMicros, startNanos);
-        if (exchange.failed() || !response.keepAlive() || !parser.keepAlive()) {
-            end();
-        } else {
-            Thread.ofVirtual().start(() -> serve(false));
+    private HttpResponseWriter responseWriter() {
+        return new HttpResponseWriter(client.socket(), parser.version().text(), parser.keepAlive(), parser.isHead(), false);
+    }
+
+    /**
+     * The exchange of the request in the parser; a {@code watchable} one (its body is not read
+     * from the socket) has its client watched for going away until {@link #logged}.
+     */
+    private Exchange exchange(InputStream body, HttpResponseWriter response, boolean watchable) {
+        var exchange = new Exchange(listener.spec().modifier1(), 0, vars, body, response, true, ctx::reloadWorkers);
+        if (watchable) {
+            client.awaitingResponse(exchange::clientClosed);
         }
+        return exchange;
+    }
+
+    /**
+     * Ends a served request: the close watch stops, the request is counted and logged. On the
+     * connection's thread, or on the serving core for a request from the accepting thread (which
+     * has no connection thread to do it).
+     */
+    private void logged(Exchange exchange, HttpResponseWriter response, boolean watchable, long startMicros, long startNanos) {
+        if (watchable) {
+            client.responded();
+        }
+        ctx.finished(exchange, response, vars.uwsgiBlockSize(), vars.uwsgiVarCount(), startMicros, startNanos);
+    }
+
+    /** Queues the exchange; false (after a 503) when the queue is full. */
+    private boolean queue(Exchange exchange) {
+        if (ctx.submit(exchange, listener)) {
+            return true;
+        }
+        client.responded();
+        Refusal.send(client.socket(), 503);
+        return false;
+    }
+
+    /** Whether the connection may carry another request after this one's response. */
+    private boolean mayCarryAnother(Exchange exchange, HttpResponseWriter response) {
+        return !exchange.failed() && response.keepAlive() && parser.keepAlive();
     }
 
     /**
      * Serves requests until the connection ends, then closes it; never throws. With
      * {@code resume}, the first request's head is parsed on from what {@link #start} read.
      */
-    private void serve(boolean resume) {
+    @Override
+    public void serve(boolean resume) {
         try {
             boolean more = serveOne(resume);
             while (more) {
@@ -175,7 +195,8 @@ final class HttpConnection {
         }
     }
 
-    private void end() {
+    @Override
+    public void end() {
         ctx.reaper.forget(watched);
         client.close();
     }
@@ -207,7 +228,8 @@ final class HttpConnection {
             }
             throw e;
         } catch (BadMessageException e) {
-            return refuse(e);
+            refuse(e);
+            return false;
         }
         long startNanos = System.nanoTime();
         long startMicros = ServerContext.epochMicros();
@@ -247,27 +269,21 @@ final class HttpConnection {
             if (spool != null) {
                 spool.discard();
             }
-            return refuse(e);
+            refuse(e);
+            return false;
         }
-        var response = new HttpResponseWriter(client.socket(), parser.version().text(), parser.keepAlive(), parser.isHead(), false);
-        var exchange = new Exchange(listener.spec().modifier1(), 0, vars, body, response, true, ctx::reloadWorkers);
+        var response = responseWriter();
         // nothing left to read from the socket for this request: its close can be watched for
         boolean watchable = fixed == null && streamed == null;
+        var exchange = exchange(body, response, watchable);
         try (body) {
-            if (!ctx.submit(exchange, listener)) {
-                Refusal.send(client.socket(), 503);
+            if (!queue(exchange)) {
                 return false;
             }
-            if (watchable) {
-                client.awaitingResponse(exchange::clientClosed);
-            }
             exchange.await();
-            if (watchable) {
-                client.responded();
-            }
         }
-        ctx.finished(exchange, response, vars.uwsgiBlockSize(), vars.uwsgiVarCount(), startMicros, startNanos);
-        if (exchange.failed() || !response.keepAlive() || !parser.keepAlive()) {
+        logged(exchange, response, watchable, startMicros, startNanos);
+        if (!mayCarryAnother(exchange, response)) {
             return false;
         }
         if (fixed != null && !fixed.drain(DRAIN_LIMIT)) {
@@ -313,14 +329,14 @@ final class HttpConnection {
         return spool;
     }
 
-    /** Answers a malformed or oversized request and closes; always false. */
-    private boolean refuse(BadMessageException e) {
+    /** Answers a malformed or oversized request with its status; the connection is then closed. */
+    @Override
+    public void refuse(BadMessageException e) {
         LOG.info("HTTP request from {} refused with {}: {}", peer, e.status(), e.reason());
         if (e.hint() != null) {
             LOG.info("{}", e.hint());
         }
         Refusal.send(client.socket(), e.status());
-        return false;
     }
 
     private void write(byte[] bytes) throws IOException {

@@ -23,7 +23,7 @@ import org.uwsgi4j.kernel.protocol.UwsgiPacketParser;
  * <p>A bodiless request's connection is watched while it waits for its response: nginx closes
  * it when its own client goes away, and the worker is then told to stop (see {@link ClientChannel}).
  */
-final class UwsgiConnection {
+final class UwsgiConnection implements AcceptedStart.Steps {
 
     private static final Logger LOG = LoggerFactory.getLogger(UwsgiConnection.class);
     /** uWSGI's ping modifier: answered by the kernel. */
@@ -62,40 +62,27 @@ final class UwsgiConnection {
      */
     void start() {
         watched = ctx.reaper.watch(client, peer);
-        AcceptedStart.run(client, peer, new AcceptedStart.Steps() {
-            @Override
-            public boolean dispatchIfWhole() throws BadMessageException {
-                parser.reset(vars);
-                if (!parser.parse(client.buffer())) {
-                    return false;
-                }
-                packetParsed = true;
-                if (parser.modifier1() == PING || vars.contentLength() != 0) {
-                    return false;
-                }
-                submit(true);
-                return true;
-            }
+        AcceptedStart.run(client, peer, this);
+    }
 
-            @Override
-            public void refuse(BadMessageException e) {
-                UwsgiConnection.this.refuse(e);
-            }
-
-            @Override
-            public void serve(boolean resume) {
-                UwsgiConnection.this.serve(resume);
-            }
-
-            @Override
-            public void end() {
-                UwsgiConnection.this.end();
-            }
-        });
+    /** On the accepting thread: a whole packet without a body is dispatched, and the core that serves it closes the connection. */
+    @Override
+    public boolean dispatchIfWhole() throws BadMessageException {
+        parser.reset(vars);
+        if (!parser.parse(client.buffer())) {
+            return false;
+        }
+        packetParsed = true;
+        if (parser.modifier1() == PING || vars.contentLength() != 0) {
+            return false;
+        }
+        submit(true);
+        return true;
     }
 
     /** Serves the connection's one request, then closes it; never throws. With {@code resume}, {@link #start} read its beginning. */
-    private void serve(boolean resume) {
+    @Override
+    public void serve(boolean resume) {
         try {
             serveOne(resume);
         } catch (IOException e) {
@@ -112,7 +99,8 @@ final class UwsgiConnection {
         }
     }
 
-    private void end() {
+    @Override
+    public void end() {
         ctx.reaper.forget(watched);
         client.close();
     }
@@ -148,7 +136,8 @@ final class UwsgiConnection {
     }
 
     /** uWSGI's lines for a packet it will not serve; the connection is then closed. */
-    private void refuse(BadMessageException e) {
+    @Override
+    public void refuse(BadMessageException e) {
         LOG.info("{}", e.reason());
         if (e.hint() != null) {
             LOG.info("{}", e.hint());
@@ -179,8 +168,11 @@ final class UwsgiConnection {
         };
         if (fromAcceptor) {
             exchange.whenDone(() -> {
-                logIt.run();
-                end();
+                try {
+                    logIt.run();
+                } finally {
+                    end(); // even if logging failed
+                }
             });
         }
         if (watchable) {
