@@ -6,6 +6,9 @@
 #   bench/wrk-hello.sh [processes] [wrk-threads] [connections] [seconds] [warmup-seconds] [rounds]
 #   defaults:          2           2             50            15        15               3
 #   WRK_MODE=keepalive|close|both (default both)
+#   BASELINE=DIR  also runs the uwsgi4j of another checkout (e.g. a worktree of the commit
+#                 before a change) as "uwsgi4j@base", alternating with this one in every round
+#   PEERS=0       leaves out uWSGI and gunicorn (only the uwsgi4j servers)
 #
 # Needs wrk; uses uwsgi + uwsgi-plugin-python3 and gunicorn when present
 # (apt-get install wrk uwsgi uwsgi-plugin-python3 gunicorn). All servers run at once (idle
@@ -59,13 +62,21 @@ port=$(free_port)
 "$root/uwsgi4j" --http-socket "127.0.0.1:$port" --wsgi-file "$appdir/hello.py" --master --processes "$procs" --disable-logging \
   >"$log/uwsgi4j.log" 2>&1 &
 start uwsgi4j $! "$port"
-if command -v uwsgi >/dev/null; then
+if [ -n "${BASELINE:-}" ]; then
+  "$BASELINE/uwsgi4j" --version >/dev/null
+  port=$(free_port)
+  "$BASELINE/uwsgi4j" --http-socket "127.0.0.1:$port" --wsgi-file "$appdir/hello.py" --master --processes "$procs" \
+    --disable-logging >"$log/uwsgi4j-base.log" 2>&1 &
+  start uwsgi4j@base $! "$port"
+fi
+peers="${PEERS:-1}"
+if [ "$peers" != 0 ] && command -v uwsgi >/dev/null; then
   port=$(free_port)
   uwsgi --plugins python3 --http-socket "127.0.0.1:$port" --wsgi-file "$appdir/hello.py" --master --processes "$procs" \
     --disable-logging --die-on-term >"$log/uwsgi.log" 2>&1 &
   start uWSGI $! "$port"
 fi
-if command -v gunicorn >/dev/null; then
+if [ "$peers" != 0 ] && command -v gunicorn >/dev/null; then
   port=$(free_port)
   gunicorn --workers "$procs" --bind "127.0.0.1:$port" --chdir "$appdir" hello:application >"$log/gunicorn.log" 2>&1 &
   start gunicorn $! "$port"
@@ -100,10 +111,10 @@ for mode in $modes; do
     cpu=$(printf '%s' "${ROWS[$n]}" | awk '{print $4}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
     errs=$(printf '%s' "${ROWS[$n]}" | head -1 | cut -d' ' -f5-)
     MED[$n]=$rps
-    printf '%-9s %10s req/s  p50 %6s ms  p99 %6s ms  CPU %4s us/req  RSS %4d MiB  rounds (req/s / p99 ms): %s %s\n' \
+    printf '%-12s %10s req/s  p50 %6s ms  p99 %6s ms  CPU %4s us/req  RSS %4d MiB  rounds (req/s / p99 ms): %s %s\n' \
       "$n" "$rps" "$p50" "$p99" "$cpu" $(( $(tree_rss_kb "${PID[$n]}") / 1024 )) "$all" "$errs"
   done
-  for peer in uWSGI gunicorn; do
+  for peer in uwsgi4j@base uWSGI gunicorn; do
     if [ -n "${MED[$peer]:-}" ]; then
       awk -v a="${MED[uwsgi4j]}" -v b="${MED[$peer]}" -v p="$peer" 'BEGIN {printf "uwsgi4j / %s: %.2fx requests/s\n", p, a / b}'
     fi
