@@ -2,6 +2,7 @@ package org.uwsgi4j.kernel.worker;
 
 import java.time.Duration;
 import org.uwsgi4j.kernel.api.Options;
+import org.uwsgi4j.kernel.cheaper.CheaperSettings;
 
 /**
  * How a worker pool runs, from uWSGI's options.

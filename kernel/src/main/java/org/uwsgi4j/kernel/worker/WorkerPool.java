@@ -10,6 +10,9 @@ import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.uwsgi4j.kernel.api.CheaperAlgorithm;
+import org.uwsgi4j.kernel.cheaper.Cheaper;
+import org.uwsgi4j.kernel.cheaper.CheaperAlgorithms;
+import org.uwsgi4j.kernel.cheaper.CheaperSettings;
 import org.uwsgi4j.kernel.api.WorkerHost;
 import org.uwsgi4j.kernel.os.ProcMemory;
 

@@ -19,6 +19,7 @@ import org.uwsgi4j.kernel.api.CheaperAlgorithm;
 import org.uwsgi4j.kernel.api.Options;
 import org.uwsgi4j.kernel.api.WorkerHost;
 import org.uwsgi4j.kernel.api.WorkerRuntime;
+import org.uwsgi4j.kernel.cheaper.CheaperAlgorithms;
 
 /**
  * Gives every {@link WorkerRuntime} service a worker pool, as they come and go: a language

@@ -1,4 +1,4 @@
-package org.uwsgi4j.kernel.worker;
+package org.uwsgi4j.kernel.cheaper;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,7 +9,7 @@ import org.uwsgi4j.kernel.api.CheaperAlgorithm;
  * {@code --cheaper-algo} (falling back to {@code spare}, as uWSGI does, while that name is not
  * registered) and clamps its answer to what the pool may do. Master thread only.
  */
-final class Cheaper {
+public final class Cheaper {
 
     private static final Logger LOG = LoggerFactory.getLogger(Cheaper.class);
     private static final String FALLBACK = "spare";
@@ -22,13 +22,13 @@ final class Cheaper {
     private boolean fellBack;
     private long nextCycleNanos = System.nanoTime() + CYCLE_NANOS;
 
-    Cheaper(CheaperSettings settings, CheaperAlgorithms algorithms) {
+    public Cheaper(CheaperSettings settings, CheaperAlgorithms algorithms) {
         this.settings = settings;
         this.algorithms = algorithms;
     }
 
     /** Whether a cycle is due at {@code now}; when it is, the next one is a second later. */
-    boolean due(long now) {
+    public boolean due(long now) {
         if (now - nextCycleNanos < 0) {
             return false;
         }
@@ -40,7 +40,7 @@ final class Cheaper {
      * The algorithm's decision for {@code load}, clamped: never more than the cheaped workers
      * (and none when spawning is not allowed), never below {@code --cheaper} active workers.
      */
-    int decide(CheaperAlgorithm.Load load) {
+    public int decide(CheaperAlgorithm.Load load) {
         CheaperAlgorithm.Decider d = decider();
         if (d == null) {
             return 0;

@@ -1,4 +1,4 @@
-package org.uwsgi4j.kernel.worker;
+package org.uwsgi4j.kernel.cheaper;
 
 import java.util.Map;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package org.uwsgi4j.kernel.worker;
+package org.uwsgi4j.kernel.cheaper;
 
 import org.uwsgi4j.kernel.api.Options;
 
@@ -19,7 +19,7 @@ public record CheaperSettings(int minimum, int initial, int step, int overload, 
     /** Cheaper mode off. */
     public static final CheaperSettings OFF = new CheaperSettings(0, 0, 1, 3, "spare", 0, 0);
 
-    static CheaperSettings fromOptions(Options options, int processes) {
+    public static CheaperSettings fromOptions(Options options, int processes) {
         int minimum = (int) number(options, "cheaper", 0);
         if (minimum <= 0) {
             return OFF;
@@ -38,7 +38,7 @@ public record CheaperSettings(int minimum, int initial, int step, int overload, 
     }
 
     /** Whether the master must read the workers' memory each cycle. */
-    boolean readsMemory() {
+    public boolean readsMemory() {
         return rssSoft > 0 || rssHard > 0;
     }
 
@@ -47,7 +47,7 @@ public record CheaperSettings(int minimum, int initial, int step, int overload, 
      *
      * @return the one-line error, or null when the settings are usable
      */
-    String problem(int processes) {
+    public String problem(int processes) {
         return enabled() && minimum >= processes ? "invalid cheaper value: must be lower than processes" : null;
     }
 
