@@ -12,7 +12,6 @@ final class CoreLink {
     volatile long requests;
     volatile boolean harakiri;
     volatile Job job;
-    Thread thread;
 
     CoreLink(int id, FrameChannel channel) {
         this.id = id;

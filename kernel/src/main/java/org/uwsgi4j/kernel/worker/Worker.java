@@ -16,13 +16,11 @@ final class Worker {
     final CoreLink[] cores;
     final AtomicLong requests = new AtomicLong();
     final AtomicLong exceptions = new AtomicLong();
-    final AtomicLong tx = new AtomicLong();
     final AtomicLong totalMicros = new AtomicLong();
     volatile long pid;
     volatile State state = State.SPAWNING;
     volatile long spawnedAtMillis = System.currentTimeMillis();
     volatile long respawns;
-    volatile Process process;
     volatile boolean recycling;
     /** Being stopped by the cheaper mode: its exit leaves the slot cheaped instead of respawning it. */
     volatile boolean cheaping;

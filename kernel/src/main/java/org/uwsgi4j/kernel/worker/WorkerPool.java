@@ -56,11 +56,6 @@ public final class WorkerPool implements AutoCloseable {
     private long nextEvilCheckNanos;
     private final Cheaper cheaper;
 
-    /** A pool of {@code host} workers for {@code modifier1}, driven by {@code master}, without cheaper algorithms. */
-    public WorkerPool(int modifier1, WorkerHost host, PoolSettings settings, MasterLoop master) {
-        this(modifier1, host, settings, master, new CheaperAlgorithms());
-    }
-
     /**
      * A pool of {@code host} workers for {@code modifier1}, driven by {@code master}; in cheaper
      * mode it asks one of {@code algorithms} each cycle how many workers to run.
@@ -173,7 +168,6 @@ public final class WorkerPool implements AutoCloseable {
 
     private void spawnLazy(Worker w) throws IOException {
         Process p = ProcessLauncher.start(host, w.generation.socket, dir.token(), "worker", w.id, settings);
-        w.process = p;
         w.pid = p.pid();
         w.state = Worker.State.SPAWNING;
         w.spawnedAtMillis = System.currentTimeMillis();
@@ -231,8 +225,7 @@ public final class WorkerPool implements AutoCloseable {
         if (w.connectedCores() == w.cores.length && w.state == Worker.State.SPAWNING) {
             w.state = Worker.State.RUNNING; // before its core threads start: they serve while it runs
             for (CoreLink c : w.cores) {
-                c.thread = Thread.ofPlatform().daemon().name("uwsgi4j-worker-" + w.id + "-core-" + c.id)
-                        .start(() -> serveCore(w, c));
+                Thread.ofPlatform().daemon().name("uwsgi4j-worker-" + w.id + "-core-" + c.id).start(() -> serveCore(w, c));
             }
             if (w.respawns == 0) {
                 LOG.info("spawned uWSGI worker {} (pid: {}, cores: {})", w.id, pid, w.cores.length);
