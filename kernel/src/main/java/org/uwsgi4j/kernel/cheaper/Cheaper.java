@@ -20,11 +20,13 @@ public final class Cheaper {
     private CheaperAlgorithm inUse;
     private CheaperAlgorithm.Decider decider;
     private boolean fellBack;
-    private long nextCycleNanos = System.nanoTime() + CYCLE_NANOS;
+    private long nextCycleNanos;
 
-    public Cheaper(CheaperSettings settings, CheaperAlgorithms algorithms) {
+    /** A pool's cheaper mode, started at {@code startNanos}: its first cycle is a second later. */
+    public Cheaper(CheaperSettings settings, CheaperAlgorithms algorithms, long startNanos) {
         this.settings = settings;
         this.algorithms = algorithms;
+        this.nextCycleNanos = startNanos + CYCLE_NANOS;
     }
 
     /** Whether a cycle is due at {@code now}; when it is, the next one is a second later. */

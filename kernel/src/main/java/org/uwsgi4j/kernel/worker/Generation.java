@@ -30,7 +30,7 @@ final class Generation implements AutoCloseable {
     final Path socket;
     private final WorkerPool pool;
     private final ServerSocketChannel listener;
-    volatile Process host;
+    volatile Processes.Child host;
     volatile FrameChannel control;
     volatile boolean ready;
     /** Set on the master thread once a load failure of this generation was reported. */
@@ -43,7 +43,7 @@ final class Generation implements AutoCloseable {
         this.socket = socket;
         this.workers = new Worker[processes + 1];
         for (int w = 1; w <= processes; w++) {
-            workers[w] = new Worker(w, this, threads);
+            workers[w] = new Worker(w, this, threads, pool.clock().currentTimeMillis());
         }
         Files.deleteIfExists(socket);
         this.listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -145,9 +145,9 @@ final class Generation implements AutoCloseable {
     void stopHost() {
         FrameChannel ch = control;
         if (ch == null) {
-            Process p = host;
+            Processes.Child p = host;
             if (p != null) {
-                p.destroy();
+                p.terminate();
             }
             return;
         }

@@ -15,12 +15,18 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *  while (running) {
- *      for (event : events.poll(1 s)) apply(event);   // exits, hellos, reload, shutdown …
- *      runDueTimers();                                // delayed respawns, mercy deadlines
- *      touchWatches.forEach(Runnable::run);           // --touch-reload and friends
- *      pools.forEach(WorkerPool::tick);               // harakiri, lifetime, retired generations
+ *      applyEvents();      // exits, hellos, reload, shutdown … (waits up to 1 s for the first)
+ *      runDueTimers();     // delayed respawns, mercy deadlines
+ *      checkTouched();     // --touch-reload and friends
+ *      killHungWorkers();  // harakiri, --evil-reload-on-rss
+ *      recycleAged();      // --max-worker-lifetime
+ *      closeRetired();     // generations whose processes are all gone
+ *      manageWorkers();    // the cheaper cycle
  *  }
  * </pre>
+ *
+ * Time and processes come through {@link Clock} and {@link Processes}, so that the loop, turned
+ * by a test ({@link #turn}), runs the pools' decisions with a fake clock and fake processes.
  */
 public final class MasterLoop implements AutoCloseable {
 
@@ -29,10 +35,16 @@ public final class MasterLoop implements AutoCloseable {
     private final LinkedBlockingQueue<Runnable> events = new LinkedBlockingQueue<>();
     private final List<WorkerPool> pools = new CopyOnWriteArrayList<>();
     private final List<Timer> timers = new ArrayList<>();
-    private final Thread thread;
     private final RuntimeDir runtimeDir;
     private final java.util.function.IntConsumer exit;
+    private final Clock clock;
+    private final Processes processes;
+    private Thread thread;
     private volatile boolean running = true;
+
+    /** Idle, the loop wakes up once a second; with timers pending, every 50 ms. */
+    private static final long IDLE_WAIT_MS = 1000;
+    private static final long TIMER_WAIT_MS = 50;
 
     /** A delayed event. */
     private record Timer(long dueNanos, Runnable event) {
@@ -43,13 +55,28 @@ public final class MasterLoop implements AutoCloseable {
      * @param exit       how to end the instance with an exit code (e.g. --need-app)
      */
     public MasterLoop(RuntimeDir runtimeDir, java.util.function.IntConsumer exit) {
+        this(runtimeDir, exit, Clock.SYSTEM, new SystemProcesses());
+        thread = Thread.ofPlatform().name("uwsgi4j-master").start(this::loop);
+    }
+
+    /** A master with no thread of its own: the caller turns it ({@link #turn}) on its thread. */
+    MasterLoop(RuntimeDir runtimeDir, java.util.function.IntConsumer exit, Clock clock, Processes processes) {
         this.runtimeDir = runtimeDir;
         this.exit = exit;
-        thread = Thread.ofPlatform().name("uwsgi4j-master").start(this::loop);
+        this.clock = clock;
+        this.processes = processes;
     }
 
     RuntimeDir runtimeDir() {
         return runtimeDir;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    Processes processes() {
+        return processes;
     }
 
     java.util.function.IntConsumer exit() {
@@ -121,25 +148,38 @@ public final class MasterLoop implements AutoCloseable {
 
     /** Runs {@code event} on the master thread after {@code delay}. */
     void postLater(Runnable event, Duration delay) {
-        post(() -> timers.add(new Timer(System.nanoTime() + delay.toNanos(), event)));
+        post(() -> timers.add(new Timer(clock.nanoTime() + delay.toNanos(), event)));
     }
 
     private void loop() {
         while (running) {
             try {
-                Runnable event = events.poll(timers.isEmpty() ? 1000 : 50, TimeUnit.MILLISECONDS);
-                while (event != null) {
-                    apply(event);
-                    event = events.poll();
-                }
-                runDueTimers();
-                touchWatches.forEach(Runnable::run);
-                pools.forEach(WorkerPool::tick);
+                turn(timers.isEmpty() ? IDLE_WAIT_MS : TIMER_WAIT_MS);
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
                 LOG.error("!!! master: internal error !!!", e);
             }
+        }
+    }
+
+    /** One turn of the loop: its verbs in order, the events awaited up to {@code waitMillis} first. */
+    void turn(long waitMillis) throws InterruptedException {
+        applyEvents(waitMillis);
+        runDueTimers();
+        checkTouched();
+        killHungWorkers();
+        recycleAged();
+        closeRetired();
+        manageWorkers();
+    }
+
+    /** Runs the posted events in order, waiting up to {@code waitMillis} for the first. */
+    private void applyEvents(long waitMillis) throws InterruptedException {
+        Runnable event = events.poll(waitMillis, TimeUnit.MILLISECONDS);
+        while (event != null) {
+            apply(event);
+            event = events.poll();
         }
     }
 
@@ -151,13 +191,39 @@ public final class MasterLoop implements AutoCloseable {
         }
     }
 
+    /** Runs the delayed events whose time has come (respawns after a throttle, mercy deadlines). */
     private void runDueTimers() {
-        long now = System.nanoTime();
+        long now = clock.nanoTime();
         List<Timer> due = new ArrayList<>();
         timers.removeIf(t -> now - t.dueNanos() >= 0 && due.add(t));
         for (Timer t : due) {
             apply(t.event());
         }
+    }
+
+    /** Runs the --touch-reload watches: each acts when one of its files got a new modification time. */
+    private void checkTouched() {
+        touchWatches.forEach(Runnable::run);
+    }
+
+    /** Harakiri and --evil-reload-on-rss: kills the workers that hang or grew too big. */
+    private void killHungWorkers() {
+        pools.forEach(WorkerPool::killHungWorkers);
+    }
+
+    /** --max-worker-lifetime: recycles the workers that lived long enough. */
+    private void recycleAged() {
+        pools.forEach(WorkerPool::recycleAged);
+    }
+
+    /** Closes the retired generations whose processes are all gone (their sockets go with them). */
+    private void closeRetired() {
+        pools.forEach(WorkerPool::closeRetired);
+    }
+
+    /** The cheaper cycle of each pool: the number of running workers follows its algorithm. */
+    private void manageWorkers() {
+        pools.forEach(WorkerPool::manageWorkers);
     }
 
     /** Stops every pool (requests in hand finish within {@code mercy}), then the loop. */
@@ -171,6 +237,8 @@ public final class MasterLoop implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        thread.interrupt();
+        if (thread != null) {
+            thread.interrupt();
+        }
     }
 }

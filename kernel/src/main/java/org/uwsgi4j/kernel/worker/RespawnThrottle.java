@@ -13,10 +13,15 @@ final class RespawnThrottle {
 
     private static final long QUICK_DEATH_MS = 5_000;
     private final Map<Integer, long[]> history = new HashMap<>();
+    private final Clock clock;
+
+    RespawnThrottle(Clock clock) {
+        this.clock = clock;
+    }
 
     /** The delay before respawning worker {@code id} now (zero for a first or slow death). */
     Duration delayFor(int id) {
-        long now = System.currentTimeMillis();
+        long now = clock.currentTimeMillis();
         long[] h = history.computeIfAbsent(id, k -> new long[] {0, 0});
         long quick = now - h[0] < QUICK_DEATH_MS ? h[1] + 1 : 0;
         h[0] = now;

@@ -19,16 +19,17 @@ final class Worker {
     final AtomicLong totalMicros = new AtomicLong();
     volatile long pid;
     volatile State state = State.SPAWNING;
-    volatile long spawnedAtMillis = System.currentTimeMillis();
+    volatile long spawnedAtMillis;
     volatile long respawns;
     volatile boolean recycling;
     /** Being stopped by the cheaper mode: its exit leaves the slot cheaped instead of respawning it. */
     volatile boolean cheaping;
 
-    Worker(int id, Generation generation, int threads) {
+    Worker(int id, Generation generation, int threads, long spawnedAtMillis) {
         this.id = id;
         this.generation = generation;
         this.cores = new CoreLink[threads];
+        this.spawnedAtMillis = spawnedAtMillis;
     }
 
     /** Spawned or serving, and not on its way out: what the cheaper mode counts as active. */

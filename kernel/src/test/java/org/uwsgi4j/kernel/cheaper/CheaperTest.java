@@ -56,7 +56,7 @@ class CheaperTest {
             asked.add("spare");
             return 0;
         });
-        Cheaper cheaper = new Cheaper(new CheaperSettings(1, 1, 1, 3, "mine", 0, 0), algorithms);
+        Cheaper cheaper = new Cheaper(new CheaperSettings(1, 1, 1, 3, "mine", 0, 0), algorithms, System.nanoTime());
         cheaper.decide(LOAD);
         CheaperAlgorithm mine = () -> load -> {
             asked.add("mine " + load.active());
@@ -74,7 +74,7 @@ class CheaperTest {
         CheaperAlgorithms algorithms = new CheaperAlgorithms();
         int[] answer = {0};
         algorithms.add("spare", () -> load -> answer[0]);
-        Cheaper cheaper = new Cheaper(new CheaperSettings(1, 1, 1, 3, "spare", 0, 0), algorithms);
+        Cheaper cheaper = new Cheaper(new CheaperSettings(1, 1, 1, 3, "spare", 0, 0), algorithms, System.nanoTime());
         answer[0] = 9;
         assertEquals(2, cheaper.decide(LOAD), "no more than the cheaped slots");
         assertEquals(0, cheaper.decide(new Load(4, 1, 1, 3, 2, 2, 2, 0, 0, false)), "none when spawning is not allowed");
@@ -84,13 +84,13 @@ class CheaperTest {
 
     @Test
     void noAlgorithmAtAllDecidesNothing() {
-        assertEquals(0, new Cheaper(new CheaperSettings(1, 1, 1, 3, "spare", 0, 0), new CheaperAlgorithms()).decide(LOAD));
+        assertEquals(0, new Cheaper(new CheaperSettings(1, 1, 1, 3, "spare", 0, 0), new CheaperAlgorithms(), System.nanoTime()).decide(LOAD));
     }
 
     @Test
     void aCycleIsDueOncePerSecond() {
-        Cheaper cheaper = new Cheaper(CheaperSettings.OFF, new CheaperAlgorithms());
         long now = System.nanoTime();
+        Cheaper cheaper = new Cheaper(CheaperSettings.OFF, new CheaperAlgorithms(), now);
         assertFalse(cheaper.due(now));
         assertTrue(cheaper.due(now + 1_000_000_000L));
         assertFalse(cheaper.due(now + 1_500_000_000L));
