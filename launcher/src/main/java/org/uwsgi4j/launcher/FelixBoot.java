@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -15,16 +14,19 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.IntConsumer;
 import java.util.jar.JarInputStream;
 import java.util.stream.Stream;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceEvent;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
+import org.uwsgi4j.launcher.api.ProcessExit;
+import org.uwsgi4j.launcher.api.ProcessSignal;
+import org.uwsgi4j.launcher.api.SignalHandler;
 import org.uwsgi4j.launcher.log.JulBridge;
 
 /**
@@ -32,7 +34,8 @@ import org.uwsgi4j.launcher.log.JulBridge;
  *
  * <pre>
  *  argv ──▶ framework property uwsgi4j.argv (NUL-separated) ──▶ kernel reads it at activation
- *  kernel ──▶ IntConsumer service (uwsgi4j.exit=true) ──▶ exit code ──▶ stop Felix ──▶ exit
+ *  kernel ──▶ ProcessExit service ──▶ exit code ──▶ stop Felix ──▶ exit
+ *  signal ──▶ the kernel's SignalHandler service (org.uwsgi4j.launcher.api, exported by the system bundle)
  * </pre>
  *
  * The launcher knows nothing of options: every core bundle is installed and started, except
@@ -48,9 +51,10 @@ final class FelixBoot {
     /** Core bundles the kernel starts itself when the configuration asks for them. */
     private static final Set<String> ON_DEMAND = Set.of("org.apache.felix.fileinstall", "org.apache.felix.gogo.shell");
     private static final long STOP_MERCY_MS = 30_000;
-    /** The kernel's signal handler: a {@code Consumer<String>} service with this property. */
-    private static final String SIGNALS = "(uwsgi4j.signals=true)";
-    private static final String SIGNALS_FILTER = "(&(objectClass=java.util.function.Consumer)" + SIGNALS + ")";
+    /** FileInstall's {@code felix.fileinstall.dir}: a comma-separated list, here of no directories. */
+    static final String NO_DIRECTORIES = ",";
+    /** The package the launcher shares with the kernel, exported by the system bundle. */
+    static final String API_PACKAGE = ProcessExit.class.getPackageName();
 
     private final Distribution dist;
     private final String[] args;
@@ -73,9 +77,8 @@ final class FelixBoot {
         try {
             framework.init();
             watchQuitOnceTheKernelTakesSignals(framework);
-            IntConsumer exit = exitCode::complete;
-            var props = new Hashtable<String, Object>(Map.of("uwsgi4j.exit", "true"));
-            framework.getBundleContext().registerService(IntConsumer.class, exit, props);
+            ProcessExit exit = exitCode::complete;
+            framework.getBundleContext().registerService(ProcessExit.class, exit, null);
             startCoreBundles(framework);
             framework.start();
             Thread.ofPlatform().daemon().name("uwsgi4j-framework-watch").start(() -> {
@@ -111,31 +114,31 @@ final class FelixBoot {
             if (event.getType() == ServiceEvent.REGISTERED && watching.compareAndSet(false, true)) {
                 Signals.watchQuit(signal -> onSignal(framework, signal));
             }
-        }, SIGNALS_FILTER);
+        }, "(" + Constants.OBJECTCLASS + "=" + SignalHandler.class.getName() + ")");
     }
 
     /**
-     * Hands a signal to the kernel's handler (a {@code Consumer<String>} service with
-     * {@code uwsgi4j.signals=true}); before the kernel has one, SIGHUP is ignored and the
-     * others end the process at once.
+     * Hands a signal to the kernel's {@link SignalHandler}; before the kernel has one, SIGHUP is
+     * ignored and the others end the process at once.
      */
-    @SuppressWarnings("unchecked")
-    private void onSignal(Framework framework, String signal) {
+    private void onSignal(Framework framework, ProcessSignal signal) {
         try {
             var context = framework.getBundleContext();
-            var refs = context == null ? null : context.getServiceReferences(java.util.function.Consumer.class, SIGNALS);
-            if (refs != null && !refs.isEmpty()) {
-                java.util.function.Consumer<String> handler = context.getService(refs.iterator().next());
-                if (handler != null) {
-                    handler.accept(signal);
+            ServiceReference<SignalHandler> ref = context == null ? null : context.getServiceReference(SignalHandler.class);
+            SignalHandler handler = ref == null ? null : context.getService(ref);
+            if (handler != null) {
+                try {
+                    handler.handle(signal);
                     return;
+                } finally {
+                    context.ungetService(ref);
                 }
             }
-        } catch (InvalidSyntaxException | IllegalStateException e) {
+        } catch (IllegalStateException e) {
             // no kernel to ask: fall through
         }
-        if (!signal.equals("HUP")) {
-            exitCode.complete(0);
+        if (signal != ProcessSignal.HUP) {
+            exitCode.complete(ProcessExit.SUCCESS);
         }
     }
 
@@ -145,11 +148,13 @@ final class FelixBoot {
         config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         String slf4j = "version=" + org.slf4j.LoggerFactory.class.getPackage().getImplementationVersion();
         config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, String.join(",",
-                "org.slf4j;" + slf4j, "org.slf4j.event;" + slf4j, "org.slf4j.helpers;" + slf4j, "org.slf4j.spi;" + slf4j));
+                "org.slf4j;" + slf4j, "org.slf4j.event;" + slf4j, "org.slf4j.helpers;" + slf4j, "org.slf4j.spi;" + slf4j,
+                API_PACKAGE));
         config.put("felix.log.level", "1");
         config.put("felix.fileinstall.log.default", "jul");
-        config.put("felix.fileinstall.poll", "500");
-        config.put("felix.fileinstall.noInitialDelay", "true");
+        // an empty list of directories: FileInstall starts no watcher of its own; the kernel
+        // configures the drop-in directory's through Configuration Admin once it has read --bundles-dir
+        config.put("felix.fileinstall.dir", NO_DIRECTORIES);
         config.put(HOME, dist.home().toString());
         config.put(ARGV, String.join("\0", args));
         return config;

@@ -5,11 +5,12 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.function.Consumer;
+import org.uwsgi4j.launcher.api.ProcessSignal;
 
 /**
  * SIGQUIT for a JVM. HotSpot keeps SIGQUIT for itself (Java code cannot handle it) and answers
  * it by printing a thread dump on fd 1; so the watch puts a pipe on fd 1 and reads what comes
- * through it: a dump there means the process got SIGQUIT, and {@code "QUIT"} goes to the sink.
+ * through it: a dump there means the process got SIGQUIT, and {@link ProcessSignal#QUIT} goes to the sink.
  *
  * <pre>
  *  before:  System.out, the JVM ─▶ fd 1 ─▶ stdout (a terminal, file, pipe, /dev/null…)
@@ -18,7 +19,7 @@ import java.util.function.Consumer;
  *           the JVM's own writes to fd 1 (SIGQUIT dumps, -Xlog:…:stdout, crash reports)
  *             ─▶ pipe (1 MiB; its write end non-blocking) ─▶ {@link StdoutCopier} thread
  *                ─▶ {@link ThreadDumpFilter} ─▶ stdout              everything but the dumps
- *                                            └▶ sink("QUIT")        once per dump, on a new thread
+ *                                            └▶ sink(QUIT)        once per dump, on a new thread
  *
  *  at exit: System.out flushed, fd 1 ─▶ stdout again, the copier drains the pipe to its end
  * </pre>
@@ -48,7 +49,7 @@ final class QuitWatch {
      * untouched, when fd 1 is open read-only: a process started with stdout closed finds one of
      * the JVM's own files there, which must stay.
      */
-    static void start(Consumer<String> sink) throws IOException {
+    static void start(Consumer<ProcessSignal> sink) throws IOException {
         int stdout = originalStdout();
         int[] pipe;
         try {
@@ -78,7 +79,7 @@ final class QuitWatch {
             throw e;
         }
         closeQuietly(pipe[1]); // fd 1 is the write end now
-        Runnable onDump = () -> Thread.ofPlatform().daemon().name("uwsgi4j-sigquit").start(() -> sink.accept("QUIT"));
+        Runnable onDump = () -> Thread.ofPlatform().daemon().name("uwsgi4j-sigquit").start(() -> sink.accept(ProcessSignal.QUIT));
         StdoutCopier copier = new StdoutCopier(pipe[0], new FdOutputStream(stdout), onDump);
         Thread.ofPlatform().daemon().name("uwsgi4j-stdout").start(copier);
         QuitWatch watch = new QuitWatch(stdout, copier);

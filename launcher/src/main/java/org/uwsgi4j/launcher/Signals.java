@@ -8,11 +8,12 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.util.List;
 import java.util.function.Consumer;
+import org.uwsgi4j.launcher.api.ProcessSignal;
 import sun.misc.Signal;
 
 /**
  * uWSGI's signals for the whole process: SIGHUP reloads, SIGTERM, SIGINT and SIGQUIT shut down
- * gracefully. Each is handed, by name, to {@code sink} (the kernel's handler once it runs);
+ * gracefully. Each is handed, as a {@link ProcessSignal}, to {@code sink} (the kernel's handler once it runs);
  * handlers only hand over, the kernel's master does the work.
  *
  * <p>A process started as a background job of a non-interactive shell inherits SIGINT (and
@@ -35,10 +36,10 @@ final class Signals {
     }
 
     /** Resets SIGHUP, SIGTERM and SIGINT to their default disposition, then routes them to {@code sink}. */
-    static void install(Consumer<String> sink) {
+    static void install(Consumer<ProcessSignal> sink) {
         resetToDefault();
         for (String name : HANDLED) {
-            Signal.handle(new Signal(name), s -> sink.accept(s.getName()));
+            Signal.handle(new Signal(name), s -> sink.accept(ProcessSignal.valueOf(s.getName())));
         }
     }
 
@@ -46,7 +47,7 @@ final class Signals {
      * Routes SIGQUIT to {@code sink} from now on, by taking fd 1 over ({@link QuitWatch}); when
      * that is not possible, says so in one line on stderr and leaves SIGQUIT to the JVM.
      */
-    static void watchQuit(Consumer<String> sink) {
+    static void watchQuit(Consumer<ProcessSignal> sink) {
         try {
             QuitWatch.start(sink);
         } catch (IOException | RuntimeException e) {

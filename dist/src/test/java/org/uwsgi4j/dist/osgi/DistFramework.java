@@ -19,13 +19,14 @@ import java.util.stream.Stream;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.options.UrlProvisionOption;
 import org.osgi.framework.Constants;
+import org.uwsgi4j.launcher.api.ProcessExit;
 
 /**
  * The Pax Exam configuration that boots the built distribution inside the test JVM the way
  * {@code bin/uwsgi4j} does (see the launcher's {@code FelixBoot}): every jar of
  * {@code lib/core} installed from its {@code file:} URL and started, except FileInstall and the
- * Gogo console, which the kernel starts itself; SLF4J exported by the system bundle from the
- * test class path; {@code uwsgi4j.home} and {@code uwsgi4j.argv} as framework properties.
+ * Gogo console, which the kernel starts itself; SLF4J and the launcher's API package exported by
+ * the system bundle from the test class path; {@code uwsgi4j.home} and {@code uwsgi4j.argv} as framework properties.
  *
  * <p>What it leaves out is the launcher's exit service: a test registers its own
  * ({@link ExitRecorder}), and the kernel's boot component activates only then. Runs on the
@@ -48,11 +49,11 @@ final class DistFramework {
         List<Option> options = new ArrayList<>();
         String slf4j = "version=" + org.slf4j.LoggerFactory.class.getPackage().getImplementationVersion();
         options.add(systemPackages("org.slf4j;" + slf4j, "org.slf4j.event;" + slf4j,
-                "org.slf4j.helpers;" + slf4j, "org.slf4j.spi;" + slf4j));
+                "org.slf4j.helpers;" + slf4j, "org.slf4j.spi;" + slf4j, ProcessExit.class.getPackageName()));
         options.add(frameworkProperty("uwsgi4j.home").value(DIST.toString()));
         options.add(frameworkProperty("uwsgi4j.argv").value(String.join("\0", argv)));
-        options.add(frameworkProperty("felix.fileinstall.poll").value("500"));
-        options.add(frameworkProperty("felix.fileinstall.noInitialDelay").value("true"));
+        // FileInstall watches no directory of its own: the kernel configures the drop-in one
+        options.add(frameworkProperty("felix.fileinstall.dir").value(","));
         // Pax Exam's own pax-logging-api bundle logs every bundle it scans to stdout unless told
         // otherwise by this system property (the native container runs in this JVM).
         options.add(systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"));

@@ -1,35 +1,32 @@
 package org.uwsgi4j.dist.osgi;
 
 import java.time.Duration;
-import java.util.Hashtable;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntConsumer;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
+import org.uwsgi4j.launcher.api.ProcessExit;
 
 /**
- * Stands in for the launcher's exit service ({@code IntConsumer} with {@code uwsgi4j.exit=true}):
+ * Stands in for the launcher's exit service ({@link ProcessExit}):
  * instead of ending the process it records every code the kernel asks to exit with. The kernel's
  * boot component needs this service, so registering it is what starts the kernel.
  */
-final class ExitRecorder implements IntConsumer {
+final class ExitRecorder implements ProcessExit {
 
     private final List<Integer> codes = new CopyOnWriteArrayList<>();
-    private ServiceRegistration<IntConsumer> registration;
+    private ServiceRegistration<ProcessExit> registration;
 
     /** Registers a recorder in {@code context}; the kernel activates once it sees it. */
     static ExitRecorder register(BundleContext context) {
         ExitRecorder recorder = new ExitRecorder();
-        recorder.registration = context.registerService(IntConsumer.class, recorder,
-                new Hashtable<>(Map.of("uwsgi4j.exit", "true")));
+        recorder.registration = context.registerService(ProcessExit.class, recorder, null);
         return recorder;
     }
 
     @Override
-    public void accept(int code) {
+    public void exit(int code) {
         synchronized (codes) {
             codes.add(code);
             codes.notifyAll();

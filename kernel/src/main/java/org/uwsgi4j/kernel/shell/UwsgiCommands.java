@@ -11,7 +11,9 @@ import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
-import org.uwsgi4j.kernel.boot.Instance;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.uwsgi4j.kernel.plugin.Instance;
 import org.uwsgi4j.kernel.config.OptionSpec;
 import org.uwsgi4j.kernel.dispatch.Modifiers;
 import org.uwsgi4j.kernel.plugin.PluginDescriptor;
@@ -35,6 +37,9 @@ public final class UwsgiCommands {
     private final BundleContext context;
     private final Instance instance;
     private final Modifiers modifiers;
+    /** The master, once the kernel publishes it; null before and after. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile MasterLoop master;
 
     @Activate
     public UwsgiCommands(BundleContext context, @Reference Instance instance, @Reference Modifiers modifiers) {
@@ -78,7 +83,7 @@ public final class UwsgiCommands {
 
     /** Every worker of every pool: modifier1, id, pid, status, requests, exceptions, respawns. */
     public String workers() {
-        MasterLoop master = master();
+        MasterLoop master = this.master;
         if (master == null || master.pools().isEmpty()) {
             return "no worker processes (no language runtime has an app to serve)";
         }
@@ -95,17 +100,12 @@ public final class UwsgiCommands {
 
     /** Reloads every worker pool gracefully, as SIGHUP does. */
     public String reload() {
-        MasterLoop master = master();
+        MasterLoop master = this.master;
         if (master == null) {
             return "nothing to reload: the master is not running";
         }
         master.post(master::reloadAll);
         return "...gracefully reloading the workers...";
-    }
-
-    private MasterLoop master() {
-        var ref = context.getServiceReference(MasterLoop.class);
-        return ref == null ? null : context.getService(ref);
     }
 
     private String modifier(PluginDescriptor p) {

@@ -1,9 +1,8 @@
-package org.uwsgi4j.kernel.boot;
+package org.uwsgi4j.kernel.plugin;
 
 import java.nio.file.Path;
 import org.uwsgi4j.kernel.api.Options;
 import org.uwsgi4j.kernel.config.OptionCatalog;
-import org.uwsgi4j.kernel.plugin.PluginCatalog;
 
 /**
  * What the kernel knows about this running instance once its configuration is read: the

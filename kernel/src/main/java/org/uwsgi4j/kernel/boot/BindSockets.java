@@ -1,0 +1,65 @@
+package org.uwsgi4j.kernel.boot;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.uwsgi4j.kernel.log.RequestLog;
+import org.uwsgi4j.kernel.net.ListenSpec;
+import org.uwsgi4j.kernel.net.Server;
+import org.uwsgi4j.kernel.net.ServerStats;
+import org.uwsgi4j.kernel.net.SocketAddressSpec;
+import org.uwsgi4j.kernel.stats.StatsServer;
+
+/**
+ * Binds the sockets ({@code --socket}, {@code --http-socket}) and the stats server
+ * ({@code --stats}) and leaves what starts accepting on them in {@link Boot#acceptors}
+ * ({@link Accept} runs them once the privileges are dropped).
+ */
+final class BindSockets implements BootStep {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BindSockets.class);
+
+    @Override
+    public boolean run(Boot boot) throws StartupException {
+        List<ListenSpec> specs;
+        try {
+            specs = Server.listenSpecs(boot.options);
+        } catch (SocketAddressSpec.InvalidAddressException e) {
+            throw new StartupException(e.getMessage());
+        }
+        Optional<String> stats = boot.kernel.stats();
+        if (specs.isEmpty() && stats.isEmpty()) {
+            LOG.info("*** no socket given (--socket, --http-socket): serving nothing but the shell and the drop-in directory ***");
+            return true;
+        }
+        Server server;
+        try {
+            server = Server.bind(specs, boot.options, boot.modifiers, boot.master, RequestLog.fromOptions(boot.options, boot.log));
+        } catch (IOException e) {
+            throw new StartupException("bind(): " + e.getMessage() + " [" + String.join(", ",
+                    specs.stream().map(s -> s.address().text()).toList()) + "]");
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            throw new StartupException(e.getMessage());
+        }
+        boot.onStop(server);
+        boot.acceptors.add(server::accept);
+        if (stats.isPresent()) {
+            try {
+                var address = SocketAddressSpec.parse(stats.get()).bindAddress();
+                var serverStats = new ServerStats(server, boot.version);
+                StatsServer statsServer = StatsServer.bind(stats.get(), address, serverStats::snapshot,
+                        StatsServer.Settings.fromOptions(boot.options));
+                boot.onStop(statsServer);
+                boot.acceptors.add(statsServer::accept);
+            } catch (SocketAddressSpec.InvalidAddressException e) {
+                throw new StartupException("stats: " + e.getMessage());
+            } catch (IOException e) {
+                throw new StartupException("stats: bind(): " + e.getMessage() + " [" + stats.get() + "]");
+            }
+        }
+        return true;
+    }
+}

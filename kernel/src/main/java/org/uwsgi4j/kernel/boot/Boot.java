@@ -1,0 +1,111 @@
+package org.uwsgi4j.kernel.boot;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.uwsgi4j.kernel.api.Options;
+import org.uwsgi4j.kernel.dispatch.Modifiers;
+import org.uwsgi4j.kernel.log.LogPipeline;
+import org.uwsgi4j.kernel.worker.MasterLoop;
+import org.uwsgi4j.kernel.worker.PoolSettings;
+import org.uwsgi4j.launcher.api.ProcessExit;
+
+/**
+ * What the boot steps share: the framework, the launcher's exit, the command line, and what
+ * the steps before made (the configuration, the log, the master, the acceptors). Written by
+ * the boot thread only; {@link #stop} undoes what the steps started, in reverse order.
+ */
+final class Boot {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Boot.class);
+
+    final BundleContext context;
+    final ProcessExit exit;
+    final Modifiers modifiers;
+    final Path home;
+    final List<String> argv;
+    final String version;
+
+    /** {@link ReadConfig}: the configuration and what it was read against. */
+    Loaded loaded;
+    /** {@link ReadConfig}: the resolved options. */
+    Options options;
+    /** {@link ReadConfig}: the options the boot steps read. */
+    KernelSettings kernel;
+    /** {@link CheckUsers}: the workers' settings, parsed once and shared with every pool. */
+    PoolSettings pool;
+    /** {@link OpenLog}: the log pipeline, the process's stderr from then on. */
+    LogPipeline log;
+    /** {@link StartMaster}: the master loop. */
+    MasterLoop master;
+    /** {@link StartMaster}: the worker sockets' directory. */
+    Path runtimeDir;
+    /** {@link BindSockets}: what starts accepting on the bound sockets ({@link Accept} runs them). */
+    final List<Runnable> acceptors = new ArrayList<>();
+
+    private final List<AutoCloseable> running = new ArrayList<>();
+    private final List<ServiceRegistration<?>> registrations = new CopyOnWriteArrayList<>();
+
+    Boot(BundleContext context, ProcessExit exit, Modifiers modifiers) {
+        this.context = context;
+        this.exit = exit;
+        this.modifiers = modifiers;
+        this.home = Path.of(context.getProperty("uwsgi4j.home"));
+        String raw = context.getProperty("uwsgi4j.argv");
+        this.argv = raw == null || raw.isEmpty() ? List.of() : Arrays.asList(raw.split("\0", -1));
+        var v = context.getBundle().getVersion();
+        this.version = v.getMajor() + "." + v.getMinor() + "." + v.getMicro();
+    }
+
+    /** Registers {@code service} in the framework until the kernel stops. */
+    <S> void register(Class<S> type, S service) {
+        registrations.add(context.registerService(type, service, null));
+    }
+
+    /** Closes {@code resource} when the kernel stops (the last added is closed first). */
+    void onStop(AutoCloseable resource) {
+        synchronized (running) {
+            running.add(resource);
+        }
+    }
+
+    /** The installed bundle {@code symbolicName} (a core bundle the launcher installed and left to the kernel to start). */
+    Optional<Bundle> coreBundle(String symbolicName) {
+        return Arrays.stream(context.getBundles()).filter(b -> symbolicName.equals(b.getSymbolicName())).findFirst();
+    }
+
+    /** Ends the start-up: the launcher exits the process with {@code code}. */
+    boolean exit(int code) {
+        exit.exit(code);
+        return false;
+    }
+
+    /** Closes what the steps started, last first, then withdraws their services. */
+    void stop() {
+        synchronized (running) {
+            for (AutoCloseable c : running.reversed()) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.warn("error while stopping {}: {}", c, e.getMessage());
+                }
+            }
+            running.clear();
+        }
+        registrations.forEach(r -> {
+            try {
+                r.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the bundle is stopping and the framework unregistered it
+            }
+        });
+    }
+}

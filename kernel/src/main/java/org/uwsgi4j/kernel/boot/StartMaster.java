@@ -1,0 +1,50 @@
+package org.uwsgi4j.kernel.boot;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.uwsgi4j.kernel.worker.MasterLoop;
+import org.uwsgi4j.kernel.worker.RuntimeDir;
+import org.uwsgi4j.launcher.api.SignalHandler;
+
+/**
+ * Makes the runtime directory and starts the master (published later by {@link PublishMaster}),
+ * takes the process's signals ({@link MasterSignals}) and watches the {@code --touch-*reload} files.
+ */
+final class StartMaster implements BootStep {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StartMaster.class);
+
+    @Override
+    public boolean run(Boot boot) throws StartupException {
+        RuntimeDir dir;
+        try {
+            dir = RuntimeDir.create(boot.kernel.runtimeDir().orElse(null));
+        } catch (IOException e) {
+            throw new StartupException("runtime-dir: " + e.getMessage());
+        }
+        boot.runtimeDir = dir.path();
+        MasterLoop master = new MasterLoop(dir, boot.exit::exit);
+        boot.onStop(dir);
+        boot.onStop(() -> master.shutdown(boot.pool.workerMercy()));
+        boot.register(SignalHandler.class, new MasterSignals(master, boot.exit));
+        List<Path> touched = boot.kernel.touchReload();
+        if (!touched.isEmpty()) {
+            master.watchTouch(touched, path -> {
+                LOG.info("*** {} has been touched... grace them all !!! ***", path);
+                master.reloadAll();
+            });
+        }
+        List<Path> chained = boot.kernel.touchChainReload();
+        if (!chained.isEmpty()) {
+            master.watchTouch(chained, path -> {
+                LOG.info("*** {} has been touched... chain reload !!! ***", path);
+                master.chainReloadAll();
+            });
+        }
+        boot.master = master;
+        return true;
+    }
+}
