@@ -3,6 +3,7 @@ package org.uwsgi4j.kernel.boot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Hashtable;
 import java.util.Optional;
 import org.apache.felix.fileinstall.ArtifactInstaller;
@@ -33,6 +34,7 @@ final class WatchDropIn implements BootStep {
     private static final String CONFIGURATION_NAME = "uwsgi4j-bundles-dir";
     /** How often the directory is scanned, in ms: a copied jar is active in under a second. */
     private static final String POLL_MS = "500";
+    private static final Duration WATCHER_TIMEOUT = Duration.ofSeconds(10);
 
     private final ConfigurationAdmin configurations;
 
@@ -41,7 +43,7 @@ final class WatchDropIn implements BootStep {
     }
 
     @Override
-    public boolean run(Boot boot) throws StartupException, IOException, BundleException {
+    public boolean run(Boot boot) throws StartupException, IOException, BundleException, InterruptedException {
         Path dir = boot.kernel.bundlesDir().orElse(boot.home.resolve("bundles")).toAbsolutePath().normalize();
         try {
             Files.createDirectories(dir);
@@ -65,7 +67,27 @@ final class WatchDropIn implements BootStep {
         properties.put("felix.fileinstall.log.default", "jul");
         watcher.update(properties);
         fileinstall.get().start();
+        awaitWatcher(dir);
         LOG.info("bundles-dir: watching {}", dir);
         return true;
+    }
+
+    /**
+     * Waits until FileInstall watches {@code dir}: Configuration Admin hands it the configuration
+     * on its own thread, and FileInstall then starts the directory's watcher thread (named
+     * {@code fileinstall-DIR}) after its first scan. So the directory is watched once the log
+     * says so, and an instance that ends right after its start stops no FileInstall halfway
+     * through taking its configuration.
+     */
+    private static void awaitWatcher(Path dir) throws StartupException, InterruptedException {
+        String name = "fileinstall-" + dir;
+        long deadline = System.nanoTime() + WATCHER_TIMEOUT.toNanos();
+        while (Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals(name))) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new StartupException("bundles-dir " + dir + ": FileInstall did not take its configuration within "
+                        + WATCHER_TIMEOUT.toSeconds() + " s");
+            }
+            Thread.sleep(10);
+        }
     }
 }
