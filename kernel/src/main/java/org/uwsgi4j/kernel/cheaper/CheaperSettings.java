@@ -19,18 +19,19 @@ public record CheaperSettings(int minimum, int initial, int step, int overload, 
     /** Cheaper mode off. */
     public static final CheaperSettings OFF = new CheaperSettings(0, 0, 1, 3, "spare", 0, 0);
 
+    /** The settings {@code options} ask for; defaults are the option table's ({@code --cheaper-initial}: {@code --cheaper}). */
     public static CheaperSettings fromOptions(Options options, int processes) {
-        int minimum = (int) number(options, "cheaper", 0);
+        int minimum = (int) options.number("cheaper");
         if (minimum <= 0) {
             return OFF;
         }
-        int initial = (int) number(options, "cheaper-initial", minimum);
+        int initial = options.value("cheaper-initial").isPresent() ? (int) options.number("cheaper-initial") : minimum;
         return new CheaperSettings(minimum, Math.min(processes, Math.max(minimum, initial)),
-                Math.max(1, (int) number(options, "cheaper-step", 1)),
-                Math.max(1, (int) number(options, "cheaper-overload", 3)),
-                options.value("cheaper-algo").map(String::strip).filter(s -> !s.isEmpty()).orElse("spare"),
-                Math.max(0, number(options, "cheaper-rss-limit-soft", 0)),
-                Math.max(0, number(options, "cheaper-rss-limit-hard", 0)));
+                Math.max(1, (int) options.number("cheaper-step")),
+                Math.max(1, (int) options.number("cheaper-overload")),
+                options.value("cheaper-algo").map(String::strip).filter(s -> !s.isEmpty()).orElse(OFF.algorithm()),
+                Math.max(0, options.number("cheaper-rss-limit-soft")),
+                Math.max(0, options.number("cheaper-rss-limit-hard")));
     }
 
     public boolean enabled() {
@@ -49,9 +50,5 @@ public record CheaperSettings(int minimum, int initial, int step, int overload, 
      */
     public String problem(int processes) {
         return enabled() && minimum >= processes ? "invalid cheaper value: must be lower than processes" : null;
-    }
-
-    private static long number(Options options, String name, long fallback) {
-        return options.value(name).map(v -> Long.parseLong(v.strip())).orElse(fallback);
     }
 }

@@ -45,7 +45,7 @@ public final class Server implements AutoCloseable {
 
     /** The sockets {@code options} name, in order, each with its protocol. */
     public static List<ListenSpec> listenSpecs(Options options) throws SocketAddressSpec.InvalidAddressException {
-        int httpModifier = options.value("http-socket-modifier1").map(v -> Integer.parseInt(v.strip())).orElse(0);
+        int httpModifier = options.intValue("http-socket-modifier1");
         List<ListenSpec> specs = new ArrayList<>();
         for (Map.Entry<String, String> e : options.entries()) {
             switch (e.getKey()) {
@@ -66,18 +66,11 @@ public final class Server implements AutoCloseable {
     public static Server bind(List<ListenSpec> specs, Options options, Modifiers modifiers, MasterLoop master,
                                RequestLog requestLog) throws IOException {
         ServerSettings settings = ServerSettings.fromOptions(options);
-        int listen = intOption(options, "listen", 100);
-        int workers = Math.max(1, intOption(options, "processes", 1));
-        int threads = Math.max(1, intOption(options, "threads", 1));
-        Optional<String> umask = options.value("umask");
-        if (umask.isPresent()) {
-            int mask = PosixModes.parse(umask.get().strip());
-            if (mask < 0) {
-                throw new IllegalArgumentException("umask " + umask.get() + ": not an octal mode");
-            }
-            new Posix().umask(mask);
-        }
-        var socketSettings = new SocketSettings(listen, options.isTrue("reuse-port"), chmod(options), options.value("chown-socket"));
+        var socketSettings = SocketSettings.fromOptions(options);
+        int listen = socketSettings.listen();
+        int workers = Math.max(1, options.intValue("processes"));
+        int threads = Math.max(1, options.intValue("threads"));
+        SocketSettings.umask(options).ifPresent(mask -> new Posix().umask(mask));
         List<Listener> listeners = new ArrayList<>();
         try {
             for (ListenSpec spec : specs) {
@@ -125,26 +118,6 @@ public final class Server implements AutoCloseable {
         } catch (IOException ignored) {
             // already gone
         }
-    }
-
-    private static Optional<Integer> chmod(Options options) {
-        Optional<String> value = options.value("chmod-socket");
-        if (value.isEmpty()) {
-            return Optional.empty();
-        }
-        String v = value.get().strip();
-        if (v.isEmpty() || v.equals("true")) {
-            return Optional.of(0666);
-        }
-        int mode = PosixModes.parse(v);
-        if (mode < 0) {
-            throw new IllegalArgumentException("chmod-socket " + v + ": not an octal mode");
-        }
-        return Optional.of(mode);
-    }
-
-    private static int intOption(Options options, String name, int fallback) {
-        return options.value(name).map(v -> Integer.parseInt(v.strip())).orElse(fallback);
     }
 
     /** SERVER_NAME as uWSGI sets it on HTTP sockets: the machine's host name. */

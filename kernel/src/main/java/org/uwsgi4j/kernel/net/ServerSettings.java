@@ -19,21 +19,17 @@ import org.uwsgi4j.kernel.protocol.ProtocolLimits;
 public record ServerSettings(ProtocolLimits limits, Duration socketTimeout, long postBuffering, boolean chunkedStreaming,
                              long bodyReadWarningMb, boolean soKeepalive) {
 
-    /** The settings {@code options} ask for, with uWSGI's defaults. */
+    /** The settings {@code options} ask for; defaults are the option table's (uWSGI's). */
     public static ServerSettings fromOptions(Options options) {
-        int bufferSize = intOption(options, "buffer-size", ProtocolLimits.DEFAULT_BUFFER_SIZE);
+        int bufferSize = options.intValue("buffer-size");
         if (bufferSize < 1 || bufferSize > ProtocolLimits.MAX_BUFFER_SIZE) {
             throw new IllegalArgumentException("buffer-size " + bufferSize + " out of range (1-" + ProtocolLimits.MAX_BUFFER_SIZE + ")");
         }
         return new ServerSettings(ProtocolLimits.DEFAULTS.withBufferSize(bufferSize),
-                Duration.ofSeconds(Math.max(1, intOption(options, "socket-timeout", 4))),
-                intOption(options, "post-buffering", 0),
+                Duration.ofSeconds(Math.max(1, options.intValue("socket-timeout"))),
+                options.intValue("post-buffering"),
                 options.isTrue("http-chunked-input"),
-                intOption(options, "body-read-warning", 8),
+                options.intValue("body-read-warning"),
                 options.isTrue("so-keepalive"));
-    }
-
-    private static int intOption(Options options, String name, int fallback) {
-        return options.value(name).map(v -> Integer.parseInt(v.strip())).orElse(fallback);
     }
 }

@@ -61,9 +61,8 @@ public final class StatsServer implements AutoCloseable {
 
         /** The settings {@code options} ask for. */
         public static Settings fromOptions(Options options) {
-            long seconds = options.value("socket-timeout").map(String::strip).filter(v -> !v.isEmpty())
-                    .map(Long::parseLong).filter(v -> v > 0).orElse(4L);
-            return new Settings(options.isTrue("stats-http"), options.isTrue("stats-minified"), Duration.ofSeconds(seconds));
+            long seconds = options.number("socket-timeout");
+            return new Settings(options.isTrue("stats-http"), options.isTrue("stats-minified"), Duration.ofSeconds(seconds > 0 ? seconds : 4));
         }
     }
 

@@ -34,20 +34,24 @@ public record PoolSettings(int processes, int threads, boolean lazyApps, Duratio
                            java.util.Optional<String> uid, java.util.Optional<String> gid,
                            CheaperSettings cheaper) {
 
+    /**
+     * The settings {@code options} ask for; every default is the option table's. Built once by
+     * the kernel at start-up and published as a service for every pool.
+     */
     public static PoolSettings fromOptions(Options options) {
-        int processes = Math.max(1, intOf(options, "processes", 1));
+        int processes = Math.max(1, options.intValue("processes"));
         return new PoolSettings(
                 processes,
-                Math.max(1, intOf(options, "threads", 1)),
+                Math.max(1, options.intValue("threads")),
                 options.isTrue("lazy-apps") || options.isTrue("lazy"),
-                Duration.ofSeconds(intOf(options, "harakiri", 0)),
-                intOf(options, "max-requests", 0),
-                Duration.ofSeconds(intOf(options, "max-worker-lifetime", 0)),
-                intOf(options, "reload-on-rss", 0),
-                intOf(options, "evil-reload-on-rss", 0),
-                Duration.ofSeconds(intOf(options, "worker-reload-mercy", 60)),
+                options.seconds("harakiri"),
+                options.intValue("max-requests"),
+                options.seconds("max-worker-lifetime"),
+                options.intValue("reload-on-rss"),
+                options.intValue("evil-reload-on-rss"),
+                options.seconds("worker-reload-mercy"),
                 options.isTrue("need-app"),
-                intOf(options, "listen", 100),
+                options.intValue("listen"),
                 options.isTrue("harakiri-verbose"),
                 env(options),
                 options.isTrue("memory-report"),
@@ -72,9 +76,5 @@ public record PoolSettings(int processes, int threads, boolean lazyApps, Duratio
             }
         }
         return env;
-    }
-
-    private static int intOf(Options options, String name, int fallback) {
-        return options.value(name).map(v -> Integer.parseInt(v.strip())).orElse(fallback);
     }
 }

@@ -36,13 +36,20 @@ public final class WorkerRuntimeTracker {
 
     private final MasterLoop master;
     private final Options options;
+    private final PoolSettings settings;
     private final BundleContext context;
 
+    /**
+     * @param options  handed to each runtime ({@link WorkerRuntime#workerHost})
+     * @param settings every pool's settings, parsed once by the kernel
+     */
     @Activate
-    public WorkerRuntimeTracker(BundleContext context, @Reference MasterLoop master, @Reference Options options) {
+    public WorkerRuntimeTracker(BundleContext context, @Reference MasterLoop master, @Reference Options options,
+                                @Reference PoolSettings settings) {
         this.context = context;
         this.master = master;
         this.options = options;
+        this.settings = settings;
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -79,7 +86,7 @@ public final class WorkerRuntimeTracker {
                 LOG.info("stopping the workers of modifier1 {}: their runtime went away", pool.modifier1());
             }
             // synchronous: a stopping framework waits for the requests in hand (bounded by the mercy)
-            pool.shutdown(PoolSettings.fromOptions(options).workerMercy());
+            pool.shutdown(settings.workerMercy());
         }
     }
 
@@ -94,7 +101,7 @@ public final class WorkerRuntimeTracker {
         if (host.isEmpty()) {
             return;
         }
-        WorkerPool pool = new WorkerPool(modifier1, host.get(), PoolSettings.fromOptions(options), master, algorithms);
+        WorkerPool pool = new WorkerPool(modifier1, host.get(), settings, master, algorithms);
         try {
             pool.start();
             pools.put(runtime, pool);

@@ -50,46 +50,45 @@ public final class PythonRuntime implements WorkerRuntime {
 
     @Override
     public Optional<WorkerHost> workerHost(Options options) throws IOException {
-        Optional<String> file = options.value("wsgi-file");
-        Optional<String> module = options.value("module");
-        List<String> mounts = options.values("mount");
-        Optional<String> eval = options.value("eval");
-        Optional<String> paste = options.value("paste");
-        if (file.isEmpty() && module.isEmpty() && mounts.isEmpty() && eval.isEmpty() && paste.isEmpty()) {
+        PythonOptions py = PythonOptions.from(options);
+        if (!py.namesAnApp()) {
             return Optional.empty();
         }
-        Path cwd = options.value("chdir").map(Path::of).orElse(Path.of("")).toAbsolutePath();
+        Optional<String> file = py.wsgiFile();
+        Optional<String> module = py.module();
+        List<String> mounts = py.mounts();
+        Optional<String> eval = py.eval();
+        Optional<String> paste = py.paste();
+        Path cwd = py.chdir().orElse(Path.of("")).toAbsolutePath();
         Map<String, String> env = new HashMap<>();
         file.ifPresent(f -> env.put("UWSGI4J_WSGI_FILE", cwd.resolve(f).toString()));
         module.ifPresent(m -> env.put("UWSGI4J_MODULE", m));
-        options.value("callable").ifPresent(c -> env.put("UWSGI4J_CALLABLE", c));
-        options.value("py-autoreload").ifPresent(n -> env.put("UWSGI4J_PY_AUTORELOAD", n.strip()));
+        py.callable().ifPresent(c -> env.put("UWSGI4J_CALLABLE", c));
+        py.pyAutoreload().ifPresent(n -> env.put("UWSGI4J_PY_AUTORELOAD", n.strip()));
         eval.ifPresent(code -> env.put("UWSGI4J_EVAL", code));
         paste.ifPresent(uri -> env.put("UWSGI4J_PASTE", uri));
-        if (options.isTrue("paste-logger")) {
+        if (py.pasteLogger()) {
             env.put("UWSGI4J_PASTE_LOGGER", "1");
         }
-        options.value("py-tracebacker").ifPresent(path -> env.put("UWSGI4J_PY_TRACEBACKER", path));
-        options.value("pyargv").ifPresent(a -> env.put("UWSGI4J_PYARGV", a));
-        List<String> imports = new ArrayList<>(options.values("shared-import"));
-        imports.addAll(options.values("import"));
-        if (!imports.isEmpty()) {
-            env.put("UWSGI4J_IMPORTS", String.join("\n", imports));
+        py.pyTracebacker().ifPresent(path -> env.put("UWSGI4J_PY_TRACEBACKER", path));
+        py.pyargv().ifPresent(a -> env.put("UWSGI4J_PYARGV", a));
+        if (!py.imports().isEmpty()) {
+            env.put("UWSGI4J_IMPORTS", String.join("\n", py.imports()));
         }
         if (!mounts.isEmpty()) {
             env.put("UWSGI4J_MOUNTS", mountsJson(mounts, cwd));
         }
-        if (options.isTrue("manage-script-name")) {
+        if (py.manageScriptName()) {
             env.put("UWSGI4J_MANAGE_SCRIPT_NAME", "1");
         }
         List<String> paths = new ArrayList<>();
-        for (String p : options.values("pythonpath")) {
+        for (String p : py.pythonpath()) {
             paths.addAll(glob(cwd, p));
         }
         if (!paths.isEmpty()) {
             env.put("UWSGI4J_PYTHONPATH", String.join(":", paths));
         }
-        if (options.isTrue("wsgi-disable-file-wrapper")) {
+        if (py.disableFileWrapper()) {
             env.put("UWSGI4J_FILE_WRAPPER", "0");
         }
         env.put("UWSGI4J_OPTIONS", OptionsJson.encode(options.entries()));
@@ -97,14 +96,13 @@ public final class PythonRuntime implements WorkerRuntime {
         env.put("UWSGI4J_STARTED_ON", Long.toString(STARTED_ON));
         var v = context.getBundle().getVersion();
         env.put("UWSGI4J_VERSION", v.getMajor() + "." + v.getMinor() + "." + v.getMicro());
-        String python = interpreter(options, cwd, env);
+        String python = interpreter(py, cwd, env);
         Path script = hostScript();
         String name = appName(file.map(f -> "from " + f).or(() -> module.map(m -> "module " + m))
                 .or(() -> paste.map(uri -> "from paste " + uri)).or(() -> eval.map(code -> "from --eval")), mounts);
         List<String> command = new ArrayList<>(List.of(python, "-u"));
-        int optimize = options.value("optimize").map(o -> Integer.parseInt(o.strip())).orElse(0);
-        if (optimize > 0) {
-            command.add(optimize == 1 ? "-O" : "-OO"); // --optimize: python's own -O/-OO
+        if (py.optimize() > 0) {
+            command.add(py.optimize() == 1 ? "-O" : "-OO"); // --optimize: python's own -O/-OO
         }
         command.add(script.toString());
         return Optional.of(new WorkerHost(command, env, cwd, name));
@@ -159,9 +157,9 @@ public final class PythonRuntime implements WorkerRuntime {
      * {@code --python-interpreter}; else Debian's {@code /usr/bin/python3} (where Debian's
      * python3-* packages are), or {@code python3} on the PATH when there is none.
      */
-    private static String interpreter(Options options, Path cwd, Map<String, String> env) {
-        Optional<String> chosen = options.value("python-interpreter");
-        Optional<String> home = options.value("home");
+    private static String interpreter(PythonOptions py, Path cwd, Map<String, String> env) {
+        Optional<String> chosen = py.interpreter();
+        Optional<String> home = py.home();
         if (home.isPresent()) {
             Path venv = cwd.resolve(home.get());
             Path python = venv.resolve("bin/python");
