@@ -24,6 +24,7 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceEvent;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
+import org.uwsgi4j.launcher.api.LaunchProperties;
 import org.uwsgi4j.launcher.api.ProcessExit;
 import org.uwsgi4j.launcher.api.ProcessSignal;
 import org.uwsgi4j.launcher.api.SignalHandler;
@@ -44,10 +45,6 @@ import org.uwsgi4j.launcher.log.JulBridge;
  */
 final class FelixBoot {
 
-    /** Framework property: the command line, arguments separated by NUL. */
-    static final String ARGV = "uwsgi4j.argv";
-    /** Framework property: the distribution's home directory. */
-    static final String HOME = "uwsgi4j.home";
     /** Core bundles the kernel starts itself when the configuration asks for them. */
     private static final Set<String> ON_DEMAND = Set.of("org.apache.felix.fileinstall", "org.apache.felix.gogo.shell");
     private static final long STOP_MERCY_MS = 30_000;
@@ -155,8 +152,8 @@ final class FelixBoot {
         // an empty list of directories: FileInstall starts no watcher of its own; the kernel
         // configures the drop-in directory's through Configuration Admin once it has read --bundles-dir
         config.put("felix.fileinstall.dir", NO_DIRECTORIES);
-        config.put(HOME, dist.home().toString());
-        config.put(ARGV, String.join("\0", args));
+        config.put(LaunchProperties.HOME, dist.home().toString());
+        config.put(LaunchProperties.ARGV, String.join("\0", args));
         return config;
     }
 

@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.options.UrlProvisionOption;
 import org.osgi.framework.Constants;
+import org.uwsgi4j.launcher.api.LaunchProperties;
 import org.uwsgi4j.launcher.api.ProcessExit;
 
 /**
@@ -50,8 +51,8 @@ final class DistFramework {
         String slf4j = "version=" + org.slf4j.LoggerFactory.class.getPackage().getImplementationVersion();
         options.add(systemPackages("org.slf4j;" + slf4j, "org.slf4j.event;" + slf4j,
                 "org.slf4j.helpers;" + slf4j, "org.slf4j.spi;" + slf4j, ProcessExit.class.getPackageName()));
-        options.add(frameworkProperty("uwsgi4j.home").value(DIST.toString()));
-        options.add(frameworkProperty("uwsgi4j.argv").value(String.join("\0", argv)));
+        options.add(frameworkProperty(LaunchProperties.HOME).value(DIST.toString()));
+        options.add(frameworkProperty(LaunchProperties.ARGV).value(String.join("\0", argv)));
         // FileInstall watches no directory of its own: the kernel configures the drop-in one
         options.add(frameworkProperty("felix.fileinstall.dir").value(","));
         // Pax Exam's own pax-logging-api bundle logs every bundle it scans to stdout unless told

@@ -16,6 +16,7 @@ import org.uwsgi4j.kernel.dispatch.Modifiers;
 import org.uwsgi4j.kernel.log.LogPipeline;
 import org.uwsgi4j.kernel.worker.MasterLoop;
 import org.uwsgi4j.kernel.worker.PoolSettings;
+import org.uwsgi4j.launcher.api.LaunchProperties;
 import org.uwsgi4j.launcher.api.ProcessExit;
 
 /**
@@ -58,8 +59,8 @@ final class Boot {
         this.context = context;
         this.exit = exit;
         this.modifiers = modifiers;
-        this.home = Path.of(context.getProperty("uwsgi4j.home"));
-        String raw = context.getProperty("uwsgi4j.argv");
+        this.home = Path.of(context.getProperty(LaunchProperties.HOME));
+        String raw = context.getProperty(LaunchProperties.ARGV);
         this.argv = raw == null || raw.isEmpty() ? List.of() : Arrays.asList(raw.split("\0", -1));
         var v = context.getBundle().getVersion();
         this.version = v.getMajor() + "." + v.getMinor() + "." + v.getMicro();

@@ -5,6 +5,7 @@
  *  launcher ──registers──▶ {@link org.uwsgi4j.launcher.api.ProcessExit}   ◀──calls── kernel (exit code)
  *  launcher ──calls──────▶ {@link org.uwsgi4j.launcher.api.SignalHandler} ◀──registers── kernel (once its master runs)
  *                          {@link org.uwsgi4j.launcher.api.ProcessSignal}: the signals handed over
+ *  launcher ──sets───────▶ {@link org.uwsgi4j.launcher.api.LaunchProperties} (framework properties: argv, home)
  * </pre>
  *
  * The package lives in the launcher (a plain jar on the class path, not a bundle) and is
