@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -24,6 +23,7 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceEvent;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
+import org.uwsgi4j.launcher.api.KernelStartedBundles;
 import org.uwsgi4j.launcher.api.LaunchProperties;
 import org.uwsgi4j.launcher.api.ProcessExit;
 import org.uwsgi4j.launcher.api.ProcessSignal;
@@ -45,8 +45,6 @@ import org.uwsgi4j.launcher.log.JulBridge;
  */
 final class FelixBoot {
 
-    /** Core bundles the kernel starts itself when the configuration asks for them. */
-    private static final Set<String> ON_DEMAND = Set.of("org.apache.felix.fileinstall", "org.apache.felix.gogo.shell");
     private static final long STOP_MERCY_MS = 30_000;
     /** FileInstall's {@code felix.fileinstall.dir}: a comma-separated list, here of no directories. */
     static final String NO_DIRECTORIES = ",";
@@ -162,7 +160,7 @@ final class FelixBoot {
         for (Path jar : dist.coreBundles()) {
             String bsn = symbolicName(jar);
             Bundle bundle = framework.getBundleContext().installBundle(jar.toUri().toString());
-            if (!ON_DEMAND.contains(bsn)) {
+            if (!KernelStartedBundles.ALL.contains(bsn)) {
                 toStart.add(bundle);
             }
         }

@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.options.UrlProvisionOption;
 import org.osgi.framework.Constants;
+import org.uwsgi4j.launcher.api.KernelStartedBundles;
 import org.uwsgi4j.launcher.api.LaunchProperties;
 import org.uwsgi4j.launcher.api.ProcessExit;
 
@@ -40,7 +41,7 @@ final class DistFramework {
     static final Path DIST = Path.of(System.getProperty("uwsgi4j.dist", "target/uwsgi4j")).toAbsolutePath();
 
     /** Core bundles the launcher installs but leaves to the kernel to start. */
-    private static final Set<String> ON_DEMAND = Set.of("org.apache.felix.fileinstall", "org.apache.felix.gogo.shell");
+    private static final Set<String> ON_DEMAND = KernelStartedBundles.ALL;
 
     private DistFramework() {
     }

@@ -9,6 +9,7 @@ import org.osgi.framework.BundleException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.uwsgi4j.kernel.shell.ShellServer;
+import org.uwsgi4j.launcher.api.KernelStartedBundles;
 
 /**
  * Starts the Gogo console on the terminal ({@code --shell}) and serves the Gogo shell on
@@ -17,7 +18,7 @@ import org.uwsgi4j.kernel.shell.ShellServer;
 final class StartShell implements BootStep {
 
     private static final Logger LOG = LoggerFactory.getLogger(StartShell.class);
-    private static final String GOGO_SHELL = "org.apache.felix.gogo.shell";
+    private static final String GOGO_SHELL = KernelStartedBundles.GOGO_SHELL;
 
     @Override
     public boolean run(Boot boot) throws StartupException, IOException, BundleException {

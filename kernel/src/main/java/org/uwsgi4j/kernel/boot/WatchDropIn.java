@@ -13,6 +13,7 @@ import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.uwsgi4j.launcher.api.KernelStartedBundles;
 
 /**
  * Watches the drop-in directory ({@code --bundles-dir}, default {@code bundles/} in the
@@ -29,7 +30,7 @@ final class WatchDropIn implements BootStep {
 
     private static final Logger LOG = LoggerFactory.getLogger(WatchDropIn.class);
     /** FileInstall's bundle, and the factory PID of its directory watchers. */
-    static final String FILEINSTALL = "org.apache.felix.fileinstall";
+    private static final String FILEINSTALL = KernelStartedBundles.FILEINSTALL;
     /** The name of the kernel's factory configuration. */
     private static final String CONFIGURATION_NAME = "uwsgi4j-bundles-dir";
     /** How often the directory is scanned, in ms: a copied jar is active in under a second. */

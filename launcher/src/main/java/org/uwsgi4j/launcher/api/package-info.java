@@ -6,6 +6,7 @@
  *  launcher ──calls──────▶ {@link org.uwsgi4j.launcher.api.SignalHandler} ◀──registers── kernel (once its master runs)
  *                          {@link org.uwsgi4j.launcher.api.ProcessSignal}: the signals handed over
  *  launcher ──sets───────▶ {@link org.uwsgi4j.launcher.api.LaunchProperties} (framework properties: argv, home)
+ *  launcher ──leaves─────▶ {@link org.uwsgi4j.launcher.api.KernelStartedBundles} for the kernel to start
  * </pre>
  *
  * The package lives in the launcher (a plain jar on the class path, not a bundle) and is
