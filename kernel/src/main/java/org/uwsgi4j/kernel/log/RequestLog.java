@@ -83,13 +83,9 @@ public final class RequestLog {
                 .map(f -> RequestLogFormat.compile(f, settings))
                 .orElseGet(() -> RequestLogFormat.uwsgiDefault(settings));
         var policy = new Policy(!options.isTrue("disable-logging"), options.isTrue("log-zero"),
-                number(options, "log-slow"), options.isTrue("log-4xx"), options.isTrue("log-5xx"),
-                number(options, "log-big"));
+                options.number("log-slow"), options.isTrue("log-4xx"), options.isTrue("log-5xx"),
+                options.number("log-big"));
         return new RequestLog(format, policy, pipeline, options.isTrue("memory-report"));
-    }
-
-    private static long number(Options options, String name) {
-        return options.value(name).map(String::strip).filter(v -> !v.isEmpty()).map(Long::parseLong).orElse(0L);
     }
 
     /** Logs {@code r} if the policy accepts it. */
