@@ -9,8 +9,8 @@ import org.slf4j.LoggerFactory;
 import org.uwsgi4j.kernel.log.RequestLog;
 import org.uwsgi4j.kernel.net.ListenSpec;
 import org.uwsgi4j.kernel.net.Server;
-import org.uwsgi4j.kernel.net.ServerStats;
 import org.uwsgi4j.kernel.net.SocketAddressSpec;
+import org.uwsgi4j.kernel.stats.ServerStats;
 import org.uwsgi4j.kernel.stats.StatsServer;
 
 /**
@@ -37,7 +37,7 @@ final class BindSockets implements BootStep {
         }
         Server server;
         try {
-            server = Server.bind(specs, boot.options, boot.modifiers, boot.master, RequestLog.fromOptions(boot.options, boot.log));
+            server = Server.bind(specs, boot.options, boot.modifiers, RequestLog.fromOptions(boot.options, boot.log));
         } catch (IOException e) {
             throw new StartupException("bind(): " + e.getMessage() + " [" + String.join(", ",
                     specs.stream().map(s -> s.address().text()).toList()) + "]");
@@ -49,7 +49,7 @@ final class BindSockets implements BootStep {
         if (stats.isPresent()) {
             try {
                 var address = SocketAddressSpec.parse(stats.get()).bindAddress();
-                var serverStats = new ServerStats(server, boot.version);
+                var serverStats = new ServerStats(server, boot.master::pools, boot.version);
                 StatsServer statsServer = StatsServer.bind(stats.get(), address, serverStats::snapshot,
                         StatsServer.Settings.fromOptions(boot.options));
                 boot.onStop(statsServer);

@@ -1,9 +1,9 @@
 package org.uwsgi4j.kernel.dispatch;
 
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -14,16 +14,26 @@ import org.slf4j.LoggerFactory;
 import org.uwsgi4j.kernel.api.AppRuntime;
 
 /**
- * The modifier1 table: which {@link AppRuntime} serves each of the 256 modifiers, kept in step
- * with the service registry. A runtime registered while the server runs is used at once; one
- * unregistered leaves its slot empty. When two runtimes claim one modifier, the one that came
- * first keeps it (uWSGI lets the first loaded plugin win too).
+ * The in-JVM {@link AppRuntime}s: which one serves each of the 256 modifiers, kept in step with
+ * the service registry, and their one {@link JvmCores} target in the {@link DispatchTable}'s
+ * slots of those modifiers. A runtime registered while the server runs is used at once (and
+ * the first one starts the cores' threads); one unregistered leaves its slot empty. When two
+ * runtimes claim one modifier, the one that came first keeps it (uWSGI lets the first loaded
+ * plugin win too).
  */
 @Component(service = Modifiers.class)
 public final class Modifiers {
 
     private static final Logger LOG = LoggerFactory.getLogger(Modifiers.class);
     private final AtomicReferenceArray<Slot> slots = new AtomicReferenceArray<>(256);
+    private final DispatchTable table;
+    /** The cores, once the sockets are bound ({@link #startCores}); guarded by this. */
+    private JvmCores cores;
+
+    @Activate
+    public Modifiers(@Reference DispatchTable table) {
+        this.table = table;
+    }
 
     /** One occupied slot: the runtime and the plugin name it was registered with. */
     public record Slot(AppRuntime runtime, String plugin) {
@@ -40,6 +50,12 @@ public final class Modifiers {
         Slot slot = new Slot(runtime, String.valueOf(props.getOrDefault(AppRuntime.PLUGIN, "?")));
         if (!slots.compareAndSet(modifier, null, slot)) {
             LOG.warn("!!! modifier1 {} is already served by plugin {}; ignoring plugin {} !!!", modifier, slots.get(modifier).plugin(), slot.plugin());
+            return;
+        }
+        synchronized (this) {
+            if (cores != null) {
+                bindCores(modifier);
+            }
         }
     }
 
@@ -47,16 +63,57 @@ public final class Modifiers {
         int modifier = modifierOf(props);
         if (modifier >= 0) {
             Slot current = slots.get(modifier);
-            if (current != null && current.runtime() == runtime) {
-                slots.compareAndSet(modifier, current, null);
+            if (current != null && current.runtime() == runtime && slots.compareAndSet(modifier, current, null)) {
+                synchronized (this) {
+                    if (cores != null) {
+                        table.unbind(modifier, cores);
+                    }
+                }
             }
         }
     }
 
-    /** The runtime serving {@code modifier1} now, if any. */
-    public Optional<AppRuntime> runtime(int modifier1) {
+    /**
+     * The in-JVM cores ({@code workers × threads}, a queue of {@code queueCapacity}), bound to
+     * the table for every modifier with a runtime now or later; their threads start with the
+     * first runtime. Called once the sockets are bound.
+     */
+    public synchronized JvmCores startCores(int workers, int threads, int queueCapacity) {
+        cores = new JvmCores(this, workers, threads, queueCapacity);
+        for (int m = 0; m < 256; m++) {
+            if (slots.get(m) != null) {
+                bindCores(m);
+            }
+        }
+        return cores;
+    }
+
+    /** Takes {@code stopped} out of the table (the server closed). */
+    public synchronized void stopCores(JvmCores stopped) {
+        for (int m = 0; m < 256; m++) {
+            table.unbind(m, stopped);
+        }
+        if (cores == stopped) {
+            cores = null;
+        }
+        stopped.close();
+    }
+
+    /** The table the cores are bound into. */
+    public DispatchTable table() {
+        return table;
+    }
+
+    private void bindCores(int modifier) {
+        if (table.bind(modifier, cores)) {
+            cores.start();
+        }
+    }
+
+    /** The runtime serving {@code modifier1} now, or null. */
+    AppRuntime runtimeOrNull(int modifier1) {
         Slot slot = slots.get(modifier1 & 0xff);
-        return slot == null ? Optional.empty() : Optional.of(slot.runtime());
+        return slot == null ? null : slot.runtime();
     }
 
     /** Every occupied slot by modifier1, ascending. */

@@ -2,34 +2,26 @@ package org.uwsgi4j.kernel.net;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.uwsgi4j.kernel.api.AppRuntime;
-import org.uwsgi4j.kernel.api.Request;
-import org.uwsgi4j.kernel.dispatch.Dispatcher;
+import org.uwsgi4j.kernel.dispatch.ClientRequest;
 import org.uwsgi4j.kernel.protocol.RequestVars;
-import org.uwsgi4j.kernel.worker.FrameChannel;
-import org.uwsgi4j.kernel.worker.Job;
 
 /**
- * One request on its way through a worker core: the connection builds it, the dispatcher runs
- * it on a core, the connection waits for it and logs it.
+ * One request of a client connection on its way through a dispatch target: the connection
+ * builds it and submits it to the target of its modifier1, the target serves it on its own
+ * thread and ends it ({@link #done}, {@link #fail}, {@link #unavailable}), the connection waits
+ * for it (or has it end itself, {@link #whenDone}) and logs it.
  *
- * <p>No runtime for the modifier: uWSGI's line {@code -- unavailable modifier requested: N --}
- * and, on HTTP sockets, a 502 (uwsgi sockets just close, as uWSGI does). A runtime that throws
- * before starting its response: a 500 and the error in the log.
+ * <p>Ended without an answer from a runtime: a 502 on HTTP sockets (uwsgi sockets just close,
+ * as uWSGI does).
  */
-final class Exchange implements Dispatcher.Job, Job, Request {
+final class Exchange implements ClientRequest {
 
     private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
-    private static final byte[] BAD_GATEWAY = "502 Bad Gateway\n".getBytes(StandardCharsets.ISO_8859_1);
-    private static final byte[] SERVER_ERROR = "500 Internal Server Error\n".getBytes(StandardCharsets.ISO_8859_1);
+    private static final long PID = ProcessHandle.current().pid();
 
     private final int modifier1;
     private final int modifier2;
@@ -39,25 +31,26 @@ final class Exchange implements Dispatcher.Job, Job, Request {
     private final boolean http;
     private final CountDownLatch done = new CountDownLatch(1);
     private Map<String, String> varMap;
-    private volatile Dispatcher.Core core;
     private volatile boolean failed;
     private volatile boolean appError;
+    private volatile int readErrors;
+    private volatile int writeErrors;
     private volatile int workerId = 1;
     private volatile int coreId;
-    private volatile long workerPid = ProcessHandle.current().pid();
-    private final WorkerForward forwarder;
+    private volatile long workerPid = PID;
+    /** Told when the client goes away (set by the target); see {@link #clientClosed}. */
+    private volatile ClientWatch watch;
+    private volatile boolean clientGone;
     /** Run on the serving thread once the request is served (see {@link #whenDone}); null when a connection thread awaits it. */
     private Runnable then;
 
-    Exchange(int modifier1, int modifier2, RequestVars vars, InputStream body, HttpResponseWriter response, boolean http,
-             Runnable reload) {
+    Exchange(int modifier1, int modifier2, RequestVars vars, InputStream body, HttpResponseWriter response, boolean http) {
         this.modifier1 = modifier1;
         this.modifier2 = modifier2;
         this.vars = vars;
         this.body = body;
         this.response = response;
         this.http = http;
-        this.forwarder = new WorkerForward(vars, body, response, reload);
     }
 
     @Override
@@ -68,25 +61,32 @@ final class Exchange implements Dispatcher.Job, Job, Request {
     }
 
     @Override
-    public Outcome forward(FrameChannel channel, java.util.function.BooleanSupplier mayRetry) {
-        Outcome outcome = forwarder.forward(channel, mayRetry);
-        if (outcome != Outcome.RETRY) {
-            failed |= forwarder.broken() || outcome == Outcome.WORKER_DIED;
-            appError = forwarder.appError();
-            done();
-        }
-        return outcome;
+    public void done(boolean broken, boolean appError, int readErrors, int writeErrors) {
+        this.failed |= broken;
+        this.appError = appError;
+        this.readErrors = readErrors;
+        this.writeErrors = writeErrors;
+        done();
     }
 
     @Override
     public void fail() {
         failed = true;
+        badGateway();
+    }
+
+    @Override
+    public void unavailable() {
+        badGateway();
+    }
+
+    private void badGateway() {
         try {
             if (http && !response.started()) {
-                answer("502 Bad Gateway", BAD_GATEWAY);
+                response.answer("502 Bad Gateway");
             }
         } catch (IOException e) {
-            // the client is gone too
+            failed = true; // the client is gone too
         } finally {
             done();
         }
@@ -122,12 +122,12 @@ final class Exchange implements Dispatcher.Job, Job, Request {
 
     /** The worker (id from 1) that served the request. */
     int workerId() {
-        return core != null ? core.worker() : workerId;
+        return workerId;
     }
 
     /** The core, within its worker, that served the request. */
     int coreId() {
-        return core != null ? core.id() : coreId;
+        return coreId;
     }
 
     /** The pid of the process that served the request (the JVM for in-JVM runtimes). */
@@ -135,25 +135,35 @@ final class Exchange implements Dispatcher.Job, Job, Request {
         return workerPid;
     }
 
+    @Override
+    public void watchClient(ClientWatch watch) {
+        this.watch = watch;
+        if (clientGone) {
+            watch.clientClosed();
+        }
+    }
+
     /**
      * The client closed its connection while the request waited for a worker or was in one
-     * (the connection's close watch, any thread): the worker is told to stop. Nothing for a
-     * request an in-JVM runtime is serving.
+     * (the connection's close watch, any thread): the target that watches it is told (a worker
+     * pool tells its worker to stop; in-JVM runtimes do not watch).
      */
     void clientClosed() {
-        if (core == null) {
-            forwarder.clientClosed();
+        clientGone = true;
+        ClientWatch w = watch;
+        if (w != null) {
+            w.clientClosed();
         }
     }
 
     /** Failed writes of the response to the client ({@code %(werr)}). */
     int writeErrors() {
-        return forwarder.writeErrors();
+        return writeErrors;
     }
 
     /** Failed reads of the request body from the client ({@code %(rerr)}). */
     int readErrors() {
-        return forwarder.readErrors();
+        return readErrors;
     }
 
     /** True when the application raised (counted as an exception). */
@@ -161,51 +171,9 @@ final class Exchange implements Dispatcher.Job, Job, Request {
         return appError;
     }
 
-    @Override
-    public void run(Optional<AppRuntime> runtime, Dispatcher.Core core) {
-        this.core = core;
-        try {
-            if (runtime.isEmpty()) {
-                LOG.info("-- unavailable modifier requested: {} --", modifier1);
-                if (http) {
-                    answer("502 Bad Gateway", BAD_GATEWAY);
-                }
-                return;
-            }
-            runtime.get().handle(this, response);
-            response.finish();
-        } catch (IOException | UncheckedIOException e) {
-            failed = true;
-            LOG.info("client connection error on modifier1 {}: {}", modifier1, e.getMessage());
-        } catch (RuntimeException e) {
-            failed = true;
-            LOG.error("!!! the runtime of modifier1 {} failed: {} !!!", modifier1, e.toString(), e);
-            if (!response.started()) {
-                try {
-                    answer("500 Internal Server Error", SERVER_ERROR);
-                } catch (IOException ignored) {
-                    // the client is gone as well
-                }
-            }
-        } finally {
-            done();
-        }
-    }
-
-    private void answer(String status, byte[] text) throws IOException {
-        response.start(status, List.of(Map.entry("Content-Type", "text/plain"), Map.entry("Content-Length", String.valueOf(text.length))));
-        response.body().write(text);
-        response.finish();
-    }
-
     /** Waits until a core has served the request. */
     void await() throws InterruptedException {
         done.await();
-    }
-
-    /** The core that served it. */
-    Dispatcher.Core core() {
-        return core;
     }
 
     /** True when the runtime or the client failed mid-way: the connection must not be reused. */
@@ -232,7 +200,17 @@ final class Exchange implements Dispatcher.Job, Job, Request {
     }
 
     @Override
+    public RequestVars requestVars() {
+        return vars;
+    }
+
+    @Override
     public InputStream body() {
         return body;
+    }
+
+    @Override
+    public HttpResponseWriter response() {
+        return response;
     }
 }

@@ -23,7 +23,7 @@ import org.uwsgi4j.kernel.protocol.RequestVars;
  *
  * <pre>
  *  read ─▶ HttpRequestParser (head) ─▶ CgiVars ─▶ body: streamed | buffered (post-buffering, chunked)
- *       ─▶ Dispatcher (wait for a core) ─▶ response written by the core ─▶ request log ─▶ next request
+ *       ─▶ dispatch table: target of its modifier1 (wait for a core) ─▶ response written by the core ─▶ request log ─▶ next request
  * </pre>
  *
  * While a request without a body still to read waits for its response, the client's going away
@@ -136,7 +136,7 @@ final class HttpConnection implements AcceptedStart.Steps {
      * from the socket) has its client watched for going away until {@link #logged}.
      */
     private Exchange exchange(InputStream body, HttpResponseWriter response, boolean watchable) {
-        var exchange = new Exchange(listener.spec().modifier1(), 0, vars, body, response, true, ctx::reloadWorkers);
+        var exchange = new Exchange(listener.spec().modifier1(), 0, vars, body, response, true);
         if (watchable) {
             client.awaitingResponse(exchange::clientClosed);
         }

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.uwsgi4j.kernel.api.Response;
+import org.uwsgi4j.kernel.dispatch.ClientResponse;
 
 /**
  * Writes one HTTP response to a client connection, choosing its framing:
@@ -26,7 +26,7 @@ import org.uwsgi4j.kernel.api.Response;
  * {@code Transfer-Encoding}) are dropped: framing is the server's business; a runtime's
  * {@code Connection: close} still makes the server close after this response.
  */
-public final class HttpResponseWriter implements Response {
+public final class HttpResponseWriter implements ClientResponse {
 
     /** How the body of this response is delimited. */
     enum Framing { LENGTH, CHUNKED, CLOSE, NONE }

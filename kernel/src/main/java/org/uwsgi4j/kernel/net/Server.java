@@ -10,18 +10,21 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.uwsgi4j.kernel.api.Options;
-import org.uwsgi4j.kernel.dispatch.Dispatcher;
+import org.uwsgi4j.kernel.dispatch.DispatchTable;
+import org.uwsgi4j.kernel.dispatch.JvmCores;
 import org.uwsgi4j.kernel.dispatch.Modifiers;
 import org.uwsgi4j.kernel.log.RequestLog;
 import org.uwsgi4j.kernel.os.Posix;
-import org.uwsgi4j.kernel.worker.MasterLoop;
 
 /**
  * The network side of an instance: the listening sockets in the order the options name them
- * (uWSGI's socket numbers), their connections, the worker cores behind them.
+ * (uWSGI's socket numbers) and their connections, which hand each request to the target of
+ * its modifier1 in the dispatch table. It knows no worker: the targets are behind
+ * {@link org.uwsgi4j.kernel.dispatch.Target}.
  *
  * <pre>
- *  --socket / --http-socket ─▶ Listener ─▶ UwsgiConnection | HttpConnection ─▶ Dispatcher ─▶ AppRuntime
+ *  --socket / --http-socket ─▶ Listener ─▶ UwsgiConnection | HttpConnection ─▶ DispatchTable ─▶ Target
+ *                                                           (JvmCores: in-JVM AppRuntimes | a worker pool | Unavailable)
  * </pre>
  */
 public final class Server implements AutoCloseable {
@@ -29,15 +32,18 @@ public final class Server implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Server.class);
 
     private final List<Listener> listeners;
-    private final Dispatcher dispatcher;
+    private final Modifiers modifiers;
+    private final JvmCores cores;
     private final IdleReaper reaper;
     private final ServerContext context;
     private final int listenBacklog;
     private final long startEpochSeconds = System.currentTimeMillis() / 1000;
 
-    private Server(List<Listener> listeners, Dispatcher dispatcher, IdleReaper reaper, ServerContext context, int listenBacklog) {
+    private Server(List<Listener> listeners, Modifiers modifiers, JvmCores cores, IdleReaper reaper, ServerContext context,
+                   int listenBacklog) {
         this.listeners = listeners;
-        this.dispatcher = dispatcher;
+        this.modifiers = modifiers;
+        this.cores = cores;
         this.reaper = reaper;
         this.context = context;
         this.listenBacklog = listenBacklog;
@@ -59,11 +65,11 @@ public final class Server implements AutoCloseable {
     }
 
     /**
-     * Binds every socket of {@code specs}, to be served with {@code workers × threads} cores in
-     * front of {@code modifiers} once {@link #accept} is called (the master drops its privileges
-     * in between, as uWSGI does).
+     * Binds every socket of {@code specs}, to be served through the dispatch table of
+     * {@code modifiers} once {@link #accept} is called (the master drops its privileges in
+     * between, as uWSGI does); the in-JVM runtimes get {@code workers × threads} cores.
      */
-    public static Server bind(List<ListenSpec> specs, Options options, Modifiers modifiers, MasterLoop master,
+    public static Server bind(List<ListenSpec> specs, Options options, Modifiers modifiers,
                                RequestLog requestLog) throws IOException {
         ServerSettings settings = ServerSettings.fromOptions(options);
         var socketSettings = SocketSettings.fromOptions(options);
@@ -83,10 +89,10 @@ public final class Server implements AutoCloseable {
             throw e;
         }
         LOG.info("your server socket listen backlog is limited to {} connections", listen);
-        var dispatcher = new Dispatcher(modifiers, workers, threads, listen);
+        var cores = modifiers.startCores(workers, threads, listen);
         var reaper = new IdleReaper(settings.socketTimeout());
-        var context = new ServerContext(dispatcher, master, requestLog, settings, reaper, hostname(), workers);
-        Server server = new Server(listeners, dispatcher, reaper, context, listen);
+        var context = new ServerContext(modifiers.table(), requestLog, settings, reaper, hostname(), workers);
+        Server server = new Server(listeners, modifiers, cores, reaper, context, listen);
         LOG.info("*** Operational MODE: {} ***", workers * threads == 1 ? "single process" : workers > 1 ? "preforking" : "threaded");
         return server;
     }
@@ -133,13 +139,14 @@ public final class Server implements AutoCloseable {
         return List.copyOf(listeners);
     }
 
-    public Dispatcher dispatcher() {
-        return dispatcher;
+    /** The in-JVM runtimes' cores. */
+    public JvmCores cores() {
+        return cores;
     }
 
-    /** The master, whose worker pools serve the modifiers that have a worker runtime. */
-    public MasterLoop master() {
-        return context.master;
+    /** The dispatch table its connections look their targets up in. */
+    public DispatchTable table() {
+        return context.table;
     }
 
     public int listenBacklog() {
@@ -159,7 +166,7 @@ public final class Server implements AutoCloseable {
 
     /** How many worker counter slots there are (--processes). */
     public int workerSlots() {
-        return dispatcher.cores().isEmpty() ? 1 : dispatcher.cores().getLast().worker();
+        return cores.cores().isEmpty() ? 1 : cores.cores().getLast().worker();
     }
 
     /** When the server started, epoch seconds. */
@@ -174,8 +181,7 @@ public final class Server implements AutoCloseable {
             l.close();
         }
         long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
-        while ((dispatcher.queued() > 0 || dispatcher.cores().stream().anyMatch(Dispatcher.Core::inRequest))
-                && System.nanoTime() < deadline) {
+        while (cores.busy() && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(20); // waiting for requests in hand, bounded by the deadline
             } catch (InterruptedException e) {
@@ -184,6 +190,6 @@ public final class Server implements AutoCloseable {
             }
         }
         reaper.close();
-        dispatcher.close();
+        modifiers.stopCores(cores);
     }
 }

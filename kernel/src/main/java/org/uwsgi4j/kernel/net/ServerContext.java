@@ -1,22 +1,21 @@
 package org.uwsgi4j.kernel.net;
 
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import org.uwsgi4j.kernel.dispatch.Dispatcher;
+import org.uwsgi4j.kernel.dispatch.DispatchTable;
+import org.uwsgi4j.kernel.dispatch.Target;
 import org.uwsgi4j.kernel.log.RequestLog;
 import org.uwsgi4j.kernel.log.RequestRecord;
 import org.uwsgi4j.kernel.os.ProcMemory;
 
 /**
- * What every connection of an instance shares: the dispatcher, the request log, the
+ * What every connection of an instance shares: the dispatch table, the request log, the
  * settings, the socket-timeout reaper and the request counters.
  */
 final class ServerContext {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ServerContext.class);
 
-    final Dispatcher dispatcher;
-    final org.uwsgi4j.kernel.worker.MasterLoop master;
+    final DispatchTable table;
     final RequestLog requestLog;
     final ServerSettings settings;
     final IdleReaper reaper;
@@ -25,10 +24,9 @@ final class ServerContext {
     final AtomicLong totalRequests = new AtomicLong();
     private final WorkerCounters[] workers;
 
-    ServerContext(Dispatcher dispatcher, org.uwsgi4j.kernel.worker.MasterLoop master, RequestLog requestLog, ServerSettings settings, IdleReaper reaper,
+    ServerContext(DispatchTable table, RequestLog requestLog, ServerSettings settings, IdleReaper reaper,
                   String hostname, int workerCount) {
-        this.dispatcher = dispatcher;
-        this.master = master;
+        this.table = table;
         this.requestLog = requestLog;
         this.settings = settings;
         this.reaper = reaper;
@@ -36,14 +34,6 @@ final class ServerContext {
         this.workers = new WorkerCounters[workerCount + 1];
         for (int i = 0; i < workers.length; i++) {
             workers[i] = new WorkerCounters();
-        }
-    }
-
-    /** Reloads the workers gracefully, on the master's thread (a worker's {@code uwsgi.reload()}). */
-    void reloadWorkers() {
-        if (master != null) {
-            LOG.info("...gracefully reloading the workers (asked by an application)...");
-            master.post(master::reloadAll);
         }
     }
 
@@ -101,16 +91,12 @@ final class ServerContext {
     }
 
     /**
-     * Queues {@code exchange} for the worker pool serving its modifier1, or for the in-JVM cores;
-     * when the queue is full, logs uWSGI's line and returns false (the caller answers 503).
+     * Hands {@code exchange} to the target of its modifier1 (one lookup in the dispatch table);
+     * when its queue is full, logs uWSGI's line and returns false (the caller answers 503).
      */
     boolean submit(Exchange exchange, Listener listener) {
-        for (org.uwsgi4j.kernel.worker.WorkerPool pool : master == null ? List.<org.uwsgi4j.kernel.worker.WorkerPool>of() : master.pools()) {
-            if (pool.modifier1() == exchange.modifier1()) {
-                return pool.submit(exchange) || queueFull(listener, pool.queued(), pool.capacity());
-            }
-        }
-        return dispatcher.submit(exchange) || queueFull(listener, dispatcher.queued(), dispatcher.capacity());
+        Target target = table.target(exchange.modifier1());
+        return target.submit(exchange) || queueFull(listener, target.queued(), target.capacity());
     }
 
     /** Logs uWSGI's line for a request refused because every core is busy and the queue is full; false. */

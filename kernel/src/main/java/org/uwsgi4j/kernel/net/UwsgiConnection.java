@@ -156,7 +156,7 @@ final class UwsgiConnection implements AcceptedStart.Steps {
         String protocol = vars.get("SERVER_PROTOCOL");
         var response = new HttpResponseWriter(client.socket(), protocol == null ? "HTTP/1.1" : protocol, false,
                 "HEAD".equals(vars.get("REQUEST_METHOD")), true);
-        var exchange = new Exchange(parser.modifier1(), parser.modifier2(), vars, body, response, false, ctx::reloadWorkers);
+        var exchange = new Exchange(parser.modifier1(), parser.modifier2(), vars, body, response, false);
         boolean watchable = vars.contentLength() == 0; // else the body is read from the socket as the app wants it
         logIt = () -> {
             if (watchable) {

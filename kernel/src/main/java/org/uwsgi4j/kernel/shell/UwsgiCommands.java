@@ -18,6 +18,7 @@ import org.uwsgi4j.kernel.config.OptionSpec;
 import org.uwsgi4j.kernel.dispatch.Modifiers;
 import org.uwsgi4j.kernel.plugin.PluginDescriptor;
 import org.uwsgi4j.kernel.plugin.PluginJars;
+import org.uwsgi4j.kernel.stats.WorkerStats;
 import org.uwsgi4j.kernel.worker.MasterLoop;
 import org.uwsgi4j.kernel.worker.WorkerPool;
 
@@ -90,7 +91,7 @@ public final class UwsgiCommands {
         List<String[]> table = new ArrayList<>();
         table.add(new String[] {"MODIFIER1", "WORKER", "PID", "STATUS", "REQUESTS", "EXCEPTIONS", "RESPAWNS"});
         for (WorkerPool pool : master.pools()) {
-            for (WorkerPool.WorkerView w : pool.workers()) {
+            for (WorkerStats w : pool.workers()) {
                 table.add(new String[] {String.valueOf(pool.modifier1()), String.valueOf(w.id()), String.valueOf(w.pid()),
                         w.status(), String.valueOf(w.requests()), String.valueOf(w.exceptions()), String.valueOf(w.respawns())});
             }

@@ -6,6 +6,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SocketChannel;
 import java.util.List;
+import org.uwsgi4j.kernel.protocol.Fields;
+import org.uwsgi4j.kernel.protocol.Frame;
+import org.uwsgi4j.kernel.protocol.FrameType;
 
 /**
  * A worker-protocol channel over a blocking Unix socket: reads and writes {@link Frame}s

@@ -1,11 +1,13 @@
 package org.uwsgi4j.kernel.worker;
 
+import java.util.function.BooleanSupplier;
+
 /**
- * A request waiting for a worker core of a pool. The core's thread calls {@link #forward} with
- * its channel; the job writes the request, answers the worker's READs, and writes the
- * response to its client as the frames arrive.
+ * A request waiting for a worker core of a pool ({@link WorkerForward}). The core's thread
+ * calls {@link #forward} with its channel; the job writes the request, answers the worker's
+ * READs, and writes the response to its client as the frames arrive.
  */
-public interface Job {
+interface Job {
 
     /** What became of a forwarded request. */
     enum Outcome {
@@ -22,7 +24,7 @@ public interface Job {
      * (the core's worker was killed by harakiri: the request itself is the trouble) the job
      * never returns {@link Outcome#RETRY}.
      */
-    Outcome forward(FrameChannel channel, java.util.function.BooleanSupplier mayRetry);
+    Outcome forward(FrameChannel channel, BooleanSupplier mayRetry);
 
     /** Ends the request with a 502 without a worker (the pool is gone or failed). */
     void fail();
@@ -32,4 +34,10 @@ public interface Job {
 
     /** Called by the core before {@link #forward}: which worker (id, pid) and core serve it. */
     void servedBy(int workerId, int coreId, long pid);
+
+    /** After {@link #forward}: true when the application raised (an exception of the worker that served it). */
+    boolean appError();
+
+    /** After {@link #forward}: the response body bytes sent to the client. */
+    long bodyBytes();
 }

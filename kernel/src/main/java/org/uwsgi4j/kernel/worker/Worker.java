@@ -1,10 +1,14 @@
 package org.uwsgi4j.kernel.worker;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import org.uwsgi4j.kernel.os.ProcMemory;
+import org.uwsgi4j.kernel.stats.WorkerStats;
 
 /**
  * One worker process of a generation: uWSGI's worker id (from 1), its pid once it said HELLO,
- * its cores, its counters and whether it is being retired (max-requests, reload, shutdown).
+ * its cores, its counters (what its cores served: requests, exceptions, bytes, time) and whether it is being retired (max-requests, reload, shutdown).
  */
 final class Worker {
 
@@ -16,6 +20,8 @@ final class Worker {
     final CoreLink[] cores;
     final AtomicLong requests = new AtomicLong();
     final AtomicLong exceptions = new AtomicLong();
+    /** Response body bytes its cores sent to clients. */
+    final AtomicLong tx = new AtomicLong();
     final AtomicLong totalMicros = new AtomicLong();
     volatile long pid;
     volatile State state = State.SPAWNING;
@@ -39,6 +45,33 @@ final class Worker {
 
     boolean takesRequests() {
         return state == State.RUNNING;
+    }
+
+    /** True while one of its cores serves a request. */
+    boolean busy() {
+        for (CoreLink c : cores) {
+            if (c != null && c.busy()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Its counters now; its memory from /proc when {@code readMemory}. */
+    WorkerStats stats(boolean readMemory) {
+        String status = switch (state) {
+            case RUNNING -> busy() ? "busy" : "idle";
+            case CHEAPED -> "cheap";
+            default -> state.name().toLowerCase();
+        };
+        List<long[]> coreStats = new ArrayList<>();
+        for (int i = 0; i < cores.length; i++) {
+            CoreLink c = cores[i];
+            coreStats.add(new long[] {i, c == null ? 0 : c.requests, c != null && c.busy() ? 1 : 0});
+        }
+        ProcMemory memory = readMemory ? ProcMemory.of(pid) : ProcMemory.NONE;
+        return new WorkerStats(id, pid, status, requests.get(), exceptions.get(), tx.get(), respawns, spawnedAtMillis,
+                totalMicros.get(), memory.rss(), memory.vsz(), coreStats);
     }
 
     int connectedCores() {

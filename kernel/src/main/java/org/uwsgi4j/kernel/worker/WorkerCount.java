@@ -62,7 +62,7 @@ final class WorkerCount {
             Worker w = g.workers[id];
             if (w.active()) {
                 active++;
-                busy += w.state == Worker.State.RUNNING && WorkerPool.WorkerView.busy(w) ? 1 : 0;
+                busy += w.state == Worker.State.RUNNING && w.busy() ? 1 : 0;
                 rss += cs.readsMemory() ? pool.processes().rss(w.pid) : 0;
             } else if (w.state == Worker.State.CHEAPED) {
                 cheaped++;
@@ -99,7 +99,7 @@ final class WorkerCount {
         Worker oldest = null;
         for (int id = 1; id < g.workers.length; id++) {
             Worker w = g.workers[id];
-            if (w.state == Worker.State.RUNNING && !w.recycling && !WorkerPool.WorkerView.busy(w)
+            if (w.state == Worker.State.RUNNING && !w.recycling && !w.busy()
                     && (oldest == null || w.spawnedAtMillis < oldest.spawnedAtMillis)) {
                 oldest = w;
             }

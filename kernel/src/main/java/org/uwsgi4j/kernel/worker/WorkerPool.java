@@ -4,14 +4,12 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingDeque;
-import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.uwsgi4j.kernel.cheaper.CheaperAlgorithms;
 import org.uwsgi4j.kernel.api.WorkerHost;
-import org.uwsgi4j.kernel.os.ProcMemory;
+import org.uwsgi4j.kernel.cheaper.CheaperAlgorithms;
+import org.uwsgi4j.kernel.stats.WorkerStats;
 
 /**
  * The worker processes of one language runtime (one modifier1), kept healthy by the master:
@@ -19,19 +17,17 @@ import org.uwsgi4j.kernel.os.ProcMemory;
  * {@code --lazy-apps}), respawned when they die, recycled after {@code --max-requests}, killed
  * by {@code --harakiri}, and replaced generation by generation on reload.
  *
- * <pre>
- *  connection ─submit─▶ [ bounded queue (--listen) ] ─▶ core thread (one per worker core)
- *                                                         └─ job.forward(channel): REQUEST ▶ START/DATA/END
- * </pre>
+ * Requests reach it through its target in the dispatch table, {@link PoolTarget}: the queue
+ * ({@code --listen}) and the core threads, one per worker core.
  *
- * Threads: connections call {@link #submit}; each core has its own platform thread; every
+ * Threads: connections submit to the target; each core has its own platform thread; every
  * other method runs on the master's thread ({@link MasterLoop}), which is the only one that
  * changes the pool's state. The master side is split by responsibility: {@link Generations}
  * (the generations' state), {@link Spawner} (spawn and respawn), {@link HungWorkers} (harakiri,
  * evil reload), {@link Reloads} (recycle, chain reload) and {@link WorkerCount} (the cheaper
  * cycle); this class takes the events the channels and processes post, and the loop's verbs.
  */
-public final class WorkerPool implements AutoCloseable {
+public final class WorkerPool implements AutoCloseable, WorkerStats.Source {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
     /** uWSGI's exit code when --need-app is set and the app did not load. */
@@ -43,7 +39,7 @@ public final class WorkerPool implements AutoCloseable {
     private final RuntimeDir dir;
     private final MasterLoop master;
     private final IntConsumer exit;
-    private final LinkedBlockingDeque<Job> queue;
+    private final PoolTarget target;
     private volatile boolean failed;
     private volatile boolean stopping;
     private final Spawner spawner;
@@ -64,7 +60,7 @@ public final class WorkerPool implements AutoCloseable {
         this.dir = master.runtimeDir();
         this.master = master;
         this.exit = master.exit();
-        this.queue = new LinkedBlockingDeque<>(Math.max(1, settings.listen()));
+        this.target = new PoolTarget(this, settings, master);
         this.spawner = new Spawner(this);
         this.generations = new Generations(this, spawner);
         this.reloads = new Reloads(this);
@@ -74,25 +70,25 @@ public final class WorkerPool implements AutoCloseable {
 
     // ---- any thread
 
-    /** Queues a request; false when the queue is full (the caller answers 503). */
-    public boolean submit(Job job) {
-        if (failed || stopping) {
-            job.fail();
-            return true;
-        }
-        return queue.offer(job);
+    /** The pool's target in the dispatch table: its queue and core threads. */
+    PoolTarget target() {
+        return target;
     }
 
+    /** True when the pool takes no requests: its app failed to load, or it stops. */
+    boolean refusing() {
+        return failed || stopping;
+    }
+
+    @Override
     public int modifier1() {
         return modifier1;
     }
 
+    /** Requests waiting in its queue now. */
+    @Override
     public int queued() {
-        return queue.size();
-    }
-
-    public int capacity() {
-        return queue.size() + queue.remainingCapacity();
+        return target.queued();
     }
 
     String token() {
@@ -132,24 +128,21 @@ public final class WorkerPool implements AutoCloseable {
         return generations.current();
     }
 
-    /** The workers that serve now (the current generation), for the stats server. */
-    public List<WorkerView> workers() {
+    /**
+     * The workers that serve now (the current generation), for the stats server and the shell;
+     * their memory is read from /proc only when an option needs it ({@code --memory-report},
+     * {@code --reload-on-rss}, {@code --evil-reload-on-rss}).
+     */
+    @Override
+    public List<WorkerStats> workers() {
         Generation g = generations.current();
-        List<WorkerView> views = new ArrayList<>();
+        List<WorkerStats> views = new ArrayList<>();
         if (g != null) {
             for (int w = 1; w < g.workers.length; w++) {
-                views.add(new WorkerView(g.workers[w]));
+                views.add(g.workers[w].stats(settings.readsMemory()));
             }
         }
         return views;
-    }
-
-    /**
-     * The memory of a worker for the stats server, read from /proc only when an option needs it
-     * ({@code --memory-report}, {@code --reload-on-rss}, {@code --evil-reload-on-rss}).
-     */
-    public ProcMemory memory(WorkerView w) {
-        return settings.readsMemory() ? ProcMemory.of(w.pid()) : ProcMemory.NONE;
     }
 
     /** Checks what can be checked before any worker starts: the --uid/--gid user and group exist. */
@@ -191,9 +184,7 @@ public final class WorkerPool implements AutoCloseable {
         if (g == generations.current()) {
             LOG.error("*** no app loaded for modifier1 {}: its requests get 502 ***", modifier1);
             failed = true;
-            for (Job j; (j = queue.poll()) != null; ) {
-                j.fail();
-            }
+            target.failAll();
         }
     }
 
@@ -208,7 +199,7 @@ public final class WorkerPool implements AutoCloseable {
         if (w.connectedCores() == w.cores.length && w.state == Worker.State.SPAWNING) {
             w.state = Worker.State.RUNNING; // before its core threads start: they serve while it runs
             for (CoreLink c : w.cores) {
-                Thread.ofPlatform().daemon().name("uwsgi4j-worker-" + w.id + "-core-" + c.id).start(() -> serveCore(w, c));
+                Thread.ofPlatform().daemon().name("uwsgi4j-worker-" + w.id + "-core-" + c.id).start(() -> target.serveCore(w, c));
             }
             if (w.respawns == 0) {
                 LOG.info("spawned uWSGI worker {} (pid: {}, cores: {})", w.id, pid, w.cores.length);
@@ -303,84 +294,10 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
-    // ---- core threads
-
-    private void serveCore(Worker w, CoreLink c) {
-        while (w.takesRequests()) {
-            Job job;
-            try {
-                job = queue.poll(200, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                break;
-            }
-            if (job == null) {
-                continue;
-            }
-            if (!w.takesRequests()) {
-                requeue(job);
-                break;
-            }
-            c.job = job;
-            job.servedBy(w.id, c.id, w.pid);
-            long start = System.nanoTime();
-            c.busySinceNanos = start;
-            Job.Outcome outcome = job.forward(c.channel, () -> !c.harakiri);
-            c.busySinceNanos = 0;
-            c.job = null;
-            if (outcome == Job.Outcome.RETRY) {
-                requeue(job);
-                break;
-            }
-            if (outcome == Job.Outcome.WORKER_DIED) {
-                break;
-            }
-            c.requests++;
-            w.totalMicros.addAndGet((System.nanoTime() - start) / 1000);
-            long n = w.requests.incrementAndGet();
-            if (settings.maxRequests() > 0 && n >= settings.maxRequests()) {
-                master.post(() -> recycle(w, "reached --max-requests " + settings.maxRequests()));
-                w.state = Worker.State.RETIRING; // at once: no other core of it takes a request
-                break;
-            }
-            if (settings.reloadOnRss() > 0 && w.takesRequests() && overReloadOnRss(w)) {
-                w.state = Worker.State.RETIRING;
-                break;
-            }
-        }
-        if (w.state == Worker.State.RETIRING || w.state == Worker.State.RUNNING) {
-            try {
-                c.channel.write(FrameType.STOP, 0);
-            } catch (IOException e) {
-                // gone already
-            }
-        }
-    }
-
-    /**
-     * {@code --reload-on-rss}, checked by a core after each request: a worker whose RSS reached
-     * the limit is recycled gracefully (true), with uWSGI's line.
-     */
-    private boolean overReloadOnRss(Worker w) {
-        long rss = ProcMemory.of(w.pid).rss();
-        if (rss < settings.reloadOnRss() << 20) {
-            return false;
-        }
-        LOG.info("...The work of process {} is done. Seeya!", w.pid);
-        master.post(() -> recycle(w, "reached --reload-on-rss " + settings.reloadOnRss() + " (rss: " + rss + " bytes)"));
-        return true;
-    }
-
-    /** Puts a request back at the head of the queue (a retry), or fails it when there is no room. */
-    private void requeue(Job job) {
-        if (!queue.offerFirst(job)) {
-            job.fail();
-        }
-    }
-
     /** Stops every worker: no new requests; those in hand finish within the mercy. */
     public void shutdown(Duration mercy) {
         long drainUntil = System.nanoTime() + mercy.toNanos();
-        while (!queue.isEmpty() && !failed && System.nanoTime() < drainUntil) {
+        while (target.queued() > 0 && !failed && System.nanoTime() < drainUntil) {
             try {
                 Thread.sleep(20); // waiting for the cores to take what is queued, bounded by the mercy
             } catch (InterruptedException e) {
@@ -399,50 +316,12 @@ public final class WorkerPool implements AutoCloseable {
                 processes().awaitExit(g.host.pid(), deadline);
             }
         }
-        for (Job j; (j = queue.poll()) != null; ) {
-            j.fail();
-        }
+        target.failAll();
     }
 
     @Override
     public void close() {
         shutdown(Duration.ZERO);
         generations.closeAll();
-    }
-
-    /** What the stats server shows of a worker. */
-    public record WorkerView(int id, long pid, String status, long requests, long exceptions, long respawns,
-                             long spawnedAtMillis, long totalMicros, List<long[]> cores) {
-        WorkerView(Worker w) {
-            this(w.id, w.pid, status(w),
-                    w.requests.get(), w.exceptions.get(), w.respawns, w.spawnedAtMillis, w.totalMicros.get(), cores(w));
-        }
-
-        private static String status(Worker w) {
-            return switch (w.state) {
-                case RUNNING -> busy(w) ? "busy" : "idle";
-                case CHEAPED -> "cheap";
-                default -> w.state.name().toLowerCase();
-            };
-        }
-
-        static boolean busy(Worker w) {
-            for (CoreLink c : w.cores) {
-                if (c != null && c.busy()) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        /** Per core: {id, requests, in request 0/1}. */
-        private static List<long[]> cores(Worker w) {
-            List<long[]> list = new ArrayList<>();
-            for (int i = 0; i < w.cores.length; i++) {
-                CoreLink c = w.cores[i];
-                list.add(new long[] {i, c == null ? 0 : c.requests, c != null && c.busy() ? 1 : 0});
-            }
-            return list;
-        }
     }
 }

@@ -20,12 +20,13 @@ import org.uwsgi4j.kernel.api.Options;
 import org.uwsgi4j.kernel.api.WorkerHost;
 import org.uwsgi4j.kernel.api.WorkerRuntime;
 import org.uwsgi4j.kernel.cheaper.CheaperAlgorithms;
+import org.uwsgi4j.kernel.dispatch.DispatchTable;
 
 /**
  * Gives every {@link WorkerRuntime} service a worker pool, as they come and go: a language
  * plugin started at boot or dropped in later starts its workers when the configuration names
- * an app for it; one that goes away has its workers stopped, and its modifier becomes
- * unavailable. The pools share the registered {@link CheaperAlgorithm}s, which may come and go too.
+ * an app for it, and its target takes its modifier1's slot in the dispatch table; one that
+ * goes away has its workers stopped, and its modifier becomes unavailable. The pools share the registered {@link CheaperAlgorithm}s, which may come and go too.
  */
 @Component(service = {})
 public final class WorkerRuntimeTracker {
@@ -35,6 +36,7 @@ public final class WorkerRuntimeTracker {
     private final CheaperAlgorithms algorithms = new CheaperAlgorithms();
 
     private final MasterLoop master;
+    private final DispatchTable table;
     private final Options options;
     private final PoolSettings settings;
     private final BundleContext context;
@@ -44,10 +46,11 @@ public final class WorkerRuntimeTracker {
      * @param settings every pool's settings, parsed once by the kernel
      */
     @Activate
-    public WorkerRuntimeTracker(BundleContext context, @Reference MasterLoop master, @Reference Options options,
-                                @Reference PoolSettings settings) {
+    public WorkerRuntimeTracker(BundleContext context, @Reference MasterLoop master, @Reference DispatchTable table,
+                                @Reference Options options, @Reference PoolSettings settings) {
         this.context = context;
         this.master = master;
+        this.table = table;
         this.options = options;
         this.settings = settings;
     }
@@ -81,6 +84,7 @@ public final class WorkerRuntimeTracker {
     void unbindRuntime(WorkerRuntime runtime) {
         WorkerPool pool = pools.remove(runtime);
         if (pool != null) {
+            table.unbind(pool.modifier1(), pool.target());
             master.remove(pool);
             if (context.getBundle(0).getState() != Bundle.STOPPING) {
                 LOG.info("stopping the workers of modifier1 {}: their runtime went away", pool.modifier1());
@@ -106,6 +110,7 @@ public final class WorkerRuntimeTracker {
             pool.start();
             pools.put(runtime, pool);
             master.add(pool);
+            table.bindApp(modifier1, pool.target());
         } catch (IOException e) {
             LOG.error("!!! {}: cannot start its workers: {} !!!", plugin, e.getMessage());
         }

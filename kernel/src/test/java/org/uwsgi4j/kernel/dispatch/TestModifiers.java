@@ -11,7 +11,7 @@ public final class TestModifiers {
 
     /** A table with {@code runtime} in slot {@code modifier1}. */
     public static Modifiers with(int modifier1, AppRuntime runtime) {
-        Modifiers modifiers = new Modifiers();
+        Modifiers modifiers = new Modifiers(new DispatchTable());
         modifiers.bindRuntime(runtime, Map.of(AppRuntime.MODIFIER1, modifier1, AppRuntime.PLUGIN, "test"));
         return modifiers;
     }

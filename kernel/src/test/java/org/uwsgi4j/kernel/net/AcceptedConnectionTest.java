@@ -63,7 +63,7 @@ class AcceptedConnectionTest {
         var options = TestOptions.of("http-socket", "127.0.0.1:0", "socket", "127.0.0.1:0", "http-socket", unixPath.toString(),
                 "threads", "2");
         pipeline = LogPipeline.open(TestOptions.of(), log);
-        server = Server.bind(Server.listenSpecs(options), options, TestModifiers.with(0, ECHO), null,
+        server = Server.bind(Server.listenSpecs(options), options, TestModifiers.with(0, ECHO),
                 RequestLog.fromOptions(options, pipeline));
         for (Listener l : server.listeners()) {
             if (l.spec().protocol() == Protocol.HTTP && l.port() > 0) {

@@ -24,6 +24,9 @@ import java.nio.file.Path;
 import org.uwsgi4j.kernel.api.WorkerHost;
 import org.uwsgi4j.kernel.cheaper.CheaperAlgorithms;
 import org.uwsgi4j.kernel.log.TestOptions;
+import org.uwsgi4j.kernel.stats.WorkerStats;
+import org.uwsgi4j.kernel.protocol.Frame;
+import org.uwsgi4j.kernel.protocol.FrameType;
 
 /**
  * One pool on a master that the test turns, with a fake clock and fake processes; the test
@@ -86,7 +89,7 @@ final class MasterRig implements AutoCloseable {
 
     /** Each worker's status as the stats server shows it: idle, busy, spawning, retiring, dead, cheap. */
     List<String> statuses() {
-        return pool.workers().stream().map(WorkerPool.WorkerView::status).toList();
+        return pool.workers().stream().map(WorkerStats::status).toList();
     }
 
     /** The host process of {@code g} (the fake started for it), connected to its socket. */

@@ -10,6 +10,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.uwsgi4j.kernel.stats.WorkerStats;
+import org.uwsgi4j.kernel.protocol.FrameType;
 
 /**
  * Reloads on a master turned by the test, with fake processes: a graceful reload by
@@ -86,7 +88,7 @@ class ReloadsTest {
         rig.turnUntil("worker 2 is started again", () -> started.size() == 4);
         rig.run(2, started.get(3).pid);
         assertEquals(List.of("idle", "idle"), rig.statuses());
-        assertEquals(List.of(1L, 1L), rig.pool.workers().stream().map(WorkerPool.WorkerView::respawns).toList());
+        assertEquals(List.of(1L, 1L), rig.pool.workers().stream().map(WorkerStats::respawns).toList());
         assertTrue(generation == rig.current(), "a chain reload keeps the generation");
     }
 }

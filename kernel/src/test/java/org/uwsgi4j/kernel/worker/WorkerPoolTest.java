@@ -9,6 +9,7 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.uwsgi4j.kernel.protocol.FrameType;
 
 /**
  * The master's decisions for one pool, with a fake clock and fake processes: spawn, respawn and
@@ -97,8 +98,8 @@ class WorkerPoolTest {
     void maxRequestsRecyclesAWorkerGracefullyAndKillsItAfterTheMercy() throws Exception {
         MasterRig.Host host = running("processes", "1", "max-requests", "2", "worker-reload-mercy", "30");
         Worker first = rig.worker(1);
-        assertTrue(rig.pool.submit(new DoneJob()));
-        assertTrue(rig.pool.submit(new DoneJob()));
+        assertTrue(rig.pool.target().offer(new DoneJob()));
+        assertTrue(rig.pool.target().offer(new DoneJob()));
         rig.turnUntil("recycled after 2 requests", () -> first.recycling);
         assertEquals(List.of("retiring"), rig.statuses());
         rig.advance(Duration.ofSeconds(29));
@@ -148,7 +149,7 @@ class WorkerPoolTest {
         rig.host(rig.current()).send(FrameType.LOADFAIL, "SyntaxError");
         DoneJob job = new DoneJob();
         BooleanSupplier failing = () -> {
-            rig.pool.submit(job);
+            rig.pool.target().offer(job);
             return job.failed;
         };
         rig.turnUntil("requests fail", failing);
@@ -177,6 +178,16 @@ class WorkerPoolTest {
 
         @Override
         public void servedBy(int workerId, int coreId, long pid) {
+        }
+
+        @Override
+        public boolean appError() {
+            return false;
+        }
+
+        @Override
+        public long bodyBytes() {
+            return 0;
         }
     }
 }

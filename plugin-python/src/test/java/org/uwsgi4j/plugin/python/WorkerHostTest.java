@@ -36,9 +36,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.uwsgi4j.kernel.worker.Frame;
+import org.uwsgi4j.kernel.protocol.Frame;
+import org.uwsgi4j.kernel.protocol.FrameType;
 import org.uwsgi4j.kernel.worker.FrameChannel;
-import org.uwsgi4j.kernel.worker.FrameType;
 
 /**
  * The Python worker host (uwsgi4j_worker.py) against docs/worker-protocol.md: each test plays

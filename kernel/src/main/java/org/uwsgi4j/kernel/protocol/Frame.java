@@ -1,4 +1,4 @@
-package org.uwsgi4j.kernel.worker;
+package org.uwsgi4j.kernel.protocol;
 
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -7,10 +7,10 @@ import java.util.Objects;
 /**
  * One frame of the worker protocol: its type, its flags byte and its payload.
  *
- * <p>A frame returned by {@link FrameChannel#read()} owns its payload: a fresh heap buffer
+ * <p>A frame returned by {@code FrameChannel.read()} (worker/) owns its payload: a fresh heap buffer
  * (position 0, limit the payload length) that no later read touches, so it may be kept, handed
  * to another thread or written to another channel. Reading the payload moves its position, as
- * with any buffer; {@link #fields()} and {@link FrameChannel#write} do not.
+ * with any buffer; {@link #fields()} and {@code FrameChannel.write} do not.
  *
  * @param type    the frame type
  * @param flags   the flags byte (0–255; see docs/worker-protocol.md)

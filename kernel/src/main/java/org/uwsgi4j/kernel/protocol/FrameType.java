@@ -1,4 +1,4 @@
-package org.uwsgi4j.kernel.worker;
+package org.uwsgi4j.kernel.protocol;
 
 /**
  * The frame types of the worker protocol (docs/worker-protocol.md, "Messages"), with their

@@ -1,4 +1,4 @@
-package org.uwsgi4j.kernel.worker;
+package org.uwsgi4j.kernel.protocol;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

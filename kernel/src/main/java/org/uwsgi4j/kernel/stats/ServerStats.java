@@ -1,31 +1,37 @@
-package org.uwsgi4j.kernel.net;
+package org.uwsgi4j.kernel.stats;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.uwsgi4j.kernel.dispatch.Dispatcher;
-import org.uwsgi4j.kernel.stats.StatsSnapshot;
-import org.uwsgi4j.kernel.worker.WorkerPool;
+import java.util.function.Supplier;
+import org.uwsgi4j.kernel.dispatch.JvmCores;
+import org.uwsgi4j.kernel.net.Listener;
+import org.uwsgi4j.kernel.net.Server;
 
 /**
- * Builds the stats server's document from a running {@link Server}: one worker per
- * {@code --processes} with its {@code --threads} cores, the sockets with the dispatch queue.
- * In-JVM runtimes run in the master's process, so every worker reports the JVM's pid.
- * Workers of a worker pool report their own pid and, when {@code --memory-report},
+ * Builds the stats server's document from a running {@link Server} and the worker pools: one
+ * worker per {@code --processes} with its {@code --threads} cores, the sockets each with the
+ * queue that holds its requests ({@code listen_queue}: the queue of the target its modifier1
+ * has in the dispatch table, a worker pool's or the in-JVM cores'). In-JVM runtimes run in the
+ * master's process, so every worker reports the JVM's pid. Workers of a worker pool report
+ * their own pid and counters (requests, exceptions, bytes) and, when {@code --memory-report},
  * {@code --reload-on-rss} or {@code --evil-reload-on-rss} is on, their {@code rss}/{@code vsz} (from /proc).
  */
 public final class ServerStats {
 
     private final Server server;
+    private final Supplier<? extends List<? extends WorkerStats.Source>> pools;
     private final String version;
     private final String cwd;
     private final long uid;
     private final long gid;
 
-    public ServerStats(Server server, String version) {
+    /** @param pools the worker pools now (each call) */
+    public ServerStats(Server server, Supplier<? extends List<? extends WorkerStats.Source>> pools, String version) {
         this.server = server;
+        this.pools = pools;
         this.version = version;
         this.cwd = Path.of("").toAbsolutePath().toString();
         long[] ids = ids();
@@ -37,46 +43,44 @@ public final class ServerStats {
      * uWSGI's respawn_count: how many times the slot got a process (a cheaped slot that never
      * had one shows 0).
      */
-    private static long spawns(WorkerPool.WorkerView w) {
+    private static long spawns(WorkerStats w) {
         return StatsSnapshot.CHEAP.equals(w.status()) ? w.respawns() : w.respawns() + 1;
     }
 
     /** The document now. Thread-safe: reads counters only. */
     public StatsSnapshot snapshot() {
-        Dispatcher dispatcher = server.dispatcher();
+        JvmCores dispatcher = server.cores();
         long pid = ProcessHandle.current().pid();
         List<StatsSnapshot.Socket> sockets = new ArrayList<>();
         for (Listener l : server.listeners()) {
-            sockets.add(new StatsSnapshot.Socket(l.boundName(), l.spec().protocol().statsName(), dispatcher.queued(),
-                    server.listenBacklog(), false, false));
+            sockets.add(new StatsSnapshot.Socket(l.boundName(), l.spec().protocol().statsName(),
+                    server.table().target(l.spec().modifier1()).queued(), server.listenBacklog(), false, false));
         }
         List<StatsSnapshot.Worker> workers = new ArrayList<>();
         long poolQueued = 0;
-        for (var pool : server.master().pools()) {
+        for (var pool : pools.get()) {
             poolQueued += pool.queued();
             for (var w : pool.workers()) {
-                long[] counters = server.workerCounters(Math.min(w.id(), server.workerSlots()));
                 List<StatsSnapshot.Core> cores = new ArrayList<>();
                 for (long[] c : w.cores()) {
                     cores.add(new StatsSnapshot.Core(c[0], c[1], 0, 0, 0, 0, 0, c[2] == 1, List.of(), 0));
                 }
                 var app = new StatsSnapshot.App(0, pool.modifier1(), "", 0, w.requests(), w.exceptions(), "");
-                var memory = pool.memory(w);
                 workers.add(new StatsSnapshot.Worker(w.id(), w.pid(), true, w.requests(), w.requests(), w.exceptions(), 0, 0, 0,
-                        w.status(), memory.rss(), memory.vsz(), w.totalMicros(), w.spawnedAtMillis() / 1000, spawns(w), counters[2],
+                        w.status(), w.rss(), w.vsz(), w.totalMicros(), w.spawnedAtMillis() / 1000, spawns(w), w.tx(),
                         w.requests() == 0 ? 0 : w.totalMicros() / w.requests(), List.of(app), cores));
             }
         }
         if (!workers.isEmpty()) {
             return new StatsSnapshot(version, poolQueued, dispatcher.rejected(), 0, poolQueued, pid, uid, gid, cwd, List.of(), sockets, workers);
         }
-        List<Dispatcher.Core> cores = dispatcher.cores();
+        List<JvmCores.Core> cores = dispatcher.cores();
         int workerCount = cores.isEmpty() ? 0 : cores.getLast().worker();
         long busy = 0;
         for (int w = 1; w <= workerCount; w++) {
             List<StatsSnapshot.Core> workerCores = new ArrayList<>();
             boolean anyBusy = false;
-            for (Dispatcher.Core c : cores) {
+            for (JvmCores.Core c : cores) {
                 if (c.worker() == w) {
                     anyBusy |= c.inRequest();
                     workerCores.add(new StatsSnapshot.Core(c.id(), c.requests(), 0, 0, 0, 0, 0, c.inRequest(), List.of(), 0));

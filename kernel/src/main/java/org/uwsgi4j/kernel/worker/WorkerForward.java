@@ -1,4 +1,4 @@
-package org.uwsgi4j.kernel.net;
+package org.uwsgi4j.kernel.worker;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,14 +14,14 @@ import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.uwsgi4j.kernel.dispatch.ClientRequest;
+import org.uwsgi4j.kernel.dispatch.ClientResponse;
+import org.uwsgi4j.kernel.protocol.Frame;
+import org.uwsgi4j.kernel.protocol.FrameType;
 import org.uwsgi4j.kernel.protocol.RequestVars;
-import org.uwsgi4j.kernel.worker.Frame;
-import org.uwsgi4j.kernel.worker.FrameChannel;
-import org.uwsgi4j.kernel.worker.FrameType;
-import org.uwsgi4j.kernel.worker.Job;
 
 /**
- * Carries one request over a worker core's channel (docs/worker-protocol.md) and the worker's
+ * One request of a worker pool, from its queue to its end: carries it over a worker core's channel (docs/worker-protocol.md) and the worker's
  * answer back to the client, frame by frame: nothing is held whole.
  *
  * <pre>
@@ -42,11 +42,15 @@ import org.uwsgi4j.kernel.worker.Job;
  * Each is logged once, as uWSGI does:
  * {@code uwsgi_response_write_body_do(): Broken pipe during GET /stream (127.0.0.1)}.
  *
+ * <p>It sees its client only through {@link ClientRequest} and {@link ClientResponse}: the
+ * connection side ({@code net}) knows nothing of workers, and this nothing of sockets. A
+ * worker's {@code CALL reload} goes straight to the master ({@code reload}).
+ *
  * <p><b>Threads</b>: the core's thread runs {@link #forward}; {@link #clientClosed} may come
  * from the connection's close watch at any time. Writes on the worker's channel are serialized
  * on {@code writes}, and {@code GONE} is written only while the request is in the worker.
  */
-final class WorkerForward {
+final class WorkerForward implements Job, ClientRequest.ClientWatch {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerForward.class);
     /** Bodies up to this size that are already here travel with the request. */
@@ -54,9 +58,10 @@ final class WorkerForward {
     private static final int MAX_CHUNK = 64 * 1024;
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
 
+    private final ClientRequest request;
     private final RequestVars vars;
     private final InputStream body;
-    private final HttpResponseWriter response;
+    private final ClientResponse response;
     private final Runnable reload;
     private byte[] inline;
     private boolean pulled;
@@ -82,17 +87,41 @@ final class WorkerForward {
     private boolean finished;
 
     /**
-     * @param reload what the worker's {@code CALL reload} does (a graceful reload of the workers)
+     * A request to forward; it asks to be told when its client goes away.
+     *
+     * @param reload what the worker's {@code CALL reload} does (posts a graceful reload of the workers to the master)
      */
-    WorkerForward(RequestVars vars, InputStream body, HttpResponseWriter response, Runnable reload) {
+    WorkerForward(ClientRequest request, Runnable reload) {
+        this.request = request;
         this.reload = reload;
-        this.vars = vars;
-        this.body = body;
-        this.response = response;
+        this.vars = request.requestVars();
+        this.body = request.body();
+        this.response = request.response();
+        request.watchClient(this);
     }
 
-    /** True when the app raised (an exception for the stats). */
-    boolean appError() {
+    @Override
+    public String describe() {
+        return request.describe();
+    }
+
+    @Override
+    public void servedBy(int workerId, int coreId, long pid) {
+        request.servedBy(workerId, coreId, pid);
+    }
+
+    @Override
+    public long bodyBytes() {
+        return response.bodyBytes();
+    }
+
+    @Override
+    public void fail() {
+        request.fail();
+    }
+
+    @Override
+    public boolean appError() {
         return appError;
     }
 
@@ -111,8 +140,15 @@ final class WorkerForward {
         return readErrors;
     }
 
-    Job.Outcome forward(FrameChannel ch, BooleanSupplier mayRetry) {
-        Job.Outcome outcome = Job.Outcome.WORKER_DIED;
+    /**
+     * Serves the request on {@code ch}; never throws. Unless it is to be retried, the request
+     * is then ended ({@link ClientRequest#done}). While {@code mayRetry} is false (the core's
+     * worker was killed by harakiri: the request itself is the trouble) it never returns
+     * {@link Outcome#RETRY}.
+     */
+    @Override
+    public Outcome forward(FrameChannel ch, BooleanSupplier mayRetry) {
+        Outcome outcome = Outcome.WORKER_DIED;
         try {
             sendRequest(ch);
             outcome = relayResponse(ch);
@@ -121,8 +157,11 @@ final class WorkerForward {
         } finally {
             synchronized (writes) {
                 inHand = null;
-                finished = outcome != Job.Outcome.RETRY;
+                finished = outcome != Outcome.RETRY;
             }
+        }
+        if (outcome != Outcome.RETRY) {
+            request.done(broken() || outcome == Outcome.WORKER_DIED, appError, readErrors, writeErrors);
         }
         return outcome;
     }
@@ -132,7 +171,8 @@ final class WorkerForward {
      * connection's close watch, on its own thread): logged, and the worker is told with GONE.
      * Too late once the request was answered: then nothing happens.
      */
-    void clientClosed() {
+    @Override
+    public void clientClosed() {
         synchronized (writes) {
             if (finished || clientGone) {
                 return;
@@ -207,7 +247,7 @@ final class WorkerForward {
         }
     }
 
-    private Job.Outcome relayResponse(FrameChannel ch) throws IOException {
+    private Outcome relayResponse(FrameChannel ch) throws IOException {
         while (true) {
             Frame frame = ch.read();
             switch (frame.type()) {
@@ -220,7 +260,7 @@ final class WorkerForward {
                 case END -> {
                     outOfWorker();
                     finish();
-                    return Job.Outcome.DONE;
+                    return Outcome.DONE;
                 }
                 case ERROR -> {
                     outOfWorker();
@@ -230,7 +270,7 @@ final class WorkerForward {
                     } else {
                         cut = true; // the response is cut: only closing tells the client
                     }
-                    return Job.Outcome.DONE;
+                    return Outcome.DONE;
                 }
                 default -> throw new IOException("unexpected " + frame.type() + " frame from the worker");
             }
@@ -381,12 +421,12 @@ final class WorkerForward {
         }
     }
 
-    private Job.Outcome workerDied(BooleanSupplier mayRetry, IOException cause) {
+    private Outcome workerDied(BooleanSupplier mayRetry, IOException cause) {
         boolean replayable = !pulled && IDEMPOTENT.contains(String.valueOf(vars.get("REQUEST_METHOD")));
         if (!response.started() && !clientGone && replayable && mayRetry.getAsBoolean()) {
             LOG.info("the worker died before answering {} {}: sending it to another worker", vars.get("REQUEST_METHOD"),
                     vars.get("REQUEST_URI"));
-            return Job.Outcome.RETRY;
+            return Outcome.RETRY;
         }
         if (!response.started() && !clientGone) {
             answer("502 Bad Gateway");
@@ -394,18 +434,15 @@ final class WorkerForward {
             cut = true;
         }
         LOG.debug("worker channel failed: {}", cause.getMessage());
-        return Job.Outcome.WORKER_DIED;
+        return Outcome.WORKER_DIED;
     }
 
     private void answer(String status) {
         if (clientGone) {
             return;
         }
-        byte[] text = (status + "\n").getBytes(StandardCharsets.ISO_8859_1);
         try {
-            response.start(status, List.of(Map.entry("Content-Type", "text/plain"), Map.entry("Content-Length", String.valueOf(text.length))));
-            response.body().write(text);
-            response.finish();
+            response.answer(status);
         } catch (IOException e) {
             writeFailed("uwsgi_response_write_headers_do()", e);
         } catch (RuntimeException e) {

@@ -1,4 +1,4 @@
-package org.uwsgi4j.kernel.net;
+package org.uwsgi4j.kernel.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,11 +23,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.uwsgi4j.kernel.protocol.Frame;
+import org.uwsgi4j.kernel.protocol.FrameType;
 import org.uwsgi4j.kernel.protocol.RequestVars;
-import org.uwsgi4j.kernel.worker.Frame;
-import org.uwsgi4j.kernel.worker.FrameChannel;
-import org.uwsgi4j.kernel.worker.FrameType;
-import org.uwsgi4j.kernel.worker.Job;
 
 /**
  * WorkerForward when the client goes away (docs/worker-protocol.md, "The client goes away"):
@@ -60,7 +58,7 @@ class WorkerForwardTest {
 
     /** A client connection whose writes succeed {@code good} times, then fail as a reset connection's do. */
     static final class FailingClient implements GatheringByteChannel {
-        private final HttpResponseWriterTest.Recorder written = new HttpResponseWriterTest.Recorder();
+        private final ClientFixtures.Recorder written = new ClientFixtures.Recorder();
         private int good;
 
         FailingClient(int good) {
@@ -111,7 +109,7 @@ class WorkerForwardTest {
     }
 
     static WorkerForward forwarder(RequestVars vars, InputStream body, GatheringByteChannel client) {
-        return new WorkerForward(vars, body, new HttpResponseWriter(client, "HTTP/1.1", true, false, false), () -> { });
+        return new WorkerForward(new ClientFixtures.Request(vars, body, client), () -> { });
     }
 
     void worker(Frame... frames) throws IOException {
@@ -153,7 +151,7 @@ class WorkerForwardTest {
 
     @Test
     void aClientClosedWhileTheWorkerStreamsIsToldGoneAndTheForwardEndsAtEnd() throws Exception {
-        HttpResponseWriterTest.Recorder client = new HttpResponseWriterTest.Recorder();
+        ClientFixtures.Recorder client = new ClientFixtures.Recorder();
         WorkerForward forward = forwarder(vars("GET", "/events"), InputStream.nullInputStream(), client);
         CompletableFuture<Job.Outcome> outcome = CompletableFuture.supplyAsync(() -> forward.forward(kernelSide, () -> true),
                 Thread::startVirtualThread);
@@ -174,7 +172,7 @@ class WorkerForwardTest {
 
     @Test
     void aClientThatWentAwayWhileQueuedGetsItsRequestSentWithGoneRightAfter() throws IOException {
-        WorkerForward forward = forwarder(vars("GET", "/"), InputStream.nullInputStream(), new HttpResponseWriterTest.Recorder());
+        WorkerForward forward = forwarder(vars("GET", "/"), InputStream.nullInputStream(), new ClientFixtures.Recorder());
         forward.clientClosed();
         worker(start(), data("x"), Frame.of(FrameType.END));
 
@@ -200,7 +198,7 @@ class WorkerForwardTest {
             }
         };
         WorkerForward forward = forwarder(vars("POST", "/upload", "CONTENT_LENGTH", "100000"), cut,
-                new HttpResponseWriterTest.Recorder());
+                new ClientFixtures.Recorder());
         worker(Frame.of(FrameType.READ, 0, "65536"), Frame.of(FrameType.ERROR, 0, "OSError: error during read(65536) on wsgi.input"));
 
         assertEquals(Job.Outcome.DONE, forward.forward(kernelSide, () -> true));
@@ -215,7 +213,7 @@ class WorkerForwardTest {
 
     @Test
     void aHealthyResponseSendsNoGone() throws IOException {
-        HttpResponseWriterTest.Recorder client = new HttpResponseWriterTest.Recorder();
+        ClientFixtures.Recorder client = new ClientFixtures.Recorder();
         WorkerForward forward = forwarder(vars("GET", "/"), new ByteArrayInputStream(new byte[0]), client);
         worker(start(), data("a"), data("b"), Frame.of(FrameType.END));
 

@@ -1,4 +1,4 @@
-package org.uwsgi4j.kernel.worker;
+package org.uwsgi4j.kernel.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

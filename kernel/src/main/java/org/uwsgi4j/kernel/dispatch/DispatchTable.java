@@ -1,0 +1,88 @@
+package org.uwsgi4j.kernel.dispatch;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.osgi.service.component.annotations.Component;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The modifier1 table: 256 slots, each holding the {@link Target} that serves that modifier1,
+ * pre-filled with an "unavailable modifier" null object, as uWSGI's {@code uwsgi.p[]} with its
+ * {@code unconfigured_hook}. A request is looked up once, with no branch:
+ *
+ * <pre>
+ *  table.target(modifier1).submit(request)
+ *     slot ─▶ JvmCores (in-JVM AppRuntimes)  |  a worker pool's target  |  Unavailable (null object)
+ * </pre>
+ *
+ * <p><b>The default app</b> (uWSGI's {@code unconfigured_hook} in core/uwsgi.c): a modifier1 0
+ * request whose slot is empty goes to the default app's target, the first app still loaded
+ * (a worker pool: only they load apps), so {@code --plugin psgi --http-socket :8080 --psgi
+ * app.psgi} serves with no modifier option. With no app, or for any other empty slot:
+ * {@code -- unavailable modifier requested: N --} and a 502.
+ *
+ * <p>The first target bound to a slot keeps it (uWSGI lets the first loaded plugin win);
+ * a target is unbound by whoever bound it. Binding happens on any thread, rarely; looking up
+ * on the connection threads, per request.
+ */
+@Component(service = DispatchTable.class)
+public final class DispatchTable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DispatchTable.class);
+    private final AtomicReferenceArray<Target> slots = new AtomicReferenceArray<>(256);
+    private final Target[] unavailable = new Target[256];
+    /** The targets bound with {@link #bindApp}, in order; guarded by this. */
+    private final List<Target> apps = new ArrayList<>();
+    private volatile Target defaultApp;
+
+    public DispatchTable() {
+        for (int m = 0; m < 256; m++) {
+            unavailable[m] = new Unavailable(m, this);
+            slots.set(m, unavailable[m]);
+        }
+    }
+
+    /** The target of {@code modifier1} now: never null. */
+    public Target target(int modifier1) {
+        return slots.get(modifier1 & 0xff);
+    }
+
+    /** Puts {@code target} into slot {@code modifier1} unless another holds it (then warns; false). */
+    public boolean bind(int modifier1, Target target) {
+        if (slots.compareAndSet(modifier1, unavailable[modifier1], target)) {
+            return true;
+        }
+        if (slots.get(modifier1) != target) {
+            LOG.warn("!!! modifier1 {} is already served; ignoring a second runtime for it !!!", modifier1);
+        }
+        return false;
+    }
+
+    /**
+     * {@link #bind}s the target of a loaded app (a worker pool), which may then serve as the
+     * default app for modifier1 0.
+     */
+    public synchronized boolean bindApp(int modifier1, Target target) {
+        if (!bind(modifier1, target)) {
+            return false;
+        }
+        apps.add(target);
+        defaultApp = apps.getFirst();
+        return true;
+    }
+
+    /** Empties slot {@code modifier1} if {@code target} holds it. */
+    public synchronized void unbind(int modifier1, Target target) {
+        slots.compareAndSet(modifier1, target, unavailable[modifier1]);
+        if (apps.remove(target)) {
+            defaultApp = apps.isEmpty() ? null : apps.getFirst();
+        }
+    }
+
+    /** The default app's target (see the class comment), or null. */
+    Target defaultApp() {
+        return defaultApp;
+    }
+}

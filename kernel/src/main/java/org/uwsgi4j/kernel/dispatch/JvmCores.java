@@ -1,0 +1,190 @@
+package org.uwsgi4j.kernel.dispatch;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.uwsgi4j.kernel.api.AppRuntime;
+
+/**
+ * The one {@link Target} of every in-JVM {@link AppRuntime}: {@code --processes × --threads}
+ * cores, each a platform thread that serves one request at a time; a request waits in a
+ * bounded queue while every core is busy, and is refused when the queue is full. The threads
+ * start when the first runtime is bound to the table ({@link #start}): an instance that serves
+ * only worker processes runs none.
+ *
+ * <pre>
+ *  connection ─submit(request)─▶ [ bounded queue ] ─▶ core thread: runtime for modifier1 .handle(request, response)
+ * </pre>
+ *
+ * The runtime is looked up when a core takes the request, so a runtime that goes away while
+ * requests wait is seen at once (they get the "unavailable modifier" answer). A runtime that
+ * throws before starting its response: a 500 and the error in the log.
+ */
+public final class JvmCores implements Target, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JvmCores.class);
+    private static final long PID = ProcessHandle.current().pid();
+
+    private final Modifiers modifiers;
+    private final BlockingQueue<ClientRequest> queue;
+    private final List<Core> cores = new ArrayList<>();
+    private final AtomicLong rejected = new AtomicLong();
+    private boolean started;
+    private boolean closed;
+
+    /** {@code workers × threads} cores (not started yet) and a queue of {@code queueCapacity} places. */
+    JvmCores(Modifiers modifiers, int workers, int threads, int queueCapacity) {
+        this.modifiers = modifiers;
+        this.queue = new ArrayBlockingQueue<>(Math.max(1, queueCapacity));
+        for (int w = 1; w <= workers; w++) {
+            for (int c = 0; c < threads; c++) {
+                cores.add(new Core(w, c));
+            }
+        }
+    }
+
+    /** Starts the core threads, once (a runtime was bound). */
+    synchronized void start() {
+        if (started || closed) {
+            return;
+        }
+        started = true;
+        for (Core core : cores) {
+            core.thread = Thread.ofPlatform().name("uwsgi4j-core-" + core.worker + "-" + core.id).daemon().start(() -> serve(core));
+        }
+    }
+
+    @Override
+    public boolean submit(ClientRequest request) {
+        if (queue.offer(request)) {
+            return true;
+        }
+        rejected.incrementAndGet();
+        return false;
+    }
+
+    private void serve(Core core) {
+        while (!Thread.currentThread().isInterrupted()) {
+            ClientRequest request;
+            try {
+                request = queue.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            core.inRequest = true;
+            try {
+                request.servedBy(core.worker, core.id, PID);
+                run(request);
+            } catch (RuntimeException e) {
+                LOG.error("!!! uwsgi4j internal error serving a request on core {} !!!", core.id(), e);
+            } finally {
+                core.inRequest = false;
+                core.requests.incrementAndGet();
+            }
+        }
+    }
+
+    private void run(ClientRequest request) {
+        AppRuntime runtime = modifiers.runtimeOrNull(request.modifier1());
+        if (runtime == null) {
+            Unavailable.refuse(request);
+            return;
+        }
+        ClientResponse response = request.response();
+        boolean failed = false;
+        try {
+            runtime.handle(request, response);
+            response.finish();
+        } catch (IOException | UncheckedIOException e) {
+            failed = true;
+            LOG.info("client connection error on modifier1 {}: {}", request.modifier1(), e.getMessage());
+        } catch (RuntimeException e) {
+            failed = true;
+            LOG.error("!!! the runtime of modifier1 {} failed: {} !!!", request.modifier1(), e.toString(), e);
+            if (!response.started()) {
+                try {
+                    response.answer("500 Internal Server Error");
+                } catch (IOException ignored) {
+                    // the client is gone as well
+                }
+            }
+        } finally {
+            request.done(failed, false, 0, 0);
+        }
+    }
+
+    @Override
+    public int queued() {
+        return queue.size();
+    }
+
+    @Override
+    public int capacity() {
+        return queue.size() + queue.remainingCapacity();
+    }
+
+    /** Requests refused because the queue was full, since start. */
+    public long rejected() {
+        return rejected.get();
+    }
+
+    /** Every core, in worker then core order (started or not). */
+    public List<Core> cores() {
+        return List.copyOf(cores);
+    }
+
+    /** Whether a request waits or is being served. */
+    public boolean busy() {
+        return !queue.isEmpty() || cores.stream().anyMatch(Core::inRequest);
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        cores.forEach(c -> {
+            if (c.thread != null) {
+                c.thread.interrupt();
+            }
+        });
+    }
+
+    /** One worker core: its worker number (from 1), its core number, and its counters. */
+    public static final class Core {
+        private final int worker;
+        private final int id;
+        private final AtomicLong requests = new AtomicLong();
+        private volatile boolean inRequest;
+        private Thread thread;
+
+        Core(int worker, int id) {
+            this.worker = worker;
+            this.id = id;
+        }
+
+        /** The worker this core belongs to, from 1 (uWSGI's wid). */
+        public int worker() {
+            return worker;
+        }
+
+        /** The core number within its worker, from 0. */
+        public int id() {
+            return id;
+        }
+
+        /** Requests this core finished. */
+        public long requests() {
+            return requests.get();
+        }
+
+        /** True while serving a request. */
+        public boolean inRequest() {
+            return inRequest;
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package org.uwsgi4j.kernel.worker;
+
+import java.io.IOException;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.uwsgi4j.kernel.dispatch.ClientRequest;
+import org.uwsgi4j.kernel.dispatch.Target;
+import org.uwsgi4j.kernel.os.ProcMemory;
+import org.uwsgi4j.kernel.protocol.FrameType;
+
+/**
+ * The serving side of a {@link WorkerPool}, its {@link Target} in the dispatch table: the
+ * bounded queue ({@code --listen}) and the core threads that take requests from it, one per
+ * worker core, each owning its core's channel.
+ *
+ * <pre>
+ *  connection ─submit─▶ [ bounded queue (--listen) ] ─▶ core thread (one per worker core)
+ *                                                         └─ Job.forward(channel): REQUEST ▶ START/DATA/END
+ * </pre>
+ *
+ * Each worker counts here what it served: requests, exceptions (the app raised), bytes sent
+ * and time. A core that finds its worker retiring gives its request back to the queue's head.
+ */
+final class PoolTarget implements Target {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PoolTarget.class);
+
+    private final WorkerPool pool;
+    private final PoolSettings settings;
+    private final MasterLoop master;
+    private final LinkedBlockingDeque<Job> queue;
+    /** A worker's {@code CALL reload}: a graceful reload of every pool, on the master's thread. */
+    private final Runnable reload;
+
+    PoolTarget(WorkerPool pool, PoolSettings settings, MasterLoop master) {
+        this.pool = pool;
+        this.settings = settings;
+        this.master = master;
+        this.queue = new LinkedBlockingDeque<>(Math.max(1, settings.listen()));
+        this.reload = () -> {
+            LOG.info("...gracefully reloading the workers (asked by an application)...");
+            master.post(master::reloadAll);
+        };
+    }
+
+    /** Queues a request; false when the queue is full (the caller answers 503). A failed or stopping pool fails it at once. */
+    @Override
+    public boolean submit(ClientRequest request) {
+        return offer(new WorkerForward(request, reload));
+    }
+
+    /** Queues {@code job}; false when the queue is full. A failed or stopping pool fails it at once. */
+    boolean offer(Job job) {
+        if (pool.refusing()) {
+            job.fail();
+            return true;
+        }
+        return queue.offer(job);
+    }
+
+    @Override
+    public int queued() {
+        return queue.size();
+    }
+
+    @Override
+    public int capacity() {
+        return queue.size() + queue.remainingCapacity();
+    }
+
+    /** Fails every queued request (502): the pool's app failed to load, or it stopped. */
+    void failAll() {
+        for (Job j; (j = queue.poll()) != null; ) {
+            j.fail();
+        }
+    }
+
+    /** Serves requests on core {@code c} of worker {@code w} while it takes them; runs on the core's own thread. */
+    void serveCore(Worker w, CoreLink c) {
+        while (w.takesRequests()) {
+            Job job;
+            try {
+                job = queue.poll(200, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                break;
+            }
+            if (job == null) {
+                continue;
+            }
+            if (!w.takesRequests()) {
+                requeue(job);
+                break;
+            }
+            c.job = job;
+            job.servedBy(w.id, c.id, w.pid);
+            long start = System.nanoTime();
+            c.busySinceNanos = start;
+            Job.Outcome outcome = job.forward(c.channel, () -> !c.harakiri);
+            c.busySinceNanos = 0;
+            c.job = null;
+            if (outcome == Job.Outcome.RETRY) {
+                requeue(job);
+                break;
+            }
+            w.tx.addAndGet(job.bodyBytes()); // a retried request had sent nothing
+            if (job.appError()) {
+                w.exceptions.incrementAndGet();
+            }
+            if (outcome == Job.Outcome.WORKER_DIED) {
+                break;
+            }
+            c.requests++;
+            w.totalMicros.addAndGet((System.nanoTime() - start) / 1000);
+            long n = w.requests.incrementAndGet();
+            if (settings.maxRequests() > 0 && n >= settings.maxRequests()) {
+                master.post(() -> pool.recycle(w, "reached --max-requests " + settings.maxRequests()));
+                w.state = Worker.State.RETIRING; // at once: no other core of it takes a request
+                break;
+            }
+            if (settings.reloadOnRss() > 0 && w.takesRequests() && overReloadOnRss(w)) {
+                w.state = Worker.State.RETIRING;
+                break;
+            }
+        }
+        if (w.state == Worker.State.RETIRING || w.state == Worker.State.RUNNING) {
+            try {
+                c.channel.write(FrameType.STOP, 0);
+            } catch (IOException e) {
+                // gone already
+            }
+        }
+    }
+
+    /**
+     * {@code --reload-on-rss}, checked by a core after each request: a worker whose RSS reached
+     * the limit is recycled gracefully (true), with uWSGI's line.
+     */
+    private boolean overReloadOnRss(Worker w) {
+        long rss = ProcMemory.of(w.pid).rss();
+        if (rss < settings.reloadOnRss() << 20) {
+            return false;
+        }
+        LOG.info("...The work of process {} is done. Seeya!", w.pid);
+        master.post(() -> pool.recycle(w, "reached --reload-on-rss " + settings.reloadOnRss() + " (rss: " + rss + " bytes)"));
+        return true;
+    }
+
+    /** Puts a request back at the head of the queue (a retry), or fails it when there is no room. */
+    private void requeue(Job job) {
+        if (!queue.offerFirst(job)) {
+            job.fail();
+        }
+    }
+}
