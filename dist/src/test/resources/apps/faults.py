@@ -5,6 +5,7 @@
 #   /hang        sleeps a long time (for harakiri)
 #   /echo        the request body
 #   /version     the content of version.txt next to this file, read at import time
+#   /raise       raises (an exception for the stats)
 import os, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -34,6 +35,8 @@ def application(environ, start_response):
         body = environ["wsgi.input"].read(length)
     elif path == "/version":
         body = VERSION.encode()
+    elif path == "/raise":
+        raise RuntimeError("raised on purpose")
     else:
         body = ("hello from %d" % os.getpid()).encode()
     start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])

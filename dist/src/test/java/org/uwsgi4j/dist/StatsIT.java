@@ -1,6 +1,7 @@
 package org.uwsgi4j.dist;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,8 +57,33 @@ class StatsIT {
             print("stats ok", total)
             """;
 
+    private static final Path APPS = Path.of("src/test/resources/apps").toAbsolutePath();
+
     @TempDir
     Path cwd;
+
+    /**
+     * A worker process counts what it served: an app that raises is an exception of the worker
+     * that ran it (uWSGI's {@code exceptions}), and the bytes it sent are its {@code tx}.
+     */
+    @Test
+    void anAppThatRaisesIsAnExceptionOfItsWorker() throws Exception {
+        Path app = UwsgiProcess.copyApp(APPS, "faults.py", cwd);
+        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
+                "--master", "--processes", "1", "--stats", "127.0.0.1:0")) {
+            int port = server.httpPort();
+            int stats = Integer.parseInt(server.awaitLine("Stats server enabled on 127\\.0\\.0\\.1:(\\d+)", UwsgiProcess.START_TIMEOUT).group(1));
+            server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
+            assertEquals(500, RawHttp.get(port, "/raise").status());
+            var hello = RawHttp.get(port, "/");
+            assertEquals(200, hello.status());
+
+            var rows = StatsReader.awaitRequests(stats, 2);
+            assertEquals(1, rows.size(), rows.toString());
+            assertEquals(1, rows.getFirst().exceptions(), rows.toString());
+            assertTrue(rows.getFirst().tx() >= hello.text().length(), rows.toString());
+        }
+    }
 
     @Test
     void statsDocumentHasUwsgitopsFieldsAndCounts() throws Exception {

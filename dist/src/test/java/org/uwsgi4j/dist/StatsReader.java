@@ -19,11 +19,11 @@ final class StatsReader {
                 if not c: break
                 doc += c
             for w in json.loads(doc)["workers"]:
-                print(w["id"], w["pid"], w["status"], w["requests"], w["respawn_count"])
+                print(w["id"], w["pid"], w["status"], w["requests"], w["respawn_count"], w["exceptions"], w["tx"])
             """;
 
     /** A worker as the stats document shows it. */
-    record Row(int id, long pid, String status, long requests, long respawnCount) {
+    record Row(int id, long pid, String status, long requests, long respawnCount, long exceptions, long tx) {
     }
 
     private StatsReader() {
@@ -38,7 +38,8 @@ final class StatsReader {
         List<Row> rows = new ArrayList<>();
         for (String line : out.strip().split("\n")) {
             String[] f = line.split(" ");
-            rows.add(new Row(Integer.parseInt(f[0]), Long.parseLong(f[1]), f[2], Long.parseLong(f[3]), Long.parseLong(f[4])));
+            rows.add(new Row(Integer.parseInt(f[0]), Long.parseLong(f[1]), f[2], Long.parseLong(f[3]), Long.parseLong(f[4]),
+                    Long.parseLong(f[5]), Long.parseLong(f[6])));
         }
         return rows;
     }

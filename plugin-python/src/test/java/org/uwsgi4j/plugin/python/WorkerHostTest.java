@@ -388,7 +388,7 @@ class WorkerHostTest {
         List<String> f = new ArrayList<>(List.of("REQUEST_METHOD", "GET", "PATH_INFO", path, "QUERY_STRING", "",
                 "SERVER_NAME", "localhost", "SERVER_PORT", "80", "SERVER_PROTOCOL", "HTTP/1.1"));
         f.addAll(List.of(more));
-        return ByteBuffer.wrap(org.uwsgi4j.kernel.worker.Fields.encode(f));
+        return ByteBuffer.wrap(org.uwsgi4j.kernel.protocol.Fields.encode(f));
     }
 
     /** Writes a request with its body inline (REQUEST flag 1, BODY…, BODY(0)) in one write. */
