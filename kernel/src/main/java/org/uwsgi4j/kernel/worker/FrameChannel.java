@@ -21,11 +21,8 @@ import org.uwsgi4j.kernel.protocol.FrameType;
  * <p><b>Reading</b> is buffered: each {@code read(2)} takes whatever the socket holds (up to
  * {@value #BUFFER} bytes) and later calls return the frames already received without a system
  * call, so a response the worker sent as START + DATA + END in one write is read with one
- * system call. {@link #hasFrame()} tells whether the next {@link #read()} returns at once (a
- * caller can hold back a flush to its client while more of the response is already here).
- * Each frame's payload is a fresh heap buffer owned by the caller (see {@link Frame}); nothing
- * else is allocated per frame. Never read from {@link #channel()} directly: bytes buffered here
- * would be lost.
+ * system call. Each frame's payload is a fresh heap buffer owned by the caller (see
+ * {@link Frame}); nothing else is allocated per frame.
  *
  * <p><b>Writing</b> puts header and payload into one {@code write(2)}: frames up to
  * {@value #BUFFER} bytes in all are copied into a reused direct buffer, larger ones go out as
@@ -127,21 +124,6 @@ public final class FrameChannel implements AutoCloseable {
         }
     }
 
-    /** Whether a whole frame has already been received, so {@link #read()} returns without blocking. */
-    public boolean hasFrame() {
-        int n = in.remaining();
-        if (n < HEADER) {
-            return false;
-        }
-        int length = in.getInt(in.position() + 4);
-        return length < 0 || length > MAX_PAYLOAD || n - HEADER >= length;   // a bad header: read() throws at once
-    }
-
-    /** The bytes received and not yet returned by {@link #read()}. */
-    public int buffered() {
-        return in.remaining();
-    }
-
     /**
      * Writes one frame whose payload is the concatenation of {@code payload} (none for an empty
      * payload), header and payload in one write. The buffers' positions do not move.
@@ -241,11 +223,6 @@ public final class FrameChannel implements AutoCloseable {
                 first++;
             }
         }
-    }
-
-    /** The underlying channel (for its address or state; never read from it directly). */
-    public SocketChannel channel() {
-        return channel;
     }
 
     /** Closes the channel; never throws. */

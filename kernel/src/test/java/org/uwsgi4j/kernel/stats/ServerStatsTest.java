@@ -1,0 +1,54 @@
+package org.uwsgi4j.kernel.stats;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.ByteArrayOutputStream;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.uwsgi4j.kernel.dispatch.ClientRequest;
+import org.uwsgi4j.kernel.dispatch.DispatchTable;
+import org.uwsgi4j.kernel.dispatch.Modifiers;
+import org.uwsgi4j.kernel.dispatch.Target;
+import org.uwsgi4j.kernel.log.LogPipeline;
+import org.uwsgi4j.kernel.log.RequestLog;
+import org.uwsgi4j.kernel.log.TestOptions;
+import org.uwsgi4j.kernel.net.Server;
+
+/** The stats document's sockets: each reports the queue that holds its requests, the target of its modifier1. */
+class ServerStatsTest {
+
+    /** A target with {@code queued} requests waiting. */
+    private static Target holding(int queued) {
+        return new Target() {
+            @Override
+            public boolean submit(ClientRequest request) {
+                return false;
+            }
+
+            @Override
+            public int queued() {
+                return queued;
+            }
+
+            @Override
+            public int capacity() {
+                return 100;
+            }
+        };
+    }
+
+    @Test
+    void eachSocketsListenQueueIsTheQueueOfItsModifiersTarget() throws Exception {
+        var options = TestOptions.of("socket", "127.0.0.1:0", "http-socket", "127.0.0.1:0", "http-socket-modifier1", "5");
+        DispatchTable table = new DispatchTable();
+        table.bindApp(0, holding(1));   // e.g. python's workers behind the uwsgi socket
+        table.bindApp(5, holding(3));   // e.g. psgi's behind the HTTP socket
+        try (LogPipeline pipeline = LogPipeline.open(TestOptions.of(), new ByteArrayOutputStream());
+             Server server = Server.bind(Server.listenSpecs(options), options, new Modifiers(table),
+                     RequestLog.fromOptions(options, pipeline))) {
+            StatsSnapshot doc = new ServerStats(server, List::of, "test").snapshot();
+            assertEquals(List.of("uwsgi", "http"), doc.sockets().stream().map(StatsSnapshot.Socket::proto).toList());
+            assertEquals(List.of(1L, 3L), doc.sockets().stream().map(StatsSnapshot.Socket::queue).toList());
+        }
+    }
+}
