@@ -49,7 +49,7 @@ public final class ServerStats {
 
     /** The document now. Thread-safe: reads counters only. */
     public StatsSnapshot snapshot() {
-        JvmCores dispatcher = server.cores();
+        JvmCores jvm = server.cores();
         long pid = ProcessHandle.current().pid();
         List<StatsSnapshot.Socket> sockets = new ArrayList<>();
         for (Listener l : server.listeners()) {
@@ -72,9 +72,9 @@ public final class ServerStats {
             }
         }
         if (!workers.isEmpty()) {
-            return new StatsSnapshot(version, poolQueued, dispatcher.rejected(), 0, poolQueued, pid, uid, gid, cwd, List.of(), sockets, workers);
+            return new StatsSnapshot(version, poolQueued, jvm.rejected(), 0, poolQueued, pid, uid, gid, cwd, List.of(), sockets, workers);
         }
-        List<JvmCores.Core> cores = dispatcher.cores();
+        List<JvmCores.Core> cores = jvm.cores();
         int workerCount = cores.isEmpty() ? 0 : cores.getLast().worker();
         long busy = 0;
         for (int w = 1; w <= workerCount; w++) {
@@ -93,7 +93,7 @@ public final class ServerStats {
                     anyBusy ? StatsSnapshot.BUSY : StatsSnapshot.IDLE, 0, 0, counters[4], server.startEpochSeconds(), 1,
                     counters[2], counters[3], List.of(app), workerCores));
         }
-        return new StatsSnapshot(version, dispatcher.queued(), dispatcher.rejected(), 0, busy, pid, uid, gid, cwd,
+        return new StatsSnapshot(version, jvm.queued(), jvm.rejected(), 0, busy, pid, uid, gid, cwd,
                 List.of(), sockets, workers);
     }
 
