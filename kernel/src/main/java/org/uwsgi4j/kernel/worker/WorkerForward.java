@@ -37,10 +37,9 @@ import org.uwsgi4j.kernel.protocol.RequestVars;
  *
  * <p><b>The client goes away</b> (docs/worker-protocol.md, "The client goes away"): a write to
  * it fails, reading its body fails, or the connection's close watch calls {@link #clientClosed}.
- * The worker is then told with one {@code GONE} and the request's remaining frames are read
- * to its END and dropped, so the core is free for the next request and the worker lives on.
- * Each is logged once, as uWSGI does:
- * {@code uwsgi_response_write_body_do(): Broken pipe during GET /stream (127.0.0.1)}.
+ * The worker is then told with one {@code GONE} ({@link GoneSignal}) and the request's remaining
+ * frames are read to its END and dropped, so the core is free for the next request and the
+ * worker lives on.
  *
  * <p>It sees its client only through {@link ClientRequest} and {@link ClientResponse}: the
  * connection side ({@code net}) knows nothing of workers, and this nothing of sockets. A
@@ -48,7 +47,7 @@ import org.uwsgi4j.kernel.protocol.RequestVars;
  *
  * <p><b>Threads</b>: the core's thread runs {@link #forward}; {@link #clientClosed} may come
  * from the connection's close watch at any time. Writes on the worker's channel are serialized
- * on {@code writes}, and {@code GONE} is written only while the request is in the worker.
+ * on {@code gone}, the {@link GoneSignal}.
  */
 final class WorkerForward implements Job, ClientRequest.ClientWatch {
 
@@ -67,24 +66,13 @@ final class WorkerForward implements Job, ClientRequest.ClientWatch {
     private boolean pulled;
     /** Body bytes handed to the worker by READs (for the body-read error line). */
     private long bodyRead;
-    /** Nothing more can be written to the client: it went away (or a write failed). */
-    private volatile boolean clientGone;
+    /** The client's going away; every write on the worker's channel synchronizes on it. */
+    private final GoneSignal gone;
     /** The response was cut short (an app error or a dead worker after the start): close the connection. */
     private boolean cut;
     private boolean appError;
     /** The response was replaced by a 500: the worker's DATA and END are read and dropped. */
     private boolean ignoreRest;
-    private int writeErrors;
-    private int readErrors;
-
-    /** Serializes writes on the worker's channel: the core's own and a close watch's GONE. */
-    private final Object writes = new Object();
-    /** The channel while the request is in the worker (after REQUEST, before END/ERROR); guarded by writes. */
-    private FrameChannel inHand;
-    /** Whether GONE was written for this request; guarded by writes. */
-    private boolean goneSent;
-    /** The request was answered (not to be retried): the close watch comes too late; guarded by writes. */
-    private boolean finished;
 
     /**
      * A request to forward; it asks to be told when its client goes away.
@@ -97,6 +85,7 @@ final class WorkerForward implements Job, ClientRequest.ClientWatch {
         this.vars = request.requestVars();
         this.body = request.body();
         this.response = request.response();
+        this.gone = new GoneSignal(vars);
         request.watchClient(this);
     }
 
@@ -127,17 +116,17 @@ final class WorkerForward implements Job, ClientRequest.ClientWatch {
 
     /** True when the client connection must be closed (it failed, or the response was cut). */
     boolean broken() {
-        return clientGone || cut;
+        return gone.gone() || cut;
     }
 
     /** Failed writes to the client ({@code %(werr)}): 0 or 1, the first failure ends the writing. */
     int writeErrors() {
-        return writeErrors;
+        return gone.writeErrors();
     }
 
     /** Failed reads of the request body ({@code %(rerr)}): 0 or 1. */
     int readErrors() {
-        return readErrors;
+        return gone.readErrors();
     }
 
     /**
@@ -155,68 +144,18 @@ final class WorkerForward implements Job, ClientRequest.ClientWatch {
         } catch (IOException workerGone) {
             outcome = workerDied(mayRetry, workerGone);
         } finally {
-            synchronized (writes) {
-                inHand = null;
-                finished = outcome != Outcome.RETRY;
-            }
+            gone.ended(outcome != Outcome.RETRY);
         }
         if (outcome != Outcome.RETRY) {
-            request.done(broken() || outcome == Outcome.WORKER_DIED, appError, readErrors, writeErrors);
+            request.done(broken() || outcome == Outcome.WORKER_DIED, appError, gone.readErrors(), gone.writeErrors());
         }
         return outcome;
     }
 
-    /**
-     * The client closed its connection while its request waited for a worker or was in one (the
-     * connection's close watch, on its own thread): logged, and the worker is told with GONE.
-     * Too late once the request was answered: then nothing happens.
-     */
+    /** The connection's close watch saw the client close (its own thread): see {@link GoneSignal#clientClosed}. */
     @Override
     public void clientClosed() {
-        synchronized (writes) {
-            if (finished || clientGone) {
-                return;
-            }
-            clientGone = true;
-            LOG.info("the client closed the connection during {}", during());
-            tellWorker();
-        }
-    }
-
-    /** A write to the client failed: uWSGI's line (once), and GONE to the worker. */
-    private void writeFailed(String function, Exception e) {
-        synchronized (writes) {
-            if (clientGone) {
-                return;
-            }
-            clientGone = true;
-            writeErrors++;
-            LOG.info("{}: {} during {}", function, reason(e), during());
-            tellWorker();
-        }
-    }
-
-    /** Writes GONE when the request is in the worker and it has not been told yet; holds {@code writes}. */
-    private void tellWorker() {
-        if (inHand == null || goneSent) {
-            return;
-        }
-        goneSent = true;
-        try {
-            inHand.write(FrameType.GONE, 0);
-        } catch (IOException e) {
-            // the worker's channel failed: the core's next read sees it
-        }
-    }
-
-    /** uWSGI's tail of a request error line: {@code GET /path (127.0.0.1)}. */
-    private String during() {
-        return vars.get("REQUEST_METHOD") + " " + vars.get("REQUEST_URI") + " (" + vars.get("REMOTE_ADDR") + ")";
-    }
-
-    /** The system's words for a failed write ({@code Broken pipe}), as uWSGI's strerror. */
-    private static String reason(Exception e) {
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        gone.clientClosed();
     }
 
     private void sendRequest(FrameChannel ch) throws IOException {
@@ -227,8 +166,7 @@ final class WorkerForward implements Job, ClientRequest.ClientWatch {
                 inline = body.readNBytes((int) length);
             }
         }
-        synchronized (writes) {
-            goneSent = false;
+        synchronized (gone) {
             if (inline == null) {
                 ch.write(FrameType.REQUEST, 0, blob);
             } else {
@@ -240,10 +178,7 @@ final class WorkerForward implements Job, ClientRequest.ClientWatch {
                 frames.add(new Frame(FrameType.BODY, 0, ByteBuffer.allocate(0)));
                 ch.writeAll(frames);
             }
-            inHand = ch;
-            if (clientGone) {
-                tellWorker(); // it went away while the request was queued
-            }
+            gone.inWorker(ch);
         }
     }
 
@@ -258,12 +193,12 @@ final class WorkerForward implements Job, ClientRequest.ClientWatch {
                 case LOG -> LOG.info("{}", StandardCharsets.UTF_8.decode(frame.payload()));
                 case CALL -> call(ch, frame.fields());
                 case END -> {
-                    outOfWorker();
+                    gone.outOfWorker();
                     finish();
                     return Outcome.DONE;
                 }
                 case ERROR -> {
-                    outOfWorker();
+                    gone.outOfWorker();
                     appError = true;
                     if (!response.started()) {
                         answer("500 Internal Server Error");
@@ -289,15 +224,8 @@ final class WorkerForward implements Job, ClientRequest.ClientWatch {
     }
 
     private void writeFields(FrameChannel ch, FrameType type, String... fields) throws IOException {
-        synchronized (writes) {
+        synchronized (gone) {
             ch.writeFields(type, 0, fields);
-        }
-    }
-
-    /** END or ERROR was read: the request has left the worker, a GONE now would be stale. */
-    private void outOfWorker() {
-        synchronized (writes) {
-            inHand = null;
         }
     }
 
@@ -309,31 +237,16 @@ final class WorkerForward implements Job, ClientRequest.ClientWatch {
         pulled = true;
         byte[] chunk = new byte[Math.max(0, Math.min(wanted, MAX_CHUNK))];
         int n = 0;
-        if (!clientGone && chunk.length > 0) {
+        if (!gone.gone() && chunk.length > 0) {
             try {
                 n = Math.max(0, body.read(chunk, 0, chunk.length));
                 bodyRead += n;
             } catch (IOException clientFailed) {
-                bodyReadFailed(chunk.length, clientFailed);
+                gone.bodyReadFailed(chunk.length, bodyRead, clientFailed);
             }
         }
-        synchronized (writes) {
+        synchronized (gone) {
             ch.write(FrameType.BODY, 0, ByteBuffer.wrap(chunk, 0, n));
-        }
-    }
-
-    /** uWSGI's line for a body the client did not finish sending, and GONE to the worker. */
-    private void bodyReadFailed(int wanted, IOException e) {
-        synchronized (writes) {
-            if (clientGone) {
-                return;
-            }
-            clientGone = true;
-            readErrors++;
-            long length = vars.contentLength();
-            LOG.info("[uwsgi-body-read] Error reading {} bytes. Content-Length: {} consumed: {} left: {} message: {}",
-                    wanted, length, bodyRead, Math.max(0, length - bodyRead), reason(e));
-            tellWorker();
         }
     }
 
@@ -362,7 +275,7 @@ final class WorkerForward implements Job, ClientRequest.ClientWatch {
     }
 
     private void toClient(ByteBuffer data, String function) {
-        if (clientGone || ignoreRest) {
+        if (gone.gone() || ignoreRest) {
             return;
         }
         try {
@@ -374,7 +287,7 @@ final class WorkerForward implements Job, ClientRequest.ClientWatch {
                 response.body().write(copy);
             }
         } catch (IOException e) {
-            writeFailed(response.headSent() ? function : "uwsgi_response_write_headers_do()", e);
+            gone.writeFailed(response.headSent() ? function : "uwsgi_response_write_headers_do()", e);
         } catch (RuntimeException e) {
             cut = true; // DATA before START: a broken worker
             ignoreRest = true;
@@ -388,7 +301,7 @@ final class WorkerForward implements Job, ClientRequest.ClientWatch {
         try (FileChannel file = FileChannel.open(path, StandardOpenOption.READ)) {
             long end = length < 0 ? file.size() : Math.min(file.size(), offset + length);
             ByteBuffer buffer = ByteBuffer.allocate(MAX_CHUNK);
-            for (long pos = offset; pos < end && !clientGone; ) {
+            for (long pos = offset; pos < end && !gone.gone(); ) {
                 buffer.clear().limit((int) Math.min(buffer.capacity(), end - pos));
                 int n = file.read(buffer, pos);
                 if (n < 0) {
@@ -405,7 +318,7 @@ final class WorkerForward implements Job, ClientRequest.ClientWatch {
     }
 
     private void finish() {
-        if (clientGone || ignoreRest) {
+        if (gone.gone() || ignoreRest) {
             return;
         }
         try {
@@ -415,7 +328,7 @@ final class WorkerForward implements Job, ClientRequest.ClientWatch {
                 response.finish();
             }
         } catch (IOException e) {
-            writeFailed(response.headSent() ? "uwsgi_response_write_body_do()" : "uwsgi_response_write_headers_do()", e);
+            gone.writeFailed(response.headSent() ? "uwsgi_response_write_body_do()" : "uwsgi_response_write_headers_do()", e);
         } catch (RuntimeException e) {
             cut = true;
         }
@@ -423,12 +336,12 @@ final class WorkerForward implements Job, ClientRequest.ClientWatch {
 
     private Outcome workerDied(BooleanSupplier mayRetry, IOException cause) {
         boolean replayable = !pulled && IDEMPOTENT.contains(String.valueOf(vars.get("REQUEST_METHOD")));
-        if (!response.started() && !clientGone && replayable && mayRetry.getAsBoolean()) {
+        if (!response.started() && !gone.gone() && replayable && mayRetry.getAsBoolean()) {
             LOG.info("the worker died before answering {} {}: sending it to another worker", vars.get("REQUEST_METHOD"),
                     vars.get("REQUEST_URI"));
             return Outcome.RETRY;
         }
-        if (!response.started() && !clientGone) {
+        if (!response.started() && !gone.gone()) {
             answer("502 Bad Gateway");
         } else {
             cut = true;
@@ -438,13 +351,13 @@ final class WorkerForward implements Job, ClientRequest.ClientWatch {
     }
 
     private void answer(String status) {
-        if (clientGone) {
+        if (gone.gone()) {
             return;
         }
         try {
             response.answer(status);
         } catch (IOException e) {
-            writeFailed("uwsgi_response_write_headers_do()", e);
+            gone.writeFailed("uwsgi_response_write_headers_do()", e);
         } catch (RuntimeException e) {
             cut = true;
         }
