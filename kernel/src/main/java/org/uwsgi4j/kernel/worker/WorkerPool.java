@@ -75,12 +75,6 @@ public final class WorkerPool implements AutoCloseable, WorkerStats.Source {
         return target;
     }
 
-    /** Requests waiting in its queue now. */
-    @Override
-    public int queued() {
-        return target.queued();
-    }
-
     /** True when the pool takes no requests: its app failed to load, or it stops. */
     boolean refusing() {
         return failed || stopping;
