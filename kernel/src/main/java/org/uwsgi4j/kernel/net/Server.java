@@ -74,8 +74,8 @@ public final class Server implements AutoCloseable {
         ServerSettings settings = ServerSettings.fromOptions(options);
         var socketSettings = SocketSettings.fromOptions(options);
         int listen = socketSettings.listen();
-        int workers = Math.max(1, options.intValue("processes"));
-        int threads = Math.max(1, options.intValue("threads"));
+        int workers = settings.processes();
+        int threads = settings.threads();
         SocketSettings.umask(options).ifPresent(mask -> new Posix().umask(mask));
         List<Listener> listeners = new ArrayList<>();
         try {

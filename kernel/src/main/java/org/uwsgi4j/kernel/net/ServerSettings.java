@@ -15,9 +15,12 @@ import org.uwsgi4j.kernel.protocol.ProtocolLimits;
  *                           instead of being buffered and given a CONTENT_LENGTH
  * @param bodyReadWarningMb  {@code --body-read-warning} (MiB, default 8): buffering more than this logs a warning
  * @param soKeepalive        {@code --so-keepalive}: TCP keepalive on client sockets
+ * @param processes          {@code --processes} (at least 1): the in-JVM runtimes' workers, and the request
+ *                           log's worker slots
+ * @param threads            {@code --threads} (at least 1): cores per in-JVM worker
  */
 public record ServerSettings(ProtocolLimits limits, Duration socketTimeout, long postBuffering, boolean chunkedStreaming,
-                             long bodyReadWarningMb, boolean soKeepalive) {
+                             long bodyReadWarningMb, boolean soKeepalive, int processes, int threads) {
 
     /** The settings {@code options} ask for; defaults are the option table's (uWSGI's). */
     public static ServerSettings fromOptions(Options options) {
@@ -30,6 +33,8 @@ public record ServerSettings(ProtocolLimits limits, Duration socketTimeout, long
                 options.intValue("post-buffering"),
                 options.isTrue("http-chunked-input"),
                 options.intValue("body-read-warning"),
-                options.isTrue("so-keepalive"));
+                options.isTrue("so-keepalive"),
+                Math.max(1, options.intValue("processes")),
+                Math.max(1, options.intValue("threads")));
     }
 }
