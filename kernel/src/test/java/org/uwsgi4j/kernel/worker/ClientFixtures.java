@@ -1,6 +1,7 @@
 package org.uwsgi4j.kernel.worker;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.GatheringByteChannel;
@@ -17,11 +18,11 @@ final class ClientFixtures {
     }
 
     /** A client connection that records what is written to it. */
-    static final class Recorder implements GatheringByteChannel {
+    static class Recorder implements GatheringByteChannel {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
         @Override
-        public long write(ByteBuffer[] srcs, int offset, int length) {
+        public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
             long n = 0;
             for (int i = offset; i < offset + length; i++) {
                 while (srcs[i].hasRemaining()) {
@@ -33,12 +34,12 @@ final class ClientFixtures {
         }
 
         @Override
-        public long write(ByteBuffer[] srcs) {
+        public long write(ByteBuffer[] srcs) throws IOException {
             return write(srcs, 0, srcs.length);
         }
 
         @Override
-        public int write(ByteBuffer src) {
+        public int write(ByteBuffer src) throws IOException {
             return (int) write(new ByteBuffer[] {src});
         }
 

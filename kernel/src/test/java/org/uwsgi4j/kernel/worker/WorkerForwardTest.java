@@ -57,8 +57,7 @@ class WorkerForwardTest {
     }
 
     /** A client connection whose writes succeed {@code good} times, then fail as a reset connection's do. */
-    static final class FailingClient implements GatheringByteChannel {
-        private final ClientFixtures.Recorder written = new ClientFixtures.Recorder();
+    static final class FailingClient extends ClientFixtures.Recorder {
         private int good;
 
         FailingClient(int good) {
@@ -70,30 +69,7 @@ class WorkerForwardTest {
             if (good-- <= 0) {
                 throw new IOException("Broken pipe");
             }
-            return written.write(srcs, offset, length);
-        }
-
-        @Override
-        public long write(ByteBuffer[] srcs) throws IOException {
-            return write(srcs, 0, srcs.length);
-        }
-
-        @Override
-        public int write(ByteBuffer src) throws IOException {
-            return (int) write(new ByteBuffer[] {src});
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        @Override
-        public void close() {
-        }
-
-        String text() {
-            return written.text();
+            return super.write(srcs, offset, length);
         }
     }
 
