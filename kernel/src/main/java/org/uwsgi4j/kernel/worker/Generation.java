@@ -19,13 +19,15 @@ import org.uwsgi4j.kernel.protocol.FrameType;
  * runtime directory, so a channel's HELLO can only belong to it.
  *
  * <pre>
- *  accept ─▶ HELLO (token checked) ─┬─ role control: the host's channel: READY, LOADFAIL, EXITED, LOG
- *                                   └─ role core: a worker core's channel, handed to the master
+ *  accept ─▶ HELLO (token, version checked) ─┬─ role control: the host's channel: READY, LOADFAIL, EXITED, LOG
+ *                                             └─ role core: a worker core's channel, handed to the master
  * </pre>
  */
 final class Generation implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Generation.class);
+    /** The worker protocol version this kernel speaks: HELLO's sixth field (absent: 1). */
+    static final String PROTOCOL_VERSION = "1";
 
     final int number;
     final Worker[] workers;
@@ -75,6 +77,13 @@ final class Generation implements AutoCloseable {
             List<String> f = hello.fields();
             if (hello.type() != FrameType.HELLO || f.size() < 5 || !pool.token().equals(f.get(0))) {
                 LOG.warn("!!! refused a worker connection: no valid HELLO (bad token or frame) !!!");
+                ch.close();
+                return;
+            }
+            String version = f.size() > 5 ? f.get(5) : "1";   // a HELLO of five fields is version 1
+            if (!version.equals(PROTOCOL_VERSION)) {
+                LOG.warn("!!! refused a worker connection: worker protocol version {} (this kernel speaks {}) !!!",
+                        version, PROTOCOL_VERSION);
                 ch.close();
                 return;
             }

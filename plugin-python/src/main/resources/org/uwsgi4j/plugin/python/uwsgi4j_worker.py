@@ -37,6 +37,7 @@ import traceback
 from itertools import chain
 from time import monotonic as _monotonic
 
+PROTOCOL_VERSION = "1"       # the sixth field of HELLO (docs/worker-protocol.md)
 HELLO, READY, LOADFAIL, FORK, EXITED = 1, 2, 3, 4, 5
 REQUEST, BODY, READ, GONE = 10, 11, 12, 13
 START, DATA, END, ERROR, SENDFILE = 20, 21, 22, 23, 24
@@ -81,7 +82,7 @@ class Channel:
         self.buf = bytearray(SMALL + HEADER.size)
         self.view = memoryview(self.buf)
         self.pos = self.end = 0
-        self.send(frame(HELLO, fields(token, role, str(worker_id), str(core_id), str(os.getpid()))))
+        self.send(frame(HELLO, fields(token, role, str(worker_id), str(core_id), str(os.getpid()), PROTOCOL_VERSION)))
 
     def send(self, data):
         try:
