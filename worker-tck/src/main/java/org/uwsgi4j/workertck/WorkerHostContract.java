@@ -1,0 +1,477 @@
+package org.uwsgi4j.workertck;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.uwsgi4j.kernel.protocol.Frame;
+import org.uwsgi4j.kernel.protocol.FrameType;
+import org.uwsgi4j.kernel.worker.FrameChannel;
+
+/**
+ * The worker protocol's contract (docs/worker-protocol.md, "A host's checklist"): every case a
+ * language's worker host must pass, played against the real host process. A host joins with
+ * one subclass (its {@link #command}, {@link #fixtureApp} and {@link #brokenApp}) and one
+ * fixture app with these endpoints, routed by {@code PATH_INFO}:
+ *
+ * <table>
+ * <caption>The fixture app</caption>
+ * <tr><th>path</th><th>what the app does</th></tr>
+ * <tr><td>{@code /hello}</td><td>{@code 200 OK}, header {@code Content-Type: text/plain}, body {@code Hello World}; reads no body</td></tr>
+ * <tr><td>{@code /echo}</td><td>reads the whole request body, then reads once more (it must get nothing, without a
+ *     {@code READ}), and answers {@code 200 OK} with the body</td></tr>
+ * <tr><td>{@code /stream}</td><td>{@code 200 OK}, then the chunk {@code first}, then reads 3 bytes of the body and
+ *     sends them as a chunk, then the chunk {@code last}; each chunk sent as it is produced</td></tr>
+ * <tr><td>{@code /count}</td><td>{@code QUERY_STRING} is a number N: N chunks {@code 0\n}, {@code 1\n} … one after the other</td></tr>
+ * <tr><td>{@code /pid}</td><td>body: the pid of the process serving the request, in decimal</td></tr>
+ * <tr><td>{@code /log}</td><td>writes {@code hello log\n}, then {@code second } and {@code part\n} (two writes) to
+ *     the app's error stream, then answers {@code logged}</td></tr>
+ * <tr><td>{@code /raise}</td><td>raises (dies) before it starts the response</td></tr>
+ * <tr><td>{@code /raise-late}</td><td>starts the response, sends the chunk {@code partial}, then raises; its
+ *     clean-up writes {@code closed\n} to the error stream</td></tr>
+ * <tr><td>{@code /close}</td><td>the chunks {@code a} and {@code b}; its clean-up writes {@code closed\n} to the error stream</td></tr>
+ * <tr><td>{@code /endless}</td><td>endless chunks {@code tick}; its clean-up writes {@code closed\n} to the error stream</td></tr>
+ * <tr><td>{@code /file}</td><td>the file whose path is {@code QUERY_STRING}, whole, as the body in the language's
+ *     file-body form (WSGI's {@code wsgi.file_wrapper}, PSGI's filehandle, Rack's {@code to_path}): a {@code SENDFILE}</td></tr>
+ * <tr><td>{@code /call}</td><td>makes the call named by {@code QUERY_STRING}, no arguments (the language's
+ *     {@code uwsgi} API, which sends {@code CALL}), and answers {@code ok} and the result's values, space-separated
+ *     ({@code ok a b}), or {@code error} when the kernel answered {@code error}</td></tr>
+ * </table>
+ *
+ * "Clean-up" is the language's end of a response: WSGI's iterable {@code close()}, PSGI's
+ * body {@code close}, Rack's body {@code close}. The cases run as root too: then the
+ * privilege drop from {@code UWSGI4J_UID}/{@code UWSGI4J_GID} is checked as well.
+ */
+public abstract class WorkerHostContract extends WorkerHostHarness {
+
+    /** The protocol version this kit checks, the sixth field of HELLO. */
+    public static final String PROTOCOL_VERSION = "1";
+
+    // ---- start-up: HELLO, READY, LOADFAIL --------------------------------------------------------
+
+    @Test
+    void helloCarriesTheTokenRoleIdsPidAndProtocolVersionThenReady() throws IOException {
+        Process p = start("host", Map.of());
+        FrameChannel control = accept();
+        assertEquals(List.of(token, "control", "0", "0", String.valueOf(p.pid()), PROTOCOL_VERSION),
+                expect(control, FrameType.HELLO).fields(), "HELLO: token, role, worker id, core id, pid, version");
+        expect(control, FrameType.READY);
+        control.writeFields(FrameType.FORK, 0, "1");
+        FrameChannel core = accept();
+        List<String> hello = expect(core, FrameType.HELLO).fields();
+        assertEquals(List.of(token, "core", "1", "0"), hello.subList(0, 4));
+        assertEquals(PROTOCOL_VERSION, hello.get(5), "every channel's HELLO carries the version");
+    }
+
+    @Test
+    void anAppThatFailsToLoadIsLoadfailWithOneLineAndExit22() throws Exception {
+        Process p = start("host", brokenApp(dir));
+        FrameChannel control = accept();
+        assertEquals("control", expect(control, FrameType.HELLO).fields().get(1));
+        assertOneLine(expect(control, FrameType.LOADFAIL).fields());
+        assertEquals(22, exitCode(p), "exit status 22 after LOADFAIL");
+    }
+
+    @Test
+    void aLazyWorkerThatFailsToLoadSaysLoadfailOnItsOwnControlChannel() throws Exception {
+        Map<String, String> env = new java.util.HashMap<>(brokenApp(dir));
+        env.put("UWSGI4J_WORKER_ID", "5");
+        Process p = start("worker", env);
+        FrameChannel ch = accept();
+        assertEquals(List.of(token, "control", "5", "0", String.valueOf(p.pid())), expect(ch, FrameType.HELLO).fields().subList(0, 5));
+        assertOneLine(expect(ch, FrameType.LOADFAIL).fields());
+        assertEquals(22, exitCode(p));
+    }
+
+    private void assertOneLine(List<String> reason) {
+        assertEquals(1, reason.size(), "LOADFAIL has one field: " + reason);
+        String line = reason.getFirst();
+        assertFalse(line.isBlank(), "a reason");
+        assertFalse(line.contains("\n") || line.contains("\r"), "one line: " + line);
+    }
+
+    // ---- workers: FORK, lazy, EXITED --------------------------------------------------------------
+
+    @Test
+    void forkOpensOneCoreChannelPerThreadInAChildProcess() throws IOException {
+        Process[] host = new Process[1];
+        FrameChannel control = host(host, Map.of("UWSGI4J_THREADS", "3"));
+        String pid = null;
+        for (FrameChannel core : fork(control, 2, 3)) {   // fork() checks the HELLOs: worker 2, cores 0-2, one pid
+            String served = get(core, "/pid");
+            assertNotEquals(String.valueOf(host[0].pid()), served, "the worker is a forked child");
+            assertTrue(pid == null || pid.equals(served), "one process serves every core");
+            pid = served;
+        }
+    }
+
+    @Test
+    void aLazyWorkerLoadsTheAppItselfAndOpensItsCores() throws Exception {
+        Process p = start("worker", Map.of("UWSGI4J_WORKER_ID", "3", "UWSGI4J_THREADS", "2"));
+        List<FrameChannel> cores = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            FrameChannel ch = accept();
+            List<String> hello = expect(ch, FrameType.HELLO).fields();
+            assertEquals(List.of(token, "core", "3"), hello.subList(0, 3));
+            assertEquals(String.valueOf(p.pid()), hello.get(4));
+            ids.add(hello.get(3));
+            cores.add(ch);
+        }
+        assertEquals(List.of("0", "1"), ids.stream().sorted().toList(), "core ids 0 and 1");
+        for (FrameChannel core : cores) {
+            assertEquals(String.valueOf(p.pid()), get(core, "/pid"));
+            core.write(FrameType.STOP, 0);
+        }
+        assertEquals(0, exitCode(p), "a lazy worker exits 0 after STOP on all its cores");
+    }
+
+    @Test
+    void aKilledWorkerIsExitedWithItsSignal() throws IOException {
+        FrameChannel control = host(null, Map.of());
+        control.writeFields(FrameType.FORK, 0, "1");
+        FrameChannel core = accept();
+        long pid = Long.parseLong(expect(core, FrameType.HELLO).fields().get(4));
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+        assertEquals(List.of(String.valueOf(pid), "1", "0", "9"), expect(control, FrameType.EXITED).fields(),
+                "EXITED: pid, worker id, status 0, signal 9");
+    }
+
+    // ---- stopping ---------------------------------------------------------------------------
+
+    @Test
+    void stopOnACoreChannelEndsTheWorkerWithStatus0() throws IOException {
+        FrameChannel control = host(null, Map.of());
+        control.writeFields(FrameType.FORK, 0, "4");
+        FrameChannel core = accept();
+        String pid = expect(core, FrameType.HELLO).fields().get(4);
+        assertEquals("Hello World", get(core, "/hello"));
+        core.write(FrameType.STOP, 0);
+        assertThrows(EOFException.class, () -> read(core), "the worker closes its channel");
+        assertEquals(List.of(pid, "4", "0", "0"), expect(control, FrameType.EXITED).fields());
+    }
+
+    @Test
+    void sigtermFinishesTheRequestInHandAndStopsIdleCoresAtOnce() throws IOException {
+        FrameChannel control = host(null, Map.of("UWSGI4J_THREADS", "2"));
+        List<FrameChannel> cores = fork(control, 1, 2);
+        String pid = get(cores.get(1), "/pid");
+        FrameChannel busy = cores.get(0);
+        busy.write(FrameType.REQUEST, 0, vars("/stream"));
+        expect(busy, FrameType.START);
+        expect(busy, FrameType.DATA);
+        expect(busy, FrameType.READ);   // the request is in hand, waiting for its body
+        ProcessHandle.of(Long.parseLong(pid)).orElseThrow().destroy();   // SIGTERM
+        assertThrows(EOFException.class, () -> read(cores.get(1)), "the idle core stops at once");
+        busy.write(FrameType.BODY, 0, ByteBuffer.wrap("abc".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals("abc", text(expect(busy, FrameType.DATA)));
+        assertEquals("last", text(expect(busy, FrameType.DATA)));
+        expect(busy, FrameType.END);
+        assertThrows(EOFException.class, () -> read(busy), "then the busy one stops");
+        assertEquals(List.of(pid, "1", "0", "0"), expect(control, FrameType.EXITED).fields());
+    }
+
+    @Test
+    void stopOnTheControlChannelEndsTheHostOnceItsWorkersAreGone() throws Exception {
+        Process[] host = new Process[1];
+        FrameChannel control = host(host, Map.of());
+        FrameChannel core = fork(control, 1, 1).getFirst();
+        control.write(FrameType.STOP, 0);
+        control.writeFields(FrameType.FORK, 0, "2");   // ignored: the host forks no more
+        assertEquals("Hello World", get(core, "/hello"), "its worker still serves");
+        assertTrue(host[0].isAlive(), "the host waits for its workers");
+        core.write(FrameType.STOP, 0);
+        assertEquals(List.of("1", "0", "0"), expect(control, FrameType.EXITED).fields().subList(1, 4));
+        assertEquals(0, exitCode(host[0]));
+        assertThrows(EOFException.class, () -> read(control), "no worker 2 was forked: nothing more comes");
+    }
+
+    @Test
+    void sigtermToTheHostStopsItsWorkersAndReportsThem() throws Exception {
+        Process[] host = new Process[1];
+        FrameChannel control = host(host, Map.of());
+        FrameChannel core = fork(control, 1, 1).getFirst();
+        String pid = get(core, "/pid");
+        host[0].destroy();   // SIGTERM
+        assertEquals(List.of(pid, "1", "0", "0"), expect(control, FrameType.EXITED).fields());
+        assertEquals(0, exitCode(host[0]));
+    }
+
+    @Test
+    void theHostStopsItsWorkersAndExitsWhenTheKernelGoes() throws Exception {
+        Process[] host = new Process[1];
+        FrameChannel control = host(host, Map.of());
+        FrameChannel core = fork(control, 1, 1).getFirst();
+        control.close();
+        assertEquals(0, exitCode(host[0]));
+        assertThrows(EOFException.class, () -> read(core), "the worker got SIGTERM and closed its channel");
+    }
+
+    // ---- request bodies ---------------------------------------------------------------------
+
+    @Test
+    void anInlineBodyIsReadWholeAndEveryBodyFrameConsumed() throws IOException {
+        FrameChannel core = oneCore();
+        byte[] body = letters(100_000);
+        core.writeAll(List.of(new Frame(FrameType.REQUEST, Frame.BODY_INLINE, vars("/echo")),
+                new Frame(FrameType.BODY, 0, ByteBuffer.wrap(body, 0, 60_000)),
+                new Frame(FrameType.BODY, 0, ByteBuffer.wrap(body, 60_000, 40_000)), Frame.of(FrameType.BODY)));
+        StringBuilder got = new StringBuilder();
+        assertEquals("200 OK", response(core, got).getFirst());
+        assertEquals(new String(body, StandardCharsets.US_ASCII), got.toString());
+        assertEquals("Hello World", get(core, "/hello"), "the channel serves the next request");
+    }
+
+    @Test
+    void anUnreadInlineBodyIsDrainedBeforeTheNextRequest() throws IOException {
+        FrameChannel core = oneCore();
+        byte[] body = letters(70_000);
+        core.writeAll(List.of(new Frame(FrameType.REQUEST, Frame.BODY_INLINE, vars("/hello")),
+                new Frame(FrameType.BODY, 0, ByteBuffer.wrap(body, 0, 30_000)),
+                new Frame(FrameType.BODY, 0, ByteBuffer.wrap(body, 30_000, 40_000)), Frame.of(FrameType.BODY)));
+        StringBuilder got = new StringBuilder();
+        response(core, got);
+        assertEquals("Hello World", got.toString());
+        request(core, "/echo", "next".getBytes(StandardCharsets.US_ASCII));
+        got.setLength(0);
+        response(core, got);
+        assertEquals("next", got.toString(), "the next request's body, not the unread one's");
+    }
+
+    @Test
+    void aPulledBodyIsReadWithReadsAndNeverPastItsEnd() throws IOException {
+        FrameChannel core = oneCore();
+        core.write(FrameType.REQUEST, 0, vars("/echo"));
+        for (String c : List.of("hello ", "pulled ", "body")) {
+            List<String> read = expect(core, FrameType.READ).fields();
+            assertEquals(1, read.size(), "READ: the largest number of bytes wanted");
+            assertTrue(Integer.parseInt(read.getFirst()) >= c.length(), "asked " + read);
+            core.write(FrameType.BODY, 0, ByteBuffer.wrap(c.getBytes(StandardCharsets.US_ASCII)));
+        }
+        expect(core, FrameType.READ);
+        core.write(FrameType.BODY, 0);
+        StringBuilder got = new StringBuilder();
+        response(core, got);   // a READ after the empty BODY would fail here
+        assertEquals("hello pulled body", got.toString());
+        assertEquals("Hello World", get(core, "/hello"));
+    }
+
+    // ---- responses --------------------------------------------------------------------------
+
+    @Test
+    void aStreamedResponseSendsEachChunkAsItComes() throws IOException {
+        FrameChannel core = oneCore();
+        core.write(FrameType.REQUEST, 0, vars("/stream"));
+        assertEquals("200 OK", expect(core, FrameType.START).fields().getFirst());
+        assertEquals("first", text(expect(core, FrameType.DATA)), "the first chunk goes before the app goes on");
+        expect(core, FrameType.READ);
+        core.write(FrameType.BODY, 0, ByteBuffer.wrap("xyz".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals("xyz", text(expect(core, FrameType.DATA)));
+        assertEquals("last", text(expect(core, FrameType.DATA)));
+        expect(core, FrameType.END);
+    }
+
+    @Test
+    void manyChunksArriveAsDataInOrder() throws IOException {
+        FrameChannel core = oneCore();
+        int n = 20_000;
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            expected.append(i).append('\n');
+        }
+        assertEquals(expected.toString(), get(core, "/count", "QUERY_STRING", String.valueOf(n)));
+    }
+
+    @Test
+    void aFileBodyIsSentfileNamingThePath() throws IOException {
+        Path file = Files.writeString(dir.resolve("data.bin"), "0123456789");
+        FrameChannel core = oneCore();
+        request(core, "/file", new byte[0], "QUERY_STRING", file.toString());
+        expect(core, FrameType.START);
+        List<String> f = expect(core, FrameType.SENDFILE).fields();
+        assertEquals(3, f.size(), "SENDFILE: path, offset, length " + f);
+        assertEquals(file.toString(), f.get(0));
+        assertEquals("0", f.get(1));
+        assertTrue(f.get(2).equals("-1") || f.get(2).equals("10"), "to the end: " + f);
+        expect(core, FrameType.END);
+        assertEquals("Hello World", get(core, "/hello"));
+    }
+
+    @Test
+    void theErrorStreamBecomesLogFramesOneLineEach() throws IOException {
+        FrameChannel core = oneCore();
+        request(core, "/log", new byte[0]);
+        assertEquals("hello log", text(expect(core, FrameType.LOG)));
+        assertEquals("second part", text(expect(core, FrameType.LOG)));
+        StringBuilder body = new StringBuilder();
+        response(core, body);
+        assertEquals("logged", body.toString());
+    }
+
+    @Test
+    void theCleanUpRunsAfterTheResponse() throws IOException {
+        FrameChannel core = oneCore();
+        assertEquals("ab", get(core, "/close"));
+        assertEquals("closed", text(expect(core, FrameType.LOG)), "a LOG after END, before the next START");
+        assertEquals("Hello World", get(core, "/hello"));
+    }
+
+    // ---- errors -----------------------------------------------------------------------------
+
+    @Test
+    void anExceptionBeforeStartIsOneErrorLineAndTheCoreServesOn() throws IOException {
+        FrameChannel core = oneCore();
+        request(core, "/raise", new byte[0]);
+        List<String> error = expect(core, FrameType.ERROR).fields();
+        assertEquals(1, error.size(), "ERROR: one line " + error);
+        assertFalse(error.getFirst().isBlank() || error.getFirst().contains("\n"), error.getFirst());
+        assertEquals("Hello World", get(core, "/hello"));
+    }
+
+    @Test
+    void anExceptionAfterStartIsAnErrorAndTheCleanUpStillRuns() throws IOException {
+        FrameChannel core = oneCore();
+        request(core, "/raise-late", new byte[0]);
+        expect(core, FrameType.START);
+        assertEquals("partial", text(expect(core, FrameType.DATA)));
+        assertEquals(1, expect(core, FrameType.ERROR).fields().size());
+        assertEquals("closed", text(expect(core, FrameType.LOG)));
+        assertEquals("Hello World", get(core, "/hello"));
+    }
+
+    // ---- the client goes away ---------------------------------------------------------------
+
+    /** Reads the rest of a response after GONE, within the deadline: DATA already under way, then END. */
+    private void dataUntilEnd(FrameChannel ch) throws IOException {
+        long end = System.nanoTime() + DEADLINE_MS * 1_000_000;
+        for (Frame f = read(ch); f.type() != FrameType.END; f = read(ch)) {
+            assertEquals(FrameType.DATA, f.type(), "only DATA under way before END, got [" + text(f) + "]" + stderr());
+            if (System.nanoTime() > end) {
+                fail("the response goes on " + DEADLINE_MS + " ms after GONE" + stderr());
+            }
+        }
+    }
+
+    @Test
+    void goneStopsAnEndlessResponseRunsTheCleanUpAndTheCoreServesOn() throws IOException {
+        FrameChannel core = oneCore();
+        request(core, "/endless", new byte[0]);
+        expect(core, FrameType.START);
+        assertEquals("tick", text(expect(core, FrameType.DATA)));
+        core.write(FrameType.GONE, 0);
+        dataUntilEnd(core);   // an endless response: END comes only because the host stopped it
+        assertEquals("closed", text(expect(core, FrameType.LOG)), "the clean-up ran");
+        assertEquals("Hello World", get(core, "/hello"), "the same core serves the next request");
+    }
+
+    @Test
+    void goneRightAfterTheRequestStopsTheResponse() throws IOException {
+        FrameChannel core = oneCore();
+        // the kernel's order for a client that went away while its request was queued
+        core.writeAll(List.of(new Frame(FrameType.REQUEST, Frame.BODY_INLINE, vars("/endless")), Frame.of(FrameType.BODY),
+                Frame.of(FrameType.GONE)));
+        expect(core, FrameType.START);
+        dataUntilEnd(core);
+        assertEquals("closed", text(expect(core, FrameType.LOG)));
+        assertEquals("Hello World", get(core, "/hello"));
+    }
+
+    @Test
+    void goneWhileThePulledBodyIsReadMakesTheReadAnError() throws IOException {
+        FrameChannel core = oneCore();
+        core.write(FrameType.REQUEST, 0, vars("/echo"));
+        expect(core, FrameType.READ);
+        // the kernel's order when reading the client's body failed: GONE, then the empty BODY
+        core.writeAll(List.of(Frame.of(FrameType.GONE), Frame.of(FrameType.BODY)));
+        Frame f = read(core);
+        while (f.type() == FrameType.LOG) {
+            f = read(core);
+        }
+        assertEquals(FrameType.ERROR, f.type(), "the read failed, not a short body taken as whole [" + text(f) + "]" + stderr());
+        assertEquals("Hello World", get(core, "/hello"));
+    }
+
+    @Test
+    void aStaleGoneBetweenRequestsIsIgnored() throws IOException {
+        FrameChannel core = oneCore();
+        assertEquals("Hello World", get(core, "/hello"));
+        core.write(FrameType.GONE, 0);   // crossed the END on the wire
+        assertEquals("Hello World", get(core, "/hello"));
+        assertEquals("ab", get(core, "/close"), "not taken for the next request's GONE");
+    }
+
+    // ---- CALL / RESULT ----------------------------------------------------------------------
+
+    @Test
+    void aCallWaitsForTheKernelsResult() throws IOException {
+        FrameChannel core = oneCore();
+        request(core, "/call", new byte[0], "QUERY_STRING", "reload");
+        assertEquals(List.of("reload"), expect(core, FrameType.CALL).fields());
+        core.writeFields(FrameType.RESULT, 0, "ok");
+        StringBuilder body = new StringBuilder();
+        response(core, body);
+        assertEquals("ok", body.toString().strip());
+
+        request(core, "/call", new byte[0], "QUERY_STRING", "kit.echo");
+        assertEquals(List.of("kit.echo"), expect(core, FrameType.CALL).fields());
+        core.writeFields(FrameType.RESULT, 0, "ok", "a", "b");
+        body.setLength(0);
+        response(core, body);
+        assertEquals("ok a b", body.toString());
+
+        request(core, "/call", new byte[0], "QUERY_STRING", "no.such.call");
+        expect(core, FrameType.CALL);
+        core.writeFields(FrameType.RESULT, 0, "error", "unknown call no.such.call");
+        body.setLength(0);
+        response(core, body);
+        assertEquals("error", body.toString());
+    }
+
+    // ---- privileges -------------------------------------------------------------------------
+
+    @Test
+    void theHostBecomesUwsgi4jUidAndGidBeforeLoadingTheApp() throws Exception {
+        assumeTrue(ProcessHandle.current().info().user().orElse("").equals("root")
+                || Files.readString(Path.of("/proc/self/status")).contains("\nUid:\t0\t"), "runs as root only");
+        fixtureApp(dir);
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.toList()) {
+                Files.setAttribute(p, "unix:uid", 65534);
+                Files.setAttribute(p, "unix:gid", 65534);
+            }
+        }
+        Process[] host = new Process[1];
+        FrameChannel control = host(host, Map.of("UWSGI4J_UID", "65534", "UWSGI4J_GID", "65534"));
+        String workerPid = get(fork(control, 1, 1).getFirst(), "/pid");
+        for (String pid : List.of(String.valueOf(host[0].pid()), workerPid)) {
+            String status = Files.readString(Path.of("/proc", pid, "status"));
+            assertTrue(status.contains("\nUid:\t65534\t65534\t65534\t65534\n"), status);
+            assertTrue(status.contains("\nGid:\t65534\t65534\t65534\t65534\n"), status);
+            String groups = status.lines().filter(l -> l.startsWith("Groups:")).findFirst().orElseThrow();
+            assertFalse(List.of(groups.substring(7).trim().split("\\s+")).contains("0"), "root's groups are gone: " + groups);
+        }
+    }
+
+    private static byte[] letters(int n) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) ('a' + i % 26);
+        }
+        return b;
+    }
+}

@@ -1,0 +1,315 @@
+package org.uwsgi4j.workertck;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.uwsgi4j.kernel.protocol.Fields;
+import org.uwsgi4j.kernel.protocol.Frame;
+import org.uwsgi4j.kernel.protocol.FrameType;
+import org.uwsgi4j.kernel.worker.FrameChannel;
+
+/**
+ * The kernel's side of docs/worker-protocol.md, for tests of a worker host: a generation's
+ * socket in a fresh temp dir, the host started as a real process with the protocol's
+ * environment, and helpers that write requests and read frames with the kernel's own codec.
+ * Every wait has a deadline ({@value #DEADLINE_MS} ms: a watchdog closes the channel), none sleeps.
+ *
+ * <pre>
+ *  test (this class) ── listens on DIR/m0-g1.sock ──┐
+ *    start("host") ──▶ command(dir) + UWSGI4J_* + fixtureApp(dir)
+ *    accept() ◀── HELLO …     FORK ──▶     REQUEST/BODY ──▶ ◀── START/DATA/END …
+ * </pre>
+ *
+ * A host joins by implementing {@link #command}, {@link #fixtureApp} and {@link #brokenApp};
+ * {@link WorkerHostContract} holds the cases every host must pass.
+ */
+@Timeout(30)
+public abstract class WorkerHostHarness {
+
+    /** How long any one wait (a connection, a frame, an exit) may take. */
+    protected static final long DEADLINE_MS = 5_000;
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "worker-host-kit-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** The temp dir of one test: the socket, the fixture app, the processes' logs. */
+    @TempDir
+    protected Path dir;
+    protected Path socketPath;
+    /** The token every HELLO must carry. */
+    protected final String token = HexFormat.of().formatHex(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
+    private ServerSocketChannel server;
+    private Selector selector;
+    private final List<Process> processes = new ArrayList<>();
+    private final List<FrameChannel> channels = new ArrayList<>();
+    private final Map<FrameChannel, SocketChannel> sockets = new IdentityHashMap<>();
+    private int started;
+
+    // ---- what a host provides ----------------------------------------------------------------
+
+    /**
+     * The command that starts the host: the interpreter and the host program (written into
+     * {@code dir} if it must be). It must exec the host itself, not wrap it in a shell: the
+     * kit compares the process's pid with the pid of its {@code HELLO}.
+     */
+    protected abstract List<String> command(Path dir) throws IOException;
+
+    /**
+     * Writes the kit's fixture app (the endpoints of {@link WorkerHostContract}) into
+     * {@code dir} and returns the environment that makes the host load it.
+     */
+    protected abstract Map<String, String> fixtureApp(Path dir) throws IOException;
+
+    /** Writes an app that fails to load (an error at load time) and returns the environment that loads it. */
+    protected abstract Map<String, String> brokenApp(Path dir) throws IOException;
+
+    // ---- set-up ------------------------------------------------------------------------------
+
+    @BeforeEach
+    void listen() throws IOException {
+        socketPath = dir.resolve("m0-g1.sock");
+        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(socketPath));
+        server.configureBlocking(false);
+        selector = Selector.open();
+        server.register(selector, SelectionKey.OP_ACCEPT);
+    }
+
+    @AfterEach
+    void stopAll() throws IOException {
+        channels.forEach(FrameChannel::close);
+        for (Process p : processes) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        selector.close();
+        server.close();
+    }
+
+    // ---- the kernel's side -------------------------------------------------------------------
+
+    /**
+     * Starts the host with role {@code role} ({@code host} or {@code worker}), the protocol's
+     * variables (one thread, two processes), the fixture app's environment, then {@code extra}.
+     */
+    protected Process start(String role, Map<String, String> extra) throws IOException {
+        Map<String, String> env = new LinkedHashMap<>(fixtureApp(dir));
+        env.putAll(extra);
+        ProcessBuilder pb = new ProcessBuilder(command(dir)).directory(dir.toFile());
+        Map<String, String> penv = pb.environment();
+        penv.keySet().removeIf(k -> k.startsWith("UWSGI4J_"));
+        penv.put("UWSGI4J_SOCKET", socketPath.toString());
+        penv.put("UWSGI4J_TOKEN", token);
+        penv.put("UWSGI4J_ROLE", role);
+        penv.put("UWSGI4J_THREADS", "1");
+        penv.put("UWSGI4J_PROCESSES", "2");
+        penv.putAll(env);
+        int n = ++started;
+        pb.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        pb.redirectOutput(dir.resolve("stdout-" + n + ".log").toFile());
+        pb.redirectError(dir.resolve("stderr-" + n + ".log").toFile());
+        Process p = pb.start();
+        processes.add(p);
+        return p;
+    }
+
+    /** What the started processes wrote to stderr so far (for failure messages). */
+    protected String stderr() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 1; i <= started; i++) {
+            try {
+                sb.append("\n--- stderr of process ").append(i).append(" ---\n")
+                        .append(Files.readString(dir.resolve("stderr-" + i + ".log")));
+            } catch (IOException e) {
+                sb.append(e);
+            }
+        }
+        return sb.toString();
+    }
+
+    /** The next connection to the socket, within the deadline. */
+    protected FrameChannel accept() throws IOException {
+        long end = System.nanoTime() + DEADLINE_MS * 1_000_000;
+        while (true) {
+            SocketChannel ch = server.accept();
+            if (ch != null) {
+                ch.configureBlocking(true);
+                FrameChannel fc = new FrameChannel(ch);
+                channels.add(fc);
+                sockets.put(fc, ch);
+                return fc;
+            }
+            long left = (end - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                fail("no connection from the worker host within " + DEADLINE_MS + " ms" + stderr());
+            }
+            selector.select(left);
+            selector.selectedKeys().clear();
+        }
+    }
+
+    /** The socket under {@code ch}, for tests that look at single reads. */
+    protected SocketChannel socketOf(FrameChannel ch) {
+        return sockets.get(ch);
+    }
+
+    /** Closes {@code ch} when the deadline passes unless the returned future is cancelled first. */
+    protected static ScheduledFuture<?> watchdog(AutoCloseable ch) {
+        return WATCHDOG.schedule(() -> {
+            ch.close();
+            return null;
+        }, DEADLINE_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** The next frame on {@code ch}, within the deadline. */
+    protected Frame read(FrameChannel ch) throws IOException {
+        ScheduledFuture<?> dog = watchdog(ch);
+        try {
+            return ch.read();
+        } catch (AsynchronousCloseException e) {
+            return fail("no frame within " + DEADLINE_MS + " ms" + stderr());
+        } finally {
+            dog.cancel(false);
+        }
+    }
+
+    /** The next frame, which must be of type {@code type}. */
+    protected Frame expect(FrameChannel ch, FrameType type) throws IOException {
+        Frame f = read(ch);
+        if (f.type() != type) {
+            fail("expected " + type + ", got " + f.type() + " [" + text(f) + "]" + stderr());
+        }
+        return f;
+    }
+
+    /** The process's exit code, within the deadline. */
+    protected int exitCode(Process p) throws InterruptedException {
+        if (!p.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS)) {
+            fail("process " + p.pid() + " did not exit within " + DEADLINE_MS + " ms" + stderr());
+        }
+        return p.exitValue();
+    }
+
+    /** A frame's payload as UTF-8 text. */
+    protected static String text(Frame f) {
+        byte[] b = new byte[f.payload().remaining()];
+        f.payload().duplicate().get(b);
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    /** Starts a host, checks its HELLO and READY; returns its control channel ({@code out[0]}: the process). */
+    protected FrameChannel host(Process[] out, Map<String, String> extra) throws IOException {
+        Process p = start("host", extra);
+        if (out != null) {
+            out[0] = p;
+        }
+        FrameChannel control = accept();
+        List<String> hello = expect(control, FrameType.HELLO).fields();
+        assertEquals(List.of(token, "control", "0", "0", String.valueOf(p.pid())), hello.subList(0, Math.min(5, hello.size())),
+                "HELLO: token, role, worker id, core id, pid");
+        expect(control, FrameType.READY);
+        return control;
+    }
+
+    /** Asks the host for worker {@code id}; returns its core channels in core order after their HELLOs. */
+    protected List<FrameChannel> fork(FrameChannel control, int id, int threads) throws IOException {
+        control.writeFields(FrameType.FORK, 0, String.valueOf(id));
+        List<FrameChannel> cores = new ArrayList<>();
+        List<List<String>> hellos = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            FrameChannel ch = accept();
+            hellos.add(expect(ch, FrameType.HELLO).fields());
+            cores.add(ch);
+        }
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            order.add(i);
+        }
+        order.sort(Comparator.comparing(i -> Integer.parseInt(hellos.get(i).get(3))));
+        List<FrameChannel> sorted = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            List<String> h = hellos.get(order.get(i));
+            assertEquals(List.of(token, "core", String.valueOf(id), String.valueOf(i)), h.subList(0, 4),
+                    "HELLO of a core: token, role, worker id, core id");
+            assertEquals(hellos.get(0).get(4), h.get(4), "all cores of a worker are one process");
+            sorted.add(cores.get(order.get(i)));
+        }
+        return sorted;
+    }
+
+    /** One forked worker with one core, of a fresh host. */
+    protected FrameChannel oneCore() throws IOException {
+        return fork(host(null, Map.of()), 1, 1).getFirst();
+    }
+
+    /** The variables of a GET of {@code path}, then {@code more} (name, value …). */
+    protected static ByteBuffer vars(String path, String... more) {
+        List<String> f = new ArrayList<>(List.of("REQUEST_METHOD", "GET", "PATH_INFO", path, "QUERY_STRING", "",
+                "SERVER_NAME", "localhost", "SERVER_PORT", "80", "SERVER_PROTOCOL", "HTTP/1.1", "REQUEST_URI", path));
+        f.addAll(List.of(more));
+        return ByteBuffer.wrap(Fields.encode(f));
+    }
+
+    /** Writes a request with its body inline (REQUEST flag 1, BODY…, BODY(0)) in one write. */
+    protected static void request(FrameChannel ch, String path, byte[] body, String... more) throws IOException {
+        List<Frame> frames = new ArrayList<>();
+        frames.add(new Frame(FrameType.REQUEST, Frame.BODY_INLINE, vars(path, more)));
+        if (body.length > 0) {
+            frames.add(new Frame(FrameType.BODY, 0, ByteBuffer.wrap(body)));
+        }
+        frames.add(Frame.of(FrameType.BODY));
+        ch.writeAll(frames);
+    }
+
+    /** Reads a response: START's fields, the DATA bytes into {@code body}, up to END; fails on anything else. */
+    protected List<String> response(FrameChannel ch, StringBuilder body) throws IOException {
+        List<String> start = expect(ch, FrameType.START).fields();
+        while (true) {
+            Frame f = read(ch);
+            switch (f.type()) {
+                case DATA -> body.append(text(f));
+                case END -> {
+                    return start;
+                }
+                default -> fail("unexpected " + f.type() + " [" + text(f) + "] in a response" + stderr());
+            }
+        }
+    }
+
+    /** The body of a GET of {@code path} (no request body). */
+    protected String get(FrameChannel ch, String path, String... more) throws IOException {
+        request(ch, path, new byte[0], more);
+        StringBuilder body = new StringBuilder();
+        response(ch, body);
+        return body.toString();
+    }
+}
