@@ -445,7 +445,7 @@ public abstract class WorkerHostContract extends WorkerHostHarness {
     // ---- privileges -------------------------------------------------------------------------
 
     @Test
-    void theHostBecomesUwsgi4jUidAndGidBeforeLoadingTheApp() throws Exception {
+    void theHostAndItsWorkersBecomeUwsgi4jUidAndGid() throws Exception {
         assumeTrue(ProcessHandle.current().info().user().orElse("").equals("root")
                 || Files.readString(Path.of("/proc/self/status")).contains("\nUid:\t0\t"), "runs as root only");
         fixtureApp(dir);
