@@ -70,28 +70,17 @@ final class RawHttp implements AutoCloseable {
 
     /** Reads one response; {@code head} for a HEAD request (no body). */
     Response read(boolean head) throws IOException {
-        String statusLine = line();
-        if (!statusLine.startsWith("HTTP/1.")) {
-            throw new IOException("not a status line: " + statusLine);
-        }
-        int status = Integer.parseInt(statusLine.substring(9, 12));
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (String l; !(l = line()).isEmpty(); ) {
-            int colon = l.indexOf(':');
-            headers.put(l.substring(0, colon).toLowerCase(Locale.ROOT), l.substring(colon + 1).strip());
-        }
+        Response start = readHead();
+        int status = start.status();
+        Map<String, String> headers = start.headers();
         var body = new ByteArrayOutputStream();
-        boolean chunked = "chunked".equalsIgnoreCase(headers.get("transfer-encoding"));
+        boolean chunked = start.chunked();
         if (head || status == 204 || status == 304 || status / 100 == 1) {
             return new Response(status, headers, new byte[0], false);
         }
         if (chunked) {
-            for (int size; (size = Integer.parseInt(line().split(";")[0].strip(), 16)) > 0; ) {
-                body.write(in.readNBytes(size));
-                line();
-            }
-            while (!line().isEmpty()) {
-                // trailers
+            for (byte[] chunk; (chunk = readChunk()) != null; ) {
+                body.write(chunk);
             }
         } else if (headers.containsKey("content-length")) {
             int n = Integer.parseInt(headers.get("content-length"));
@@ -104,6 +93,44 @@ final class RawHttp implements AutoCloseable {
             in.transferTo(body);
         }
         return new Response(status, headers, body.toByteArray(), chunked);
+    }
+
+    /**
+     * Reads the status line and headers of a response and no body (an empty {@code body}), for
+     * a test that then reads a chunked body piece by piece with {@link #readChunk()}.
+     */
+    Response readHead() throws IOException {
+        String statusLine = line();
+        if (!statusLine.startsWith("HTTP/1.")) {
+            throw new IOException("not a status line: " + statusLine);
+        }
+        int status = Integer.parseInt(statusLine.substring(9, 12));
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String l; !(l = line()).isEmpty(); ) {
+            int colon = l.indexOf(':');
+            headers.put(l.substring(0, colon).toLowerCase(Locale.ROOT), l.substring(colon + 1).strip());
+        }
+        return new Response(status, headers, new byte[0], "chunked".equalsIgnoreCase(headers.get("transfer-encoding")));
+    }
+
+    /**
+     * The next chunk of a chunked body as it arrives; null after the last one (the zero-size
+     * chunk and the trailers read). An EOFException when the connection ends inside the body.
+     */
+    byte[] readChunk() throws IOException {
+        int size = Integer.parseInt(line().split(";")[0].strip(), 16);
+        if (size == 0) {
+            while (!line().isEmpty()) {
+                // trailers
+            }
+            return null;
+        }
+        byte[] chunk = in.readNBytes(size);
+        if (chunk.length < size) {
+            throw new EOFException("chunk cut after " + chunk.length + " of " + size + " bytes");
+        }
+        line();
+        return chunk;
     }
 
     Response read() throws IOException {
