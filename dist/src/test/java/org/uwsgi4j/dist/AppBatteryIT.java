@@ -237,6 +237,12 @@ class AppBatteryIT {
             http.send("POST /env HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n8\r\n battery\r\n0\r\n\r\n");
             assertEquals("hello battery", FlatJson.parse(http.read().text()).get("battery.body"));
         }
+        // and from a real client: the JDK's sends a body of unknown length chunked
+        HttpResponse<byte[]> r = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/echo"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(up))).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, r.statusCode());
+        assertEquals(sha256(up), sha256(r.body()), "a real client's chunked body, echoed");
     }
 
     @Test
