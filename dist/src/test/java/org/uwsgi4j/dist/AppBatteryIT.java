@@ -110,8 +110,8 @@ class AppBatteryIT {
      * A language under the battery: its fixture app (a file in {@code apps/battery/}), the
      * options that serve it (relative to the server's directory, where the fixture is copied),
      * the modifier1 nginx passes for it, whether it has a write callable (WSGI's
-     * {@code write()}; without one, the {@code /write} case is an assumption that fails with the
-     * language's name), and its {@link HopByHop} rule.
+     * {@code write()}; without one, the {@code /write} case aborts as an assumption naming the
+     * language, reported skipped), and its {@link HopByHop} rule.
      */
     record Language(String name, String fixture, List<String> appOptions, int modifier1, boolean writeCallable,
             HopByHop hopByHop) {
