@@ -58,6 +58,23 @@ public final class PluginCatalog {
         return plugins.stream().filter(p -> p.answersTo(name)).findFirst();
     }
 
+    /** The first plugin (in {@link #all} order) that claims the {@code --mount} app {@code app}. */
+    public Optional<PluginDescriptor> claimant(String app) {
+        return plugins.stream().filter(p -> p.claimsMount(app)).findFirst();
+    }
+
+    /** The first plugin loaded by {@code option} having {@code value} ({@code cheaper-algo=busyness}). */
+    public Optional<PluginDescriptor> keyedBy(String option, String value) {
+        return plugins.stream().filter(p -> p.keyedBy(option, value)).findFirst();
+    }
+
+    /** What each plugin mounts, for error messages: {@code python: *.py *.wsgi *:*}; "none" when none does. */
+    public String mountsForHumans() {
+        List<String> claims = plugins.stream().filter(p -> !p.mounts().isEmpty())
+                .map(p -> p.name() + ": " + String.join(" ", p.mounts())).toList();
+        return claims.isEmpty() ? "no plugin mounts apps" : String.join("; ", claims);
+    }
+
     /** Every available plugin, in directory then file-name order. */
     public List<PluginDescriptor> all() {
         return plugins;

@@ -96,7 +96,14 @@ public final class PluginJars {
         Object modifier1 = attrs.getOrDefault("modifier1", -1L);
         return new PluginDescriptor((String) attrs.get(PluginCapability.NAMESPACE),
                 ((List<String>) aliases).stream().filter(a -> !a.isBlank()).toList(),
-                ((Number) modifier1).intValue(), bsn, version, location, options);
+                ((Number) modifier1).intValue(), bsn, version, location, options,
+                list(attrs, "mounts"), list(attrs, "values"));
+    }
+
+    /** A {@code List<String>} attribute without blank entries; empty when absent. */
+    @SuppressWarnings("unchecked")
+    private static List<String> list(Map<String, Object> attrs, String key) {
+        return ((List<String>) attrs.getOrDefault(key, List.of())).stream().filter(a -> !a.isBlank()).toList();
     }
 
     private static String bsn(String header) {

@@ -14,12 +14,18 @@ import org.uwsgi4j.kernel.config.OptionSpec;
  * <ul>
  * <li>every name in {@code --plugins}/{@code --plugin} (comma lists, repeatable) and in
  *     {@code --need-plugin}, by name or alias; an unknown name is fatal;</li>
- * <li>with {@code --autoload}, or when no plugin is named at all, also every plugin that
- *     declares an option the configuration uses.</li>
+ * <li>always (named plugins or not: uWSGI has cron, alarms, routing in its core, so its users
+ *     never name them), every plugin that declares an option the configuration uses, every
+ *     plugin keyed by an option's value ({@code cheaper-algo=busyness}), and the plugin that
+ *     claims each {@code --mount} app by its name ({@code *.py}); a mount no plugin claims is
+ *     fatal.</li>
  * </ul>
  * The order is the order of the names, then of the options that pulled plugins in.
  */
 public final class PluginSelection {
+
+    /** The kernel's option whose values ({@code MOUNTPOINT=APP}) load the plugin claiming each app. */
+    public static final String MOUNT = "mount";
 
     private PluginSelection() {
     }
@@ -36,15 +42,30 @@ public final class PluginSelection {
             PluginDescriptor p = lookup(plugins, name, "--need-plugin");
             chosen.putIfAbsent(p.name(), p);
         }
-        if (named.isEmpty() || config.isTrue("autoload")) {
-            for (Map.Entry<String, String> entry : config.entries()) {
-                String owner = options.find(entry.getKey()).map(OptionSpec::owner).orElse(OptionSpec.CORE);
-                if (!owner.equals(OptionSpec.CORE)) {
-                    plugins.find(owner).ifPresent(p -> chosen.putIfAbsent(p.name(), p));
-                }
+        for (Map.Entry<String, String> entry : config.entries()) {
+            String owner = options.find(entry.getKey()).map(OptionSpec::owner).orElse(OptionSpec.CORE);
+            if (!owner.equals(OptionSpec.CORE)) {
+                plugins.find(owner).ifPresent(p -> chosen.putIfAbsent(p.name(), p));
+            }
+            String value = entry.getValue() == null ? "true" : entry.getValue();
+            plugins.keyedBy(entry.getKey(), value).ifPresent(p -> chosen.putIfAbsent(p.name(), p));
+            if (entry.getKey().equals(MOUNT)) {
+                PluginDescriptor p = claimant(plugins, value);
+                chosen.putIfAbsent(p.name(), p);
             }
         }
         return List.copyOf(chosen.values());
+    }
+
+    /** The plugin that claims the app of {@code mount} ({@code MOUNTPOINT=APP}); throws naming the mount. */
+    public static PluginDescriptor claimant(PluginCatalog plugins, String mount) throws UnknownPluginException {
+        int eq = mount.indexOf('=');
+        if (eq < 0) {
+            throw new UnknownPluginException("!!! UNABLE to mount " + mount + ": expected MOUNTPOINT=APP !!!");
+        }
+        String app = mount.substring(eq + 1);
+        return plugins.claimant(app).orElseThrow(() -> new UnknownPluginException(
+                "!!! UNABLE to mount " + mount + ": no plugin claims " + app + " (" + plugins.mountsForHumans() + ") !!!"));
     }
 
     private static List<String> names(Options config, String option) {
@@ -61,7 +82,7 @@ public final class PluginSelection {
                         + plugins.namesForHumans() + " !!!"));
     }
 
-    /** A plugin name that no available plugin answers to; the message is the user's one line. */
+    /** A plugin name no available plugin answers to, or a mount none claims; the message is the user's one line. */
     public static final class UnknownPluginException extends Exception {
         private static final long serialVersionUID = 1L;
 

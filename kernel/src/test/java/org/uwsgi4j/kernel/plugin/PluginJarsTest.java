@@ -61,6 +61,27 @@ class PluginJarsTest {
     }
 
     @Test
+    void readsTheMountsAndOptionValuesAPluginClaims() throws IOException {
+        Path jar = jar(dir.resolve("busyness.jar"), "uwsgi4j.plugin;uwsgi4j.plugin=busyness;aliases:List<String>=\"\";modifier1:Long=-1;"
+                + "mounts:List<String>=\"\";values:List<String>=\"cheaper-algo=busyness\"", null);
+        PluginDescriptor busyness = PluginJars.read(jar).orElseThrow();
+        assertEquals(List.of(), busyness.mounts());
+        assertTrue(busyness.keyedBy("cheaper-algo", "busyness"));
+        assertTrue(!busyness.keyedBy("cheaper-algo", "spare"));
+        Path py = jar(dir.resolve("py.jar"), "uwsgi4j.plugin;uwsgi4j.plugin=python;mounts:List<String>=\"*.py,*.wsgi,*:*\"", null);
+        PluginDescriptor python = PluginJars.read(py).orElseThrow();
+        assertEquals(List.of("*.py", "*.wsgi", "*:*"), python.mounts());
+        assertTrue(python.claimsMount("app.py") && python.claimsMount("pkg.mod:app") && python.claimsMount("/srv/a.wsgi"));
+        assertTrue(!python.claimsMount("app.psgi") && !python.claimsMount("app.pyc") && !python.claimsMount("pkg.mod"));
+        // a catalog of such jars loads the keyed plugin by the option's value
+        Path plugins = Files.createDirectory(dir.resolve("plugins"));
+        Files.move(jar, plugins.resolve("busyness.jar"));
+        PluginCatalog catalog = PluginCatalog.scan(List.of(plugins));
+        assertEquals("busyness", catalog.keyedBy("cheaper-algo", "busyness").orElseThrow().name());
+        assertTrue(catalog.keyedBy("cheaper-algo", "spare").isEmpty());
+    }
+
+    @Test
     void aJarWithoutTheCapabilityIsNoPlugin() throws IOException {
         assertTrue(PluginJars.read(jar(dir.resolve("lib.jar"), null, null)).isEmpty());
     }

@@ -20,12 +20,15 @@ class PluginSelectionTest {
     }
 
     private static final PluginCatalog PLUGINS = new PluginCatalog(List.of(
-            new PluginDescriptor("python", List.of("python3"), 0, "py", "1", "file:/p", List.of(spec("wsgi-file", "python"))),
-            new PluginDescriptor("psgi", List.of(), 5, "psgi", "1", "file:/q", List.of(spec("psgi", "psgi"))),
+            new PluginDescriptor("python", List.of("python3"), 0, "py", "1", "file:/p", List.of(spec("wsgi-file", "python")),
+                    List.of("*.py", "*.wsgi", "*:*"), List.of()),
+            new PluginDescriptor("psgi", List.of(), 5, "psgi", "1", "file:/q", List.of(spec("psgi", "psgi")),
+                    List.of("*.pl", "*.psgi"), List.of()),
             new PluginDescriptor("echo", List.of(), 101, "echo", "1", "file:/e", List.of())));
     private static final OptionCatalog SPECS = new OptionCatalog(List.of(
             spec("plugins", OptionSpec.CORE), spec("autoload", OptionSpec.CORE), spec("need-plugin", OptionSpec.CORE),
-            spec("socket", OptionSpec.CORE), spec("wsgi-file", "python"), spec("psgi", "psgi")));
+            spec("socket", OptionSpec.CORE), spec("mount", OptionSpec.CORE), spec("cheaper-algo", OptionSpec.CORE),
+            spec("wsgi-file", "python"), spec("psgi", "psgi")));
 
     /** A minimal resolved configuration: entries in order, last value wins. */
     private static Options config(String... pairs) {
@@ -51,9 +54,44 @@ class PluginSelectionTest {
     }
 
     @Test
-    void namedPluginsAreExactlyThoseAliasesAndCommaListsIncluded() throws Exception {
-        assertEquals(List.of("python", "echo"), names(config("plugins", "python3, echo", "psgi", "a.psgi")));
+    void namedPluginsAliasesAndCommaListsIncluded() throws Exception {
+        assertEquals(List.of("python", "echo"), names(config("plugins", "python3, echo", "socket", ":0")));
         assertEquals(List.of("echo", "python"), names(config("plugins", "echo", "plugins", "python")));
+    }
+
+    @Test
+    void anOptionLoadsItsPluginEvenWhenPluginsNamesOthers() throws Exception {
+        // uWSGI: plugins = python3 plus cron = … runs the cron (cron is in uWSGI's core)
+        assertEquals(List.of("python", "echo", "psgi"), names(config("plugins", "python3, echo", "psgi", "a.psgi")));
+    }
+
+    @Test
+    void aMountLoadsThePluginClaimingItsApp() throws Exception {
+        assertEquals(List.of("python"), names(config("mount", "/a=app.py")));
+        assertEquals(List.of("echo", "python"), names(config("plugins", "echo", "mount", "/a=pkg.mod:app")));
+        assertEquals(List.of("python", "psgi"), names(config("mount", "/a=app.wsgi", "mount", "/p=app.psgi")));
+    }
+
+    @Test
+    void aMountNoPluginClaimsFailsNamingTheMount() {
+        var e = assertThrows(PluginSelection.UnknownPluginException.class,
+                () -> names(config("plugins", "python", "mount", "/a=app.py", "mount", "/r=config.ru")));
+        assertEquals("!!! UNABLE to mount /r=config.ru: no plugin claims config.ru (python: *.py *.wsgi *:*; psgi: *.pl *.psgi) !!!",
+                e.getMessage());
+        var noApp = assertThrows(PluginSelection.UnknownPluginException.class, () -> names(config("mount", "app.py")));
+        assertEquals("!!! UNABLE to mount app.py: expected MOUNTPOINT=APP !!!", noApp.getMessage());
+    }
+
+    @Test
+    void aPluginKeyedByAnOptionValueLoadsWithThatValueOnly() throws Exception {
+        List<PluginDescriptor> withBusyness = new ArrayList<>(PLUGINS.all());
+        withBusyness.add(new PluginDescriptor("busyness", List.of(), -1, "b", "1", "file:/b", List.of(), List.of(),
+                List.of("cheaper-algo=busyness")));
+        PluginCatalog catalog = new PluginCatalog(withBusyness);
+        assertEquals(List.of("echo", "busyness"), PluginSelection.select(config("plugins", "echo", "cheaper-algo", "busyness"),
+                SPECS, catalog).stream().map(PluginDescriptor::name).toList());
+        assertEquals(List.of("python"), PluginSelection.select(config("cheaper-algo", "spare", "wsgi-file", "a.py"),
+                SPECS, catalog).stream().map(PluginDescriptor::name).toList());
     }
 
     @Test
