@@ -23,6 +23,12 @@ import org.slf4j.LoggerFactory;
  * app.psgi} serves with no modifier option. With no app, or for any other empty slot:
  * {@code -- unavailable modifier requested: N --} and a 502.
  *
+ * <p><b>Mounts across runtimes</b> ({@link #routeMounts}): when {@code --mount}s belong to more
+ * than one runtime, slot 0 holds a {@link MountRouter} that picks each modifier1 0 request's
+ * mount and hands it to that mount's runtime; modifier1 0's own runtime is then bound to a slot
+ * beyond the 256 that only the router reads. A non-zero modifier1 still finds its runtime in
+ * its slot. Without such mounts nothing changes (no router, no extra lookup).
+ *
  * <p>The first target bound to a slot keeps it (uWSGI lets the first loaded plugin win);
  * a target is unbound by whoever bound it. Binding happens on any thread, rarely; looking up
  * on the connection threads, per request.
@@ -31,8 +37,12 @@ import org.slf4j.LoggerFactory;
 public final class DispatchTable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DispatchTable.class);
-    private final AtomicReferenceArray<Target> slots = new AtomicReferenceArray<>(256);
-    private final Target[] unavailable = new Target[256];
+    /** Where modifier1 0's runtime is bound while a {@link MountRouter} holds slot 0. */
+    private static final int ROUTED_ZERO = 256;
+    private final AtomicReferenceArray<Target> slots = new AtomicReferenceArray<>(257);
+    private final Target[] unavailable = new Target[257];
+    /** True once {@link #routeMounts} put a router into slot 0; guarded by this for writes. */
+    private volatile boolean routed;
     /** The targets bound with {@link #bindApp}, in order; guarded by this. */
     private final List<Target> apps = new ArrayList<>();
     private volatile Target defaultApp;
@@ -42,6 +52,8 @@ public final class DispatchTable {
             unavailable[m] = new Unavailable(m, this);
             slots.set(m, unavailable[m]);
         }
+        unavailable[ROUTED_ZERO] = unavailable[0];
+        slots.set(ROUTED_ZERO, unavailable[0]);
     }
 
     /** The target of {@code modifier1} now: never null. */
@@ -50,11 +62,12 @@ public final class DispatchTable {
     }
 
     /** Puts {@code target} into slot {@code modifier1} unless another holds it (then warns; false). */
-    public boolean bind(int modifier1, Target target) {
-        if (slots.compareAndSet(modifier1, unavailable[modifier1], target)) {
+    public synchronized boolean bind(int modifier1, Target target) {
+        int slot = slot(modifier1);
+        if (slots.compareAndSet(slot, unavailable[slot], target)) {
             return true;
         }
-        if (slots.get(modifier1) != target) {
+        if (slots.get(slot) != target) {
             LOG.warn("!!! modifier1 {} is already served; ignoring a second runtime for it !!!", modifier1);
         }
         return false;
@@ -75,10 +88,34 @@ public final class DispatchTable {
 
     /** Empties slot {@code modifier1} if {@code target} holds it. */
     public synchronized void unbind(int modifier1, Target target) {
-        slots.compareAndSet(modifier1, target, unavailable[modifier1]);
+        int slot = slot(modifier1);
+        slots.compareAndSet(slot, target, unavailable[slot]);
         if (apps.remove(target)) {
             defaultApp = apps.isEmpty() ? null : apps.getFirst();
         }
+    }
+
+    /**
+     * Puts a {@link MountRouter} over {@code mounts} into slot 0 when they belong to more than
+     * one runtime ({@link Mounts#spanRuntimes}); modifier1 0's runtime, bound or to come, moves
+     * behind it. Called once at start-up, before the apps load.
+     */
+    public synchronized void routeMounts(Mounts mounts) {
+        if (routed || !mounts.spanRuntimes()) {
+            return;
+        }
+        slots.set(ROUTED_ZERO, slots.get(0));
+        slots.set(0, new MountRouter(mounts, this));
+        routed = true;
+    }
+
+    /** For the {@link MountRouter}: the runtime's target of {@code modifier1} behind it. */
+    Target routed(int modifier1) {
+        return slots.get(modifier1 == 0 ? ROUTED_ZERO : modifier1 & 0xff);
+    }
+
+    private int slot(int modifier1) {
+        return modifier1 == 0 && routed ? ROUTED_ZERO : modifier1;
     }
 
     /** The default app's target (see the class comment), or null. */

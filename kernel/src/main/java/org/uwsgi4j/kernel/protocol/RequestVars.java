@@ -250,8 +250,11 @@ public final class RequestVars {
         return value;
     }
 
-    /** The offset in the blob of the last value for {@code key}, or -1. */
-    private int valueOffset(String key) {
+    /**
+     * The offset in the {@link #blob} of the last value for {@code key}, or -1; the value ends at
+     * {@link #valueEnd}. For the few variables the kernel reads without creating a String.
+     */
+    public int valueOffset(String key) {
         int found = -1;
         int keyLen = key.length();
         int pos = 0;
@@ -274,7 +277,8 @@ public final class RequestVars {
         return true;
     }
 
-    private int valueEnd(int from) {
+    /** The offset of the NUL that ends the key or value starting at {@code from}. */
+    public int valueEnd(int from) {
         int i = from;
         while (blob[i] != 0) {
             i++;

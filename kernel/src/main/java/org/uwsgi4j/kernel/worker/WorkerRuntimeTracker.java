@@ -21,6 +21,7 @@ import org.uwsgi4j.kernel.api.WorkerHost;
 import org.uwsgi4j.kernel.api.WorkerRuntime;
 import org.uwsgi4j.kernel.cheaper.CheaperAlgorithms;
 import org.uwsgi4j.kernel.dispatch.DispatchTable;
+import org.uwsgi4j.kernel.dispatch.Mounts;
 
 /**
  * Gives every {@link WorkerRuntime} service a worker pool, as they come and go: a language
@@ -38,20 +39,23 @@ public final class WorkerRuntimeTracker {
     private final MasterLoop master;
     private final DispatchTable table;
     private final Options options;
+    private final Mounts mounts;
     private final PoolSettings settings;
     private final BundleContext context;
 
     /**
-     * @param options  handed to each runtime ({@link WorkerRuntime#workerHost})
+     * @param options  handed to each runtime ({@link WorkerRuntime#workerHost}) with only its own {@code --mount}s
+     * @param mounts   every mount and the plugin that claimed it
      * @param settings every pool's settings, parsed once by the kernel
      */
     @Activate
     public WorkerRuntimeTracker(BundleContext context, @Reference MasterLoop master, @Reference DispatchTable table,
-                                @Reference Options options, @Reference PoolSettings settings) {
+                                @Reference Options options, @Reference Mounts mounts, @Reference PoolSettings settings) {
         this.context = context;
         this.master = master;
         this.table = table;
         this.options = options;
+        this.mounts = mounts;
         this.settings = settings;
     }
 
@@ -97,7 +101,7 @@ public final class WorkerRuntimeTracker {
     private void start(WorkerRuntime runtime, int modifier1, String plugin) {
         Optional<WorkerHost> host;
         try {
-            host = runtime.workerHost(options);
+            host = runtime.workerHost(new OwnMounts(options, mounts.of(plugin)));
         } catch (IOException | IllegalArgumentException e) {
             LOG.error("!!! {}: cannot prepare its workers: {} !!!", plugin, e.getMessage());
             return;

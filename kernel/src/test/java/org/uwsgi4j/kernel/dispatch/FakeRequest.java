@@ -15,9 +15,16 @@ final class FakeRequest implements ClientRequest {
     final CompletableFuture<String> ended = new CompletableFuture<>();
     final Response response = new Response();
     volatile String servedBy;
+    private final RequestVars vars;
 
     FakeRequest(int modifier1) {
+        this(modifier1, new RequestVars());
+    }
+
+    /** A request with these variables (the mount router reads PATH_INFO and SCRIPT_NAME). */
+    FakeRequest(int modifier1, RequestVars vars) {
         this.modifier1 = modifier1;
+        this.vars = vars;
     }
 
     @Override
@@ -42,7 +49,7 @@ final class FakeRequest implements ClientRequest {
 
     @Override
     public RequestVars requestVars() {
-        return new RequestVars();
+        return vars;
     }
 
     @Override
