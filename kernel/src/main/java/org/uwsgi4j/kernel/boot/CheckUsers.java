@@ -9,7 +9,7 @@ final class CheckUsers implements BootStep {
 
     @Override
     public boolean run(Boot boot) throws StartupException {
-        boot.pool = PoolSettings.fromOptions(boot.options);
+        boot.pool = PoolSettings.fromOptions(boot.options, boot.version);
         try {
             WorkerPool.checkSettings(boot.pool);
         } catch (IOException e) {

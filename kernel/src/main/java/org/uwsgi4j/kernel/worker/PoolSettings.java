@@ -26,19 +26,21 @@ import org.uwsgi4j.kernel.cheaper.CheaperSettings;
  * @param memoryReport  {@code --memory-report}: the workers' memory is read for the log and the stats
  * @param honourStdin   {@code --honour-stdin}: workers read the master's stdin instead of /dev/null
  * @param cheaper       {@code --cheaper} and friends: adaptive process spawning ({@link CheaperSettings#OFF} without it)
+ * @param facts         the language-neutral facts every host gets in its environment ({@link HostEnvironment}):
+ *                      the options, the master's pid, the start time, the version
  */
 public record PoolSettings(int processes, int threads, boolean lazyApps, Duration harakiri, long maxRequests,
                            Duration maxLifetime, long reloadOnRss, long evilReloadOnRss, Duration workerMercy,
                            boolean needApp, int listen, boolean harakiriVerbose, java.util.Map<String, String> env,
                            boolean memoryReport, boolean honourStdin, boolean chainReload,
                            java.util.Optional<String> uid, java.util.Optional<String> gid,
-                           CheaperSettings cheaper) {
+                           CheaperSettings cheaper, java.util.Map<String, String> facts) {
 
     /**
-     * The settings {@code options} ask for; every default is the option table's. Built once by
-     * the kernel at start-up and published as a service for every pool.
+     * The settings {@code options} ask for, on server {@code version}; every default is the option
+     * table's. Built once by the kernel at start-up and published as a service for every pool.
      */
-    public static PoolSettings fromOptions(Options options) {
+    public static PoolSettings fromOptions(Options options, String version) {
         int processes = Math.max(1, options.intValue("processes"));
         return new PoolSettings(
                 processes,
@@ -59,7 +61,8 @@ public record PoolSettings(int processes, int threads, boolean lazyApps, Duratio
                 options.isTrue("chain-reload"),
                 options.value("uid"),
                 options.value("gid"),
-                CheaperSettings.fromOptions(options, processes));
+                CheaperSettings.fromOptions(options, processes),
+                HostEnvironment.of(options, version));
     }
 
     /** Whether any option needs the workers' memory (read from /proc only then). */

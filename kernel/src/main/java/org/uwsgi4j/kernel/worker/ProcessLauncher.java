@@ -14,7 +14,8 @@ import org.uwsgi4j.kernel.api.WorkerHost;
 
 /**
  * Starts a worker host (or lazy worker) process: the plugin's command and environment plus the
- * kernel's {@code UWSGI4J_*} variables, stdin at /dev/null (the master's own with
+ * kernel's {@code UWSGI4J_*} variables (the same for every language: the socket, token, role,
+ * worker id, credentials, cores, and the {@link HostEnvironment} facts), stdin at /dev/null (the master's own with
  * {@code --honour-stdin}), stdout and stderr logged line by line (a Python traceback reaches
  * the log as uWSGI shows it).
  */
@@ -35,6 +36,7 @@ final class ProcessLauncher {
         env.remove("UWSGI4J_DAEMON"); // the master's --daemonize marker is not the workers' (nor their apps')
         env.putAll(settings.env());
         env.putAll(host.environment());
+        env.putAll(settings.facts());
         env.put("UWSGI4J_SOCKET", socket.toString());
         env.put("UWSGI4J_TOKEN", token);
         env.put("UWSGI4J_ROLE", role);

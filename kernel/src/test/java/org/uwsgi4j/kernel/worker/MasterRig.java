@@ -51,7 +51,7 @@ final class MasterRig implements AutoCloseable {
         dir = RuntimeDir.create(null);
         master = new MasterLoop(dir, exitCodes::add, clock, processes);
         pool = new WorkerPool(0, new WorkerHost(List.of("fake-host"), Map.of(), null, "fake"),
-                PoolSettings.fromOptions(TestOptions.of(options)), master, algorithms);
+                PoolSettings.fromOptions(TestOptions.of(options), "0.1.0"), master, algorithms);
         pool.start();
         master.add(pool);
     }

@@ -15,7 +15,7 @@ class PoolSettingsTest {
 
     @Test
     void withNoOptionThePoolHasUwsgisDefaults() {
-        PoolSettings s = PoolSettings.fromOptions(TestOptions.of());
+        PoolSettings s = PoolSettings.fromOptions(TestOptions.of(), "0.1.0");
         assertEquals(1, s.processes());
         assertEquals(1, s.threads());
         assertEquals(100, s.listen());
@@ -32,7 +32,7 @@ class PoolSettingsTest {
     void theOptionsGivenAreRead() {
         PoolSettings s = PoolSettings.fromOptions(TestOptions.of("processes", "4", "threads", "2", "harakiri", "30",
                 "worker-reload-mercy", "5", "listen", "7", "env", "A=1", "env", "B=x=y", "reload-on-rss", "64",
-                "cheaper", "1", "cheaper-algo", "backlog"));
+                "cheaper", "1", "cheaper-algo", "backlog"), "0.1.0");
         assertEquals(4, s.processes());
         assertEquals(2, s.threads());
         assertEquals(Duration.ofSeconds(30), s.harakiri());

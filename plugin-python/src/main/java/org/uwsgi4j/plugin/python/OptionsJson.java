@@ -3,7 +3,7 @@ package org.uwsgi4j.plugin.python;
 import java.util.List;
 import java.util.Map;
 
-/** The options as a JSON array of {@code [name, value]} pairs, in order, for {@code uwsgi.opt}. */
+/** Pairs as a JSON array of {@code [name, value]} arrays, in order: the mounts for the worker host. */
 final class OptionsJson {
 
     private OptionsJson() {

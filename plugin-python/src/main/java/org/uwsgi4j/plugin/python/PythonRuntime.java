@@ -29,18 +29,16 @@ import org.uwsgi4j.kernel.api.WorkerRuntime;
  * {@code --mount} (JSON in UWSGI4J_MOUNTS), {@code --manage-script-name}, {@code --paste}
  * (a PasteDeploy URI) with {@code --paste-logger}, and {@code --py-tracebacker} (the socket
  * path each worker completes with its id).
- * The worker host also gets what the {@code uwsgi} module of the apps shows: the options
- * (JSON), the JVM's pid (the "master"), the start time and the version; and
- * {@code --wsgi-disable-file-wrapper}.
+ * The worker host also gets {@code --wsgi-disable-file-wrapper}; what the {@code uwsgi} module
+ * shows beyond that (the options, the master's pid, the start time, the version) the kernel puts
+ * in every host's environment. {@code --mount} holds only the mounts this plugin claims
+ * ({@code *.py}, {@code *.wsgi}, {@code *:*}: its bnd.bnd).
  */
 @Component(property = {AppRuntime.MODIFIER1 + ":Integer=0", AppRuntime.PLUGIN + "=python"})
 public final class PythonRuntime implements WorkerRuntime {
 
     static final String HOST_SCRIPT = "uwsgi4j_worker.py";
     private static final Path DEBIAN_PYTHON = Path.of("/usr/bin/python3");
-    /** When this server started (uwsgi.started_on): the JVM's start, epoch seconds. */
-    private static final long STARTED_ON = ProcessHandle.current().info().startInstant()
-            .map(java.time.Instant::getEpochSecond).orElseGet(() -> System.currentTimeMillis() / 1000);
     private final BundleContext context;
 
     @Activate
@@ -91,11 +89,6 @@ public final class PythonRuntime implements WorkerRuntime {
         if (py.disableFileWrapper()) {
             env.put("UWSGI4J_FILE_WRAPPER", "0");
         }
-        env.put("UWSGI4J_OPTIONS", OptionsJson.encode(options.entries()));
-        env.put("UWSGI4J_MASTER_PID", Long.toString(ProcessHandle.current().pid()));
-        env.put("UWSGI4J_STARTED_ON", Long.toString(STARTED_ON));
-        var v = context.getBundle().getVersion();
-        env.put("UWSGI4J_VERSION", v.getMajor() + "." + v.getMinor() + "." + v.getMicro());
         String python = interpreter(py, cwd, env);
         Path script = hostScript();
         String name = appName(file.map(f -> "from " + f).or(() -> module.map(m -> "module " + m))
