@@ -158,4 +158,26 @@ class MountIT {
             assertEquals("app1 SCRIPT_NAME='/a' PATH_INFO='/z'", get(port, "/a/z"));
         }
     }
+
+    @Test
+    void aMountNoPluginClaimsFailsTheStartWithOneLineNamingIt() throws Exception {
+        copyApps();
+        var result = UwsgiProcess.run(cwd, "--http-socket", "127.0.0.1:0", "--mount", "/a=app1.py", "--mount", "/p=app.psgi");
+        assertEquals(1, result.exitCode(), result.output());
+        assertEquals("!!! UNABLE to mount /p=app.psgi: no plugin claims app.psgi (python: *.py *.wsgi *:*) !!!",
+                result.lines().getLast(), result.output());
+        org.junit.jupiter.api.Assertions.assertTrue(result.lines().stream().noneMatch(l -> l.startsWith("\tat ")),
+                "no stack trace:\n" + result.output());
+    }
+
+    @Test
+    void aMountLoadsItsPluginEvenWhenPluginsNamesAnother() throws Exception {
+        copyApps();
+        try (var server = UwsgiProcess.start(cwd, "--plugins", "echo", "--http-socket", "127.0.0.1:0",
+                "--mount", "/a=app1.py", "--manage-script-name")) {
+            server.awaitLine("^plugin python \\S+ loaded$", UwsgiProcess.START_TIMEOUT);
+            int port = serve(server, 1);
+            assertEquals("app1 SCRIPT_NAME='/a' PATH_INFO='/z'", get(port, "/a/z"));
+        }
+    }
 }
