@@ -19,7 +19,8 @@ import org.uwsgi4j.kernel.protocol.FrameType;
  * runtime directory, so a channel's HELLO can only belong to it.
  *
  * <pre>
- *  accept ─▶ HELLO (token, version checked) ─┬─ role control: the host's channel: READY, LOADFAIL, EXITED, LOG
+ *  accept ─▶ HELLO (token, version checked) ─┬─ role control: the host's channel: READY, LOADFAIL, EXITED, LOG,
+ *                                             │                 CALL (the app may call while it loads) ─▶ RESULT
  *                                             └─ role core: a worker core's channel, handed to the master
  * </pre>
  */
@@ -124,11 +125,20 @@ final class Generation implements AutoCloseable {
                         pool.master().post(() -> pool.workerExited(this, wid, pid, status, signal));
                     }
                     case LOG -> LOG.info("{}", new String(bytes(frame), java.nio.charset.StandardCharsets.UTF_8));
+                    case CALL -> answerCall(ch, f);
                     default -> LOG.warn("unexpected {} frame on the control channel of generation {}", frame.type(), number);
                 }
             }
         } catch (IOException e) {
             // the host closed its channel: its exit is seen through its process
+        }
+    }
+
+    /** A CALL on the control channel (an application calling while it loads): one RESULT. */
+    private void answerCall(FrameChannel ch, List<String> fields) throws IOException {
+        String[] result = pool.calls().answer(fields).toArray(String[]::new);
+        synchronized (ch) {
+            ch.writeFields(FrameType.RESULT, 0, result);
         }
     }
 

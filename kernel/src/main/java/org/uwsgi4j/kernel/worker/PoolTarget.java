@@ -31,24 +31,21 @@ final class PoolTarget implements Target {
     private final PoolSettings settings;
     private final MasterLoop master;
     private final LinkedBlockingDeque<Job> queue;
-    /** A worker's {@code CALL reload}: a graceful reload of every pool, on the master's thread. */
-    private final Runnable reload;
+    /** What answers the workers' {@code CALL}s. */
+    private final WorkerCalls calls;
 
-    PoolTarget(WorkerPool pool, PoolSettings settings, MasterLoop master) {
+    PoolTarget(WorkerPool pool, PoolSettings settings, MasterLoop master, WorkerCalls calls) {
         this.pool = pool;
         this.settings = settings;
         this.master = master;
+        this.calls = calls;
         this.queue = new LinkedBlockingDeque<>(Math.max(1, settings.listen()));
-        this.reload = () -> {
-            LOG.info("...gracefully reloading the workers (asked by an application)...");
-            master.post(master::reloadAll);
-        };
     }
 
     /** Queues a request; false when the queue is full (the caller answers 503). A failed or stopping pool fails it at once. */
     @Override
     public boolean submit(ClientRequest request) {
-        return offer(new WorkerForward(request, reload));
+        return offer(new WorkerForward(request, calls));
     }
 
     /** Queues {@code job}; false when the queue is full. A failed or stopping pool fails it at once. */

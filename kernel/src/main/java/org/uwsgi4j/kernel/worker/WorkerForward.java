@@ -43,7 +43,8 @@ import org.uwsgi4j.kernel.protocol.RequestVars;
  *
  * <p>It sees its client only through {@link ClientRequest} and {@link ClientResponse}: the
  * connection side ({@code net}) knows nothing of workers, and this nothing of sockets. A
- * worker's {@code CALL reload} goes straight to the master ({@code reload}).
+ * worker's {@code CALL} is answered by the {@link WorkerCalls} (a rare frame: nothing is
+ * looked up before one comes).
  *
  * <p><b>Threads</b>: the core's thread runs {@link #forward}; {@link #clientClosed} may come
  * from the connection's close watch at any time. Writes on the worker's channel are serialized
@@ -61,7 +62,7 @@ final class WorkerForward implements Job, ClientRequest.ClientWatch {
     private final RequestVars vars;
     private final InputStream body;
     private final ClientResponse response;
-    private final Runnable reload;
+    private final WorkerCalls calls;
     private byte[] inline;
     private boolean pulled;
     /** Body bytes handed to the worker by READs (for the body-read error line). */
@@ -77,11 +78,11 @@ final class WorkerForward implements Job, ClientRequest.ClientWatch {
     /**
      * A request to forward; it asks to be told when its client goes away.
      *
-     * @param reload what the worker's {@code CALL reload} does (posts a graceful reload of the workers to the master)
+     * @param calls what answers the worker's {@code CALL}s
      */
-    WorkerForward(ClientRequest request, Runnable reload) {
+    WorkerForward(ClientRequest request, WorkerCalls calls) {
         this.request = request;
-        this.reload = reload;
+        this.calls = calls;
         this.vars = request.requestVars();
         this.body = request.body();
         this.response = request.response();
@@ -214,13 +215,7 @@ final class WorkerForward implements Job, ClientRequest.ClientWatch {
 
     /** A worker's CALL (docs/worker-protocol.md), answered with one RESULT. */
     private void call(FrameChannel ch, List<String> fields) throws IOException {
-        String name = fields.isEmpty() ? "" : fields.getFirst();
-        if (name.equals("reload")) {
-            reload.run();
-            writeFields(ch, FrameType.RESULT, "ok");
-        } else {
-            writeFields(ch, FrameType.RESULT, "error", "no such call: " + name);
-        }
+        writeFields(ch, FrameType.RESULT, calls.answer(fields).toArray(String[]::new));
     }
 
     private void writeFields(FrameChannel ch, FrameType type, String... fields) throws IOException {

@@ -40,6 +40,7 @@ public final class WorkerPool implements AutoCloseable, WorkerStats.Source {
     private final MasterLoop master;
     private final IntConsumer exit;
     private final PoolTarget target;
+    private final WorkerCalls calls;
     private volatile boolean failed;
     private volatile boolean stopping;
     private final Spawner spawner;
@@ -50,17 +51,19 @@ public final class WorkerPool implements AutoCloseable, WorkerStats.Source {
 
     /**
      * A pool of {@code host} workers for {@code modifier1}, driven by {@code master}; in cheaper
-     * mode it asks one of {@code algorithms} each cycle how many workers to run.
+     * mode it asks one of {@code algorithms} each cycle how many workers to run; {@code calls}
+     * answer its workers' {@code CALL}s, on their core channels and on the host's control channel.
      */
     public WorkerPool(int modifier1, WorkerHost host, PoolSettings settings, MasterLoop master,
-                      CheaperAlgorithms algorithms) {
+                      CheaperAlgorithms algorithms, WorkerCalls calls) {
         this.modifier1 = modifier1;
         this.host = host;
         this.settings = settings;
         this.dir = master.runtimeDir();
         this.master = master;
         this.exit = master.exit();
-        this.target = new PoolTarget(this, settings, master);
+        this.calls = calls;
+        this.target = new PoolTarget(this, settings, master, calls);
         this.spawner = new Spawner(this);
         this.generations = new Generations(this, spawner);
         this.reloads = new Reloads(this);
@@ -97,6 +100,10 @@ public final class WorkerPool implements AutoCloseable, WorkerStats.Source {
 
     MasterLoop master() {
         return master;
+    }
+
+    WorkerCalls calls() {
+        return calls;
     }
 
     PoolSettings settings() {

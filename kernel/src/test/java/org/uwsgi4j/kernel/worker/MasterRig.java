@@ -41,6 +41,7 @@ final class MasterRig implements AutoCloseable {
     final FakeProcesses processes = new FakeProcesses();
     final List<Integer> exitCodes = new CopyOnWriteArrayList<>();
     final CheaperAlgorithms algorithms = new CheaperAlgorithms();
+    final WorkerCalls calls = new WorkerCalls();
     final RuntimeDir dir;
     final MasterLoop master;
     final WorkerPool pool;
@@ -51,7 +52,7 @@ final class MasterRig implements AutoCloseable {
         dir = RuntimeDir.create(null);
         master = new MasterLoop(dir, exitCodes::add, clock, processes);
         pool = new WorkerPool(0, new WorkerHost(List.of("fake-host"), Map.of(), null, "fake"),
-                PoolSettings.fromOptions(TestOptions.of(options), "0.1.0"), master, algorithms);
+                PoolSettings.fromOptions(TestOptions.of(options), "0.1.0"), master, algorithms, calls);
         pool.start();
         master.add(pool);
     }

@@ -85,7 +85,11 @@ class WorkerForwardTest {
     }
 
     static WorkerForward forwarder(RequestVars vars, InputStream body, GatheringByteChannel client) {
-        return new WorkerForward(new ClientFixtures.Request(vars, body, client), () -> { });
+        return forwarder(vars, body, client, new WorkerCalls());
+    }
+
+    static WorkerForward forwarder(RequestVars vars, InputStream body, GatheringByteChannel client, WorkerCalls calls) {
+        return new WorkerForward(new ClientFixtures.Request(vars, body, client), calls);
     }
 
     void worker(Frame... frames) throws IOException {
@@ -186,6 +190,25 @@ class WorkerForwardTest {
         assertEquals(1, forward.readErrors());
         assertTrue(forward.appError());
         assertNoMoreFramesFor(forward);
+    }
+
+    @Test
+    void aCallDuringARequestIsAnsweredByTheRegisteredCallAndTheResponseGoesOn() throws IOException {
+        WorkerCalls calls = new WorkerCalls();
+        calls.add("echo", args -> List.of("echoed", args.getFirst()));
+        ClientFixtures.Recorder client = new ClientFixtures.Recorder();
+        WorkerForward forward = forwarder(vars("GET", "/call"), InputStream.nullInputStream(), client, calls);
+        worker(Frame.of(FrameType.CALL, 0, "echo", "hi"), Frame.of(FrameType.CALL, 0, "nosuch"),
+                start(), data("done"), Frame.of(FrameType.END));
+
+        assertEquals(Job.Outcome.DONE, forward.forward(kernelSide, () -> true));
+
+        received(FrameType.REQUEST);
+        received(FrameType.BODY);
+        assertEquals(List.of("ok", "echoed", "hi"), received(FrameType.RESULT).fields());
+        assertEquals(List.of("error", "no such call: nosuch"), received(FrameType.RESULT).fields());
+        assertTrue(client.text().endsWith("4\r\ndone\r\n0\r\n\r\n"), client.text());
+        assertFalse(forward.broken());
     }
 
     @Test

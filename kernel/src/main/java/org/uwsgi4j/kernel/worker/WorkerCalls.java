@@ -1,0 +1,67 @@
+package org.uwsgi4j.kernel.worker;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.uwsgi4j.kernel.api.WorkerCall;
+
+/**
+ * The {@link WorkerCall}s registered as services, by name, and the answer to a worker's
+ * {@code CALL} frame (docs/worker-protocol.md): the fields of its {@code RESULT}.
+ *
+ * <pre>
+ *  CALL name, args…  ─▶ the call of that name ─▶ RESULT ok, values…
+ *                       none                   ─▶ RESULT error, "no such call: name"
+ *                       it throws              ─▶ RESULT error, its message   (+ one log line)
+ * </pre>
+ *
+ * Thread-safe: service events add and remove, the channels' threads look up, only on a
+ * {@code CALL} (nothing is looked up per request).
+ */
+public final class WorkerCalls {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerCalls.class);
+    private final Map<String, WorkerCall> byName = new ConcurrentHashMap<>();
+
+    /** Registers {@code call} under {@code name}; a later one of the same name replaces it. */
+    public void add(String name, WorkerCall call) {
+        byName.put(name, call);
+    }
+
+    /** Removes {@code call} if it is still the one registered under {@code name}. */
+    public void remove(String name, WorkerCall call) {
+        byName.remove(name, call);
+    }
+
+    /**
+     * The fields of the {@code RESULT} that answers a {@code CALL} with {@code fields} (the
+     * call's name, then its arguments): {@code ok} and the values, or {@code error} and why.
+     * Never throws.
+     */
+    List<String> answer(List<String> fields) {
+        String name = fields.isEmpty() ? "" : fields.getFirst();
+        WorkerCall call = byName.get(name);
+        if (call == null) {
+            return List.of("error", "no such call: " + name);
+        }
+        try {
+            List<String> values = call.call(List.copyOf(fields.subList(1, fields.size())));
+            List<String> result = new ArrayList<>(values.size() + 1);
+            result.add("ok");
+            for (String v : values) {
+                if (v.indexOf('\0') >= 0) {
+                    throw new IllegalArgumentException("a value contains a NUL character");
+                }
+                result.add(v);
+            }
+            return result;
+        } catch (Exception | LinkageError e) {
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            LOG.error("!!! worker call {} failed: {} !!!", name, e.toString().replace('\n', ' '));
+            return List.of("error", why.replace('\0', '?'));
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package org.uwsgi4j.kernel.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.reflect.Proxy;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.osgi.framework.BundleContext;
+import org.uwsgi4j.kernel.api.AppRuntime;
+import org.uwsgi4j.kernel.api.Options;
+import org.uwsgi4j.kernel.api.WorkerHost;
+import org.uwsgi4j.kernel.api.WorkerRuntime;
+import org.uwsgi4j.kernel.dispatch.DispatchTable;
+import org.uwsgi4j.kernel.log.TestOptions;
+
+/**
+ * A runtime that refuses the configuration, or cannot prepare its workers: started with the
+ * server (bound before the tracker activated) it ends the start-up with exit code 1; dropped
+ * in later it is left without workers and the server goes on. The master is turned by the test.
+ */
+@Timeout(10)
+class WorkerRuntimeTrackerTest {
+
+    private static final Map<String, Object> PYTHON = Map.of(AppRuntime.MODIFIER1, 0, AppRuntime.PLUGIN, "python");
+    private final List<Integer> exitCodes = new CopyOnWriteArrayList<>();
+    private final DispatchTable table = new DispatchTable();
+    private RuntimeDir dir;
+    private MasterLoop master;
+    private WorkerRuntimeTracker tracker;
+
+    @BeforeEach
+    void tracker() throws IOException {
+        dir = RuntimeDir.create(null);
+        master = new MasterLoop(dir, exitCodes::add, new MasterRig.FakeClock(), new MasterRig.FakeProcesses());
+        Options options = TestOptions.of("threads", "4");
+        BundleContext context = (BundleContext) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {BundleContext.class}, (proxy, method, args) -> null);
+        tracker = new WorkerRuntimeTracker(context, master, table, options, new org.uwsgi4j.kernel.dispatch.Mounts(List.of(), false),
+                PoolSettings.fromOptions(options, "0.1.0"));
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        master.close();
+        dir.close();
+    }
+
+    /** A runtime with these problems, whose workerHost counts its calls and names no app. */
+    static final class Refusing implements WorkerRuntime {
+        final List<String> problems;
+        final AtomicInteger hostsAsked = new AtomicInteger();
+
+        Refusing(String... problems) {
+            this.problems = List.of(problems);
+        }
+
+        @Override
+        public List<String> problems(Options options) {
+            return options.intValue("threads") > 1 ? problems : List.of();
+        }
+
+        @Override
+        public Optional<WorkerHost> workerHost(Options options) {
+            hostsAsked.incrementAndGet();
+            return Optional.empty();
+        }
+    }
+
+    @Test
+    void aRuntimeStartedWithTheServerThatRefusesTheOptionsEndsTheStartWithExitCode1() throws Exception {
+        Refusing runtime = new Refusing("--threads 4: this language has no threads");
+        tracker.bindRuntime(runtime, PYTHON);
+        tracker.activated();
+        master.turn(0);
+        assertEquals(List.of(1), exitCodes);
+        assertEquals(0, runtime.hostsAsked.get(), "no worker host is prepared for a refused configuration");
+    }
+
+    @Test
+    void aRuntimeDroppedInLaterThatRefusesTheOptionsIsLeftUnavailableAndTheServerGoesOn() throws Exception {
+        var unavailable = table.target(0);
+        tracker.activated();
+        Refusing runtime = new Refusing("--threads 4: this language has no threads");
+        tracker.bindRuntime(runtime, PYTHON);
+        master.turn(0);
+        assertEquals(List.of(), exitCodes);
+        assertEquals(0, runtime.hostsAsked.get());
+        assertSame(unavailable, table.target(0), "modifier1 0 stays unavailable");
+    }
+
+    @Test
+    void aRuntimeWithoutProblemsIsAskedForItsWorkerHost() throws Exception {
+        Refusing runtime = new Refusing();
+        tracker.bindRuntime(runtime, PYTHON);
+        tracker.activated();
+        master.turn(0);
+        assertEquals(1, runtime.hostsAsked.get());
+        assertEquals(List.of(), exitCodes);
+    }
+
+    @Test
+    void aWorkerHostThatCannotBePreparedEndsTheStartAtBootButNotLater() throws Exception {
+        WorkerRuntime broken = options -> {
+            throw new IllegalArgumentException("home /nowhere: no bin/python in /nowhere");
+        };
+        tracker.bindRuntime(broken, PYTHON);
+        tracker.activated();
+        master.turn(0);
+        assertEquals(List.of(1), exitCodes, "at boot");
+
+        exitCodes.clear();
+        tracker.bindRuntime(broken, Map.of(AppRuntime.MODIFIER1, 5, AppRuntime.PLUGIN, "other"));
+        master.turn(0);
+        assertEquals(List.of(), exitCodes, "dropped in later");
+        assertTrue(table.target(5) != null);
+    }
+}
