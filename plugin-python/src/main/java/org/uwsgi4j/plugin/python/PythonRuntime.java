@@ -46,6 +46,24 @@ public final class PythonRuntime implements WorkerRuntime {
         this.context = context;
     }
 
+    /**
+     * What CPython cannot do here: a {@code --home}/{@code --virtualenv} without a
+     * {@code bin/python} (uWSGI's python fails to start its interpreter there).
+     */
+    @Override
+    public List<String> problems(Options options) {
+        PythonOptions py = PythonOptions.from(options);
+        Optional<String> home = py.home();
+        if (!py.namesAnApp() || home.isEmpty()) {
+            return List.of();
+        }
+        Path venv = py.chdir().orElse(Path.of("")).toAbsolutePath().resolve(home.get());
+        if (!Files.isExecutable(venv.resolve("bin/python"))) {
+            return List.of("--home " + home.get() + ": no bin/python in " + venv);
+        }
+        return List.of();
+    }
+
     @Override
     public Optional<WorkerHost> workerHost(Options options) throws IOException {
         PythonOptions py = PythonOptions.from(options);
@@ -146,7 +164,8 @@ public final class PythonRuntime implements WorkerRuntime {
     }
 
     /**
-     * {@code --home}/{@code --virtualenv}: its {@code bin/python} and VIRTUAL_ENV; else
+     * {@code --home}/{@code --virtualenv}: its {@code bin/python} (checked by {@link #problems})
+     * and VIRTUAL_ENV; else
      * {@code --python-interpreter}; else Debian's {@code /usr/bin/python3} (where Debian's
      * python3-* packages are), or {@code python3} on the PATH when there is none.
      */
@@ -156,9 +175,6 @@ public final class PythonRuntime implements WorkerRuntime {
         if (home.isPresent()) {
             Path venv = cwd.resolve(home.get());
             Path python = venv.resolve("bin/python");
-            if (!Files.isExecutable(python)) {
-                throw new IllegalArgumentException("home " + home.get() + ": no bin/python in " + venv);
-            }
             env.put("VIRTUAL_ENV", venv.toString());
             return python.toString();
         }

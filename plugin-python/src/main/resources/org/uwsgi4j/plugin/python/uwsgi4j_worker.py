@@ -61,6 +61,51 @@ REQUESTS = itertools.count(1)      # this worker's requests, for uwsgi.request_i
 WORKER = {"id": 0}                 # this process's worker id (0 in the host), for uwsgi.worker_id()
 
 
+class Loading:
+    """The control channel while the application loads, for the calls it makes then (at import
+    time there is no request's thread, hence no core channel): connected at the first such call
+    (HELLO with role control), its CALLs answered there by the kernel. The host goes on with it
+    as its control channel; a lazy worker closes it once loaded. A STOP that comes meanwhile is
+    remembered for the host."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.env = None         # set while the application loads: (socket, token, worker id)
+        self.ch = None
+        self.stopped = False
+
+    def channel(self):
+        if self.ch is None:
+            socket_path, token, worker_id = self.env
+            self.ch = Channel(socket_path, token, "control", worker_id, 0)
+        return self.ch
+
+    def call(self, name, *args):
+        with self.lock:
+            if self.env is None:
+                return None
+            ch = self.channel()
+            ch.send(frame(CALL, fields(name, *args)))
+            while True:
+                ftype, _, start, stop = ch.read()
+                if ftype == RESULT:
+                    return str(ch.view[start:stop], "latin-1").split("\0")[:-1]
+                if ftype == STOP:
+                    self.stopped = True
+                else:
+                    raise ChannelClosed("expected RESULT, got frame %d" % ftype)
+
+    def done(self):
+        """The application loaded (or failed to): no more calls here; the channel, if any, for the caller."""
+        with self.lock:
+            self.env = None
+            ch, self.ch = self.ch, None
+            return ch
+
+
+LOADING = Loading()
+
+
 class ChannelClosed(Exception):
     """The kernel closed the channel (or it broke): the core stops."""
 
@@ -257,6 +302,13 @@ class FileWrapper:
             return None
 
 
+def call_result(name, f):
+    """The values of a RESULT's fields `f`; RuntimeError when the kernel answered error."""
+    if f and f[0] == "ok":
+        return f[1:]
+    raise RuntimeError("%s: %s" % (name, " ".join(f[1:]) or "error"))
+
+
 class Core:
     """One core of a worker: a channel and the thread that serves requests on it."""
 
@@ -319,10 +371,7 @@ class Core:
         while True:
             ftype, _, start, stop = self.ch.read()
             if ftype == RESULT:
-                f = str(self.ch.view[start:stop], "latin-1").split("\0")[:-1]
-                if f and f[0] == "ok":
-                    return f[1:]
-                raise RuntimeError("%s: %s" % (name, " ".join(f[1:]) or "error"))
+                return call_result(name, str(self.ch.view[start:stop], "latin-1").split("\0")[:-1])
             if ftype == GONE:
                 self.gone = True
             elif ftype == STOP:
@@ -685,14 +734,20 @@ def paste_failure(e):
 
 
 def load_or_fail(env, role, worker_id):
+    """Loads the application; calls it makes meanwhile go on the control channel (Loading).
+    Returns (app, router) and that channel, if one was connected."""
+    LOADING.env = (env["UWSGI4J_SOCKET"], env["UWSGI4J_TOKEN"], worker_id)
     try:
-        return load_app(env)
+        loaded = load_app(env)
+        return loaded, LOADING.done()
     except BaseException as e:
+        ch = LOADING.done()
         if not isinstance(e, LoadError):             # a LoadError's one line says it all
             sys.stderr.write(app_traceback(e))
         reason = str(e) if isinstance(e, LoadError) else one_line(e)
         try:
-            ch = Channel(env["UWSGI4J_SOCKET"], env["UWSGI4J_TOKEN"], "control", worker_id, 0)
+            if ch is None:
+                ch = Channel(env["UWSGI4J_SOCKET"], env["UWSGI4J_TOKEN"], "control", worker_id, 0)
             ch.send(frame(LOADFAIL, fields(reason)))
             ch.close()
         except (OSError, ChannelClosed) as ce:
@@ -849,15 +904,17 @@ def thread_stacks():
     return "".join(out)
 
 
-def run_host(env, loaded):
-    """Preforking: one control channel; FORK forks a worker; children's exits become EXITED."""
-    ch = Channel(env["UWSGI4J_SOCKET"], env["UWSGI4J_TOKEN"], "control", 0, 0)
+def run_host(env, loaded, ch=None):
+    """Preforking: one control channel (`ch`, when the app already connected it to call while it
+    loaded); FORK forks a worker; children's exits become EXITED."""
+    if ch is None:
+        ch = Channel(env["UWSGI4J_SOCKET"], env["UWSGI4J_TOKEN"], "control", 0, 0)
     ch.send(frame(READY))
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_w, False)
     os.set_blocking(wake_r, False)
     children = {}
-    state = {"stopping": False, "term": False}
+    state = {"stopping": LOADING.stopped, "term": False}
 
     def on_term(signum, _frame):
         state["term"] = True
@@ -968,9 +1025,20 @@ def uwsgi_module(env):
 
     def _call(name, *args):
         core = current_core()
-        if core is None:
-            raise RuntimeError("uwsgi.%s() can be called only from a request's thread" % name)
-        return core.call(name, *args)
+        if core is not None:
+            return core.call(name, *args)
+        result = LOADING.call(name, *args)
+        if result is None:
+            raise RuntimeError("uwsgi.%s() can be called only from a request's thread or while the app loads" % name)
+        return call_result(name, result)
+
+    def kernel_call(name, *args):
+        """Calls the kernel's call `name` (a WorkerCall service, docs/plugins/python.md) with
+        string (or latin-1 bytes) arguments: the list of its values; RuntimeError when the
+        kernel answers error (no such call, or the call failed)."""
+        def text(v):
+            return v.decode("latin-1") if isinstance(v, (bytes, bytearray)) else str(v)
+        return _call(text(name), *[text(a) for a in args])
 
     def log(message):
         core = current_core()
@@ -997,6 +1065,7 @@ def uwsgi_module(env):
     m.log = log
     m.reload = reload
     m._call = _call
+    m.kernel_call = kernel_call
     return m
 
 
@@ -1042,12 +1111,14 @@ def main():
     drop_privileges(env)
     sys.modules["uwsgi"] = uwsgi_module(env)
     if role == "host":
-        loaded = load_or_fail(env, role, 0)
-        return run_host(env, loaded)
+        loaded, control = load_or_fail(env, role, 0)
+        return run_host(env, loaded, control)
     if role == "worker":
         worker_id = int(env.get("UWSGI4J_WORKER_ID") or 1)
         WORKER["id"] = worker_id
-        loaded = load_or_fail(env, role, worker_id)
+        loaded, control = load_or_fail(env, role, worker_id)
+        if control is not None:
+            control.close()                          # a lazy worker's calls while loading are over
         return serve_worker(env, loaded, worker_id)
     sys.stderr.write("uwsgi4j worker: unknown UWSGI4J_ROLE %r\n" % role)
     return 1
