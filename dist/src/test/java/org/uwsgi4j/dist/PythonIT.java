@@ -286,6 +286,18 @@ class PythonIT {
     }
 
     @Test
+    void aHomeWithoutPythonIsRefusedAtStartWithOneLineAndExit1() throws Exception {
+        Path app = app("uwsgi_values.py");
+        Path venv = cwd.resolve("no-venv");
+        var result = UwsgiProcess.run(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
+                "--home", venv.toString());
+        assertEquals(1, result.exitCode(), result.output());
+        assertEquals("!!! python: cannot serve this configuration: --home " + venv + ": no bin/python in " + venv + " !!!",
+                result.lines().getLast(), "the last line:\n" + result.output());
+        assertTrue(result.lines().stream().noneMatch(l -> l.startsWith("\tat ")), "no stack trace:\n" + result.output());
+    }
+
+    @Test
     void theUwsgiModuleShowsTheServersValuesAndReloads() throws Exception {
         Path app = app("uwsgi_values.py");
         try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),

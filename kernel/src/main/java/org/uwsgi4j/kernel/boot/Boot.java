@@ -83,10 +83,19 @@ final class Boot {
         return Arrays.stream(context.getBundles()).filter(b -> symbolicName.equals(b.getSymbolicName())).findFirst();
     }
 
-    /** Ends the start-up: the launcher exits the process with {@code code}. */
+    /** Set once an exit was asked for, from any thread (a step, the master). */
+    private volatile boolean exiting;
+
+    /** Ends the start-up: the launcher exits the process with {@code code}. Any thread. */
     boolean exit(int code) {
+        exiting = true;
         exit.exit(code);
         return false;
+    }
+
+    /** True once {@link #exit} was called: the start-up must not go on. */
+    boolean exiting() {
+        return exiting;
     }
 
     /** Closes what the steps started, last first, then withdraws their services. */

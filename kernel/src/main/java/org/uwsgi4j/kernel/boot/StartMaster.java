@@ -26,7 +26,7 @@ final class StartMaster implements BootStep {
             throw new StartupException("runtime-dir: " + e.getMessage());
         }
         boot.runtimeDir = dir.path();
-        MasterLoop master = new MasterLoop(dir, boot.exit::exit);
+        MasterLoop master = new MasterLoop(dir, boot::exit);
         boot.onStop(dir);
         boot.onStop(() -> master.shutdown(boot.pool.workerMercy()));
         boot.register(SignalHandler.class, new MasterSignals(master, boot.exit));
