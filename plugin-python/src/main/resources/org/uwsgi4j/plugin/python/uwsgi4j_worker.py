@@ -997,8 +997,9 @@ def run_host(env, loaded, ch=None):
 
 def uwsgi_module(env):
     """The `uwsgi` module apps import (uWSGI's API, as far as it goes here). Values come from the
-    kernel's UWSGI4J_* variables; actions are CALLs on the current core's channel, so cache,
-    rpc, spooler and signals can be added as `_call("name", ...)` functions."""
+    kernel's UWSGI4J_* variables; actions are CALLs on the current core's channel (on the
+    control channel while the app loads), so cache, rpc, spooler and signals can be added as
+    `_call("name", ...)` functions; kernel_call(name, *args) reaches any call by name."""
     import json
     import types
     m = types.ModuleType("uwsgi", "uWSGI's API for applications running on uwsgi4j")
