@@ -3,7 +3,9 @@ package org.uwsgi4j.kernel.boot;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.osgi.framework.Bundle;
@@ -45,6 +47,8 @@ final class Boot {
     PoolSettings pool;
     /** {@link OpenLog}: the log pipeline, the process's stderr from then on. */
     LogPipeline log;
+    /** {@link StartPlugins}: the plugin bundles started with the server, and their plugin names. */
+    final Map<Bundle, String> plugins = new LinkedHashMap<>();
     /** {@link StartMaster}: the master loop. */
     MasterLoop master;
     /** {@link StartMaster}: the worker sockets' directory. */

@@ -28,6 +28,7 @@ import org.uwsgi4j.launcher.api.ProcessExit;
  *  StartMaster     runtime dir, master loop, signals, --touch-*reload
  *  BindSockets     sockets, cores, stats server
  *  PublishMaster   the master as a service: the apps load
+ *  CheckComponents a plugin component that failed to activate ends the start (exit 1)
  *  WritePidfile    --pidfile
  *  DropPrivileges  --uid/--gid
  *  WritePidfile    --pidfile2
@@ -65,6 +66,7 @@ public final class Kernel {
                 new StartMaster(),
                 new BindSockets(),
                 new PublishMaster(),
+                new CheckComponents(),
                 new WritePidfile("pidfile"),
                 new DropPrivileges(),
                 new WritePidfile("pidfile2"),

@@ -43,6 +43,7 @@ final class StartPlugins implements BootStep {
             try {
                 Bundle bundle = boot.context.installBundle(plugin.location());
                 bundle.start();
+                boot.plugins.put(bundle, plugin.name());
                 LOG.info("plugin {} {} loaded", plugin.name(), plugin.version());
             } catch (BundleException e) {
                 throw new StartupException("!!! UNABLE to load uWSGI plugin: " + plugin.name() + ": " + e.getMessage() + " !!!");
