@@ -47,6 +47,19 @@ final class UwsgiProcess implements AutoCloseable {
     }
 
     /**
+     * Starts {@code bin/uwsgi4j args} as the leader of a new session and process group
+     * ({@code setsid}, which execs in place: {@link #pid()} is the JVM's and the group's id), as a
+     * terminal or a service manager starts it: a signal to the group reaches every process of
+     * the server, and none of the test's.
+     */
+    static UwsgiProcess startInOwnGroup(Path cwd, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("setsid", DIST.resolve("bin/uwsgi4j").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true);
+        return new UwsgiProcess(pb.start());
+    }
+
+    /**
      * Starts {@code bin/uwsgi4j args} through {@code sh -c 'exec … REDIRECTS'}, for what a
      * ProcessBuilder cannot set up ({@code >&-}: stdout closed); every exec keeps the pid, so
      * {@link #pid()} is the JVM's. The output collected is what is still sent to the pipe.

@@ -35,6 +35,7 @@ final class MasterSignals implements SignalHandler {
             master.reloadAll();
         } else {
             LOG.info("SIG{} received: shutting down gracefully...", signal);
+            master.shutdownRequested();
             exit.exit(ProcessExit.SUCCESS);
         }
     }

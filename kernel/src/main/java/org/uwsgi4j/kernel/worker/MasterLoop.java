@@ -83,6 +83,14 @@ public final class MasterLoop implements AutoCloseable {
         return exit;
     }
 
+    /**
+     * The server is shutting down: from now on no pool replaces a worker or host that exits
+     * (they may have had the signal too). The pools are stopped by {@link #shutdown}.
+     */
+    public void shutdownRequested() {
+        pools.forEach(WorkerPool::shutdownRequested);
+    }
+
     /** Reloads every pool gracefully (SIGHUP, --touch-reload, uwsgi:reload). */
     public void reloadAll() {
         pools.forEach(WorkerPool::reload);

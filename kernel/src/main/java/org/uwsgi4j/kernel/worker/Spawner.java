@@ -65,7 +65,7 @@ final class Spawner {
                 c.channel.close();
             }
         }
-        if (g.retiring || pool.stopping()) {
+        if (g.retiring || pool.ending()) {
             LOG.info("worker {} (pid: {}) stopped", id, pid);
             return;
         }
@@ -87,10 +87,44 @@ final class Spawner {
             pool.loadFailed(g, "worker " + id + " (pid: " + pid + ") could not load the app (exit status " + status + ")");
             return;
         }
+        if (signalledFromOutside(status, signal)) {
+            // the signal may have gone to the whole process group, the master too: its
+            // shutdown comes through another path, so wait for it a moment before replacing
+            pool.master().postLater(() -> signalledDeath(w, pid, signal), SIGNALLED_GRACE);
+            return;
+        }
+        died(w, pid, signal);
+    }
+
+    /**
+     * How long the respawn of a worker stopped by someone else's signal waits for the master's
+     * own shutdown: a terminal's Ctrl-C, {@code timeout} or a service manager signal every
+     * process of the server at once, and the workers may stop before the master has read its signal.
+     */
+    static final Duration SIGNALLED_GRACE = Duration.ofMillis(500);
+
+    /**
+     * A worker stopped by a signal the master did not send: it exited 0 (a host stops gracefully
+     * on SIGTERM and SIGINT, and exits 0 only when asked to stop; the master had not asked) or was
+     * killed by SIGHUP, SIGINT, SIGQUIT or SIGTERM.
+     */
+    static boolean signalledFromOutside(int status, int signal) {
+        return signal == 0 ? status == 0 : signal == 1 || signal == 2 || signal == 3 || signal == 15;
+    }
+
+    private void signalledDeath(Worker w, long pid, int signal) {
+        if (w.generation.retiring || pool.ending()) {
+            LOG.info("worker {} (pid: {}) stopped", w.id, pid);
+            return;
+        }
+        died(w, pid, signal);
+    }
+
+    private void died(Worker w, long pid, int signal) {
         if (signal != 0) {
-            LOG.warn("DAMN ! worker {} (pid: {}) died, killed by signal {} :( trying respawn ...", id, pid, signal);
+            LOG.warn("DAMN ! worker {} (pid: {}) died, killed by signal {} :( trying respawn ...", w.id, pid, signal);
         } else {
-            LOG.warn("DAMN ! worker {} (pid: {}) died :( trying respawn ...", id, pid);
+            LOG.warn("DAMN ! worker {} (pid: {}) died :( trying respawn ...", w.id, pid);
         }
         respawn(w);
     }
@@ -141,7 +175,7 @@ final class Spawner {
 
     /** Respawns dead worker {@code w} at once (a planned recycle: no fork-bomb guard), if its generation still serves. */
     void respawnNow(Worker w) {
-        if (pool.stopping() || w.generation != pool.current() || w.state != Worker.State.DEAD) {
+        if (pool.ending() || w.generation != pool.current() || w.state != Worker.State.DEAD) {
             return;
         }
         spawnInto(w.generation, w.id, w.respawns + 1);

@@ -41,7 +41,7 @@ final class WorkerCount {
 
     /** Runs a cheaper cycle on {@code g} when one is due. */
     void manage(Generation g) {
-        if (cheaper != null && !pool.stopping() && cheaper.due(pool.clock().nanoTime())) {
+        if (cheaper != null && !pool.ending() && cheaper.due(pool.clock().nanoTime())) {
             cheaperCycle(g);
         }
     }

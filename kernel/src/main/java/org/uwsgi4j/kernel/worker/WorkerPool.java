@@ -43,6 +43,7 @@ public final class WorkerPool implements AutoCloseable, WorkerStats.Source {
     private final WorkerCalls calls;
     private volatile boolean failed;
     private volatile boolean stopping;
+    private boolean ending; // master thread
     private final Spawner spawner;
     private final Generations generations;
     private final Reloads reloads;
@@ -128,6 +129,21 @@ public final class WorkerPool implements AutoCloseable, WorkerStats.Source {
 
     boolean stopping() {
         return stopping;
+    }
+
+    /** True once the server is shutting down: from then on a worker or host that dies is not replaced. */
+    boolean ending() {
+        return stopping || ending;
+    }
+
+    /**
+     * The server is shutting down (SIGTERM, SIGINT, SIGQUIT): master thread. Workers that exit
+     * from now on are not respawned (a signal sent to the whole process group, as by a terminal,
+     * {@code timeout} or a service manager, reaches the workers too); the queue is still drained
+     * by {@link #shutdown}, which follows.
+     */
+    void shutdownRequested() {
+        ending = true;
     }
 
     /** The generation that serves now (null before the pool starts). */
@@ -225,7 +241,7 @@ public final class WorkerPool implements AutoCloseable, WorkerStats.Source {
 
     /** The host of {@code g} exited: before READY the app failed to load; after, a new generation starts. */
     void hostExited(Generation g, long pid, int status) {
-        if (g != generations.current() || stopping || g.retiring) {
+        if (g != generations.current() || ending() || g.retiring) {
             return;
         }
         if (!g.ready) {

@@ -1,6 +1,7 @@
 package org.uwsgi4j.kernel.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -64,6 +65,48 @@ class WorkerPoolTest {
         rig.run(1, 201);
         assertEquals(1, rig.pool.workers().getFirst().respawns());
         assertEquals(201, rig.worker(1).pid);
+    }
+
+    @Test
+    void onceTheServerIsShuttingDownNeitherADeadWorkerNorADeadHostIsReplaced() throws Exception {
+        MasterRig.Host host = running("processes", "2");
+        rig.master.shutdownRequested();   // SIGTERM to the process group: the workers have it too
+        host.exited(101, 1, 0, 15);
+        host.exited(102, 2, 0, 15);
+        rig.turnUntil("both deaths", () -> rig.statuses().equals(List.of("dead", "dead")));
+        ((MasterRig.FakeProcesses.Child) rig.current().host).exit(143);
+        rig.advance(Duration.ofSeconds(5));
+        assertEquals(List.of("dead", "dead"), rig.statuses(), "no respawn (a FORK would make them spawning)");
+        assertEquals(1, rig.processes.started.size(), "no new host");
+    }
+
+    @Test
+    void aWorkerStoppedBySomeoneElsesSignalIsRespawnedAfterTheGraceUnlessTheServerShutsDownMeanwhile() throws Exception {
+        MasterRig.Host host = running("processes", "2");
+        host.exited(101, 1, 0, 0);    // exit 0 on a SIGTERM the master did not send
+        host.exited(102, 2, 0, 15);   // killed by SIGTERM
+        rig.turnUntil("both deaths", () -> rig.statuses().equals(List.of("dead", "dead")));
+        rig.advance(Spawner.SIGNALLED_GRACE.minusMillis(1));
+        assertEquals(List.of("dead", "dead"), rig.statuses(), "the master's own signal may still come");
+        rig.advance(Duration.ofMillis(1));
+        assertEquals(List.of("spawning", "spawning"), rig.statuses(), "no shutdown came: both are respawned");
+
+        rig.run(1, 201);
+        rig.run(2, 202);
+        host.exited(201, 1, 0, 0);
+        rig.turnUntil("the death", () -> rig.worker(1).state == Worker.State.DEAD);
+        rig.master.shutdownRequested();  // the group's signal reached the master after the worker
+        rig.advance(Spawner.SIGNALLED_GRACE);
+        assertEquals("dead", rig.statuses().getFirst(), "not replaced once the server shuts down");
+    }
+
+    @Test
+    void aWorkerThatCrashesIsNotHeldByTheGrace() {
+        assertTrue(Spawner.signalledFromOutside(0, 0));
+        assertTrue(Spawner.signalledFromOutside(0, 2));
+        assertFalse(Spawner.signalledFromOutside(1, 0), "an exit status other than 0 is the worker's own end");
+        assertFalse(Spawner.signalledFromOutside(0, 9), "SIGKILL: the OOM killer or an operator; respawned at once");
+        assertFalse(Spawner.signalledFromOutside(0, 11), "a crash");
     }
 
     @Test
