@@ -51,10 +51,14 @@ public final class ConfigLoader {
         for (String file : parsed.files()) {
             assembler.loadBareFile(file);
         }
+        java.util.Set<String> referenced = Typos.referenced(assembler.slots());
         new PlaceholderExpander(assembler.slots(), env, cwd).expandAll();
         assembler.loadInherited();
+        referenced.addAll(Typos.referenced(assembler.slots())); // inherited templates were never expanded
         List<ResolvedEntry> bound = new OptionBinder(catalog).bind(assembler.slots());
-        return new ResolvedConfig(bound, assembler.notices(), catalog);
+        List<String> notices = new java.util.ArrayList<>(assembler.notices());
+        notices.addAll(new Typos(catalog).warnings(bound, referenced));
+        return new ResolvedConfig(bound, notices, catalog);
     }
 
     /** uWSGI marks a re-exec'd instance with a positive {@code UWSGI_RELOADS}. */

@@ -30,7 +30,8 @@ final class OptionBinder {
         if (strict(out)) {
             for (ResolvedEntry e : out) {
                 if (!e.known() && !e.placeholder()) {
-                    throw new ConfigException(e.origin() + ": unknown option '" + e.key() + "' (--strict is set; use set-ph to define a placeholder)");
+                    throw new ConfigException(e.origin() + ": unknown option '" + e.key() + "'" + new Typos(catalog).suggestion(e.key())
+                            + " (--strict is set; use set-ph to define a placeholder)");
                 }
             }
         }

@@ -270,14 +270,19 @@ public final class LogPipeline implements AutoCloseable {
             for (Item item = queue.take(); item != STOP; item = queue.take()) {
                 deliver(item);
                 if (queue.isEmpty()) {
-                    long lost = dropped.getAndSet(0);
-                    if (lost > 0) {
-                        server("*** " + lost + " log lines were not handed to log subscribers: they are too slow ***");
-                    }
+                    reportLoss();
                 }
             }
+            reportLoss(); // STOP may have been queued right behind the last line
         } catch (InterruptedException stop) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private void reportLoss() {
+        long lost = dropped.getAndSet(0);
+        if (lost > 0) {
+            server("*** " + lost + " log lines were not handed to log subscribers: they are too slow ***");
         }
     }
 
