@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,6 +79,18 @@ class ShowConfigIT {
         for (var r : new UwsgiProcess.Result[] {bad, missing, strict}) {
             assertTrue(r.lines().stream().noneMatch(l -> l.startsWith("\tat ")), "no stack trace:\n" + r.output());
         }
+    }
+
+    @Test
+    void aTypoIsOneWarningWithDryRunAndAnErrorUnderStrict() throws Exception {
+        Files.writeString(cwd.resolve("app.ini"), "[uwsgi]\nmaster = true\nharakri = 30\nbase = 2\nprocesses = %(base * 2)\n");
+        var warned = UwsgiProcess.run(cwd, "--ini", "app.ini", "--dry-run");
+        assertEquals(0, warned.exitCode(), warned.output());
+        assertEquals(List.of("app.ini:3: unknown option 'harakri' (did you mean 'harakiri'?)"),
+                warned.lines().stream().filter(l -> l.contains("unknown option")).toList(), "only the typo, not the placeholder in use");
+        var strict = UwsgiProcess.run(cwd, "--ini", "app.ini", "--strict", "--dry-run");
+        assertEquals(1, strict.exitCode(), strict.output());
+        assertTrue(strict.lines().getLast().contains("app.ini:3: unknown option 'harakri' (did you mean 'harakiri'?)"), strict.output());
     }
 
     @Test
