@@ -139,7 +139,7 @@ class MasterOptionsIT {
             assertTrue(rss >= 60L << 20, "rss " + rss);
             server.awaitLine("DAMN ! worker 1 \\(pid: " + pid + "\\) died, killed by signal 9 :\\( trying respawn \\.\\.\\.", WAIT);
             long next = Long.parseLong(server.awaitLine("Respawned uWSGI worker 1 \\(new pid: (\\d+)\\)", WAIT).group(1));
-            assertEquals(String.valueOf(next), get(port, "/pid").text());
+            assertEquals(String.valueOf(next), get(port, "/pid").text(), server.output());
         }
     }
 
