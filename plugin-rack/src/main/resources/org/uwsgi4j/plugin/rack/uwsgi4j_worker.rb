@@ -1,0 +1,938 @@
+# uwsgi4j worker host for Rack applications (docs/worker-protocol.md, docs/plugins/rack.md).
+#
+# Started by the kernel with UWSGI4J_* variables in its environment:
+#
+#   UWSGI4J_SOCKET, UWSGI4J_TOKEN       where to connect, the token for HELLO
+#   UWSGI4J_ROLE                        host (load once, fork on FORK) or worker (--lazy-apps)
+#   UWSGI4J_WORKER_ID                   role worker: its worker id
+#   UWSGI4J_THREADS, UWSGI4J_PROCESSES  cores (ruby threads) per worker, number of workers
+#   UWSGI4J_RACK                        the app: a config.ru (or a .rb file), as Rack::Builder.parse_file reads it
+#   UWSGI4J_MOUNTS                      --mount: JSON [[mountpoint, file], ...] of .ru/.rb apps
+#   UWSGI4J_MANAGE_SCRIPT_NAME          1: split PATH_INFO at the longest mount point
+#   UWSGI4J_RB_LIBS                     --rb-lib: newline-separated dirs prepended to $LOAD_PATH
+#   UWSGI4J_RB_REQUIRES                 --shared-rb-require, then --rb-require: newline-separated, required before the app
+#   UWSGI4J_GC_FREQ                     --ruby-gc-freq N: GC.start after every Nth request (uWSGI's
+#                                       order: after the 1st, the N+1th ...; N <= 1: every request);
+#                                       unset: ruby's own GC decides
+#
+# Exit codes: 0 stopped, 22 the app failed to load (LOADFAIL sent), 1 anything else.
+# Ruby's standard library plus Debian's ruby-rack; Ruby 2.7+ (String#unpack with offset: 3.1+).
+
+require "socket"
+require "json"
+require "etc"
+require "tmpdir"
+
+module Uwsgi4j
+  PROTOCOL_VERSION = "1"
+  HELLO, READY, LOADFAIL, FORK, EXITED = 1, 2, 3, 4, 5
+  REQUEST, BODY, READ, GONE = 10, 11, 12, 13
+  START, DATA, END_, ERROR, SENDFILE = 20, 21, 22, 23, 24
+  LOG, STOP = 30, 31
+  CALL, RESULT = 40, 41
+  BODY_INLINE = 1
+  MAX_PAYLOAD = 16 * 1024 * 1024
+  SMALL = 64 * 1024            # READ size; chunks up to this are copied into the frame's write
+  GONE_CHECK = 0.02            # seconds between two looks at the channel for GONE during a response
+  EXIT_LOAD_FAILED = 22
+  BINARY = Encoding::BINARY
+  HOST_FILE = File.expand_path(__FILE__)
+  END_FRAME = [END_, 0, 0, 0].pack("CCvV").freeze
+  # Variables a Rack env always has (uWSGI's rack plugin keeps them even when empty).
+  REQUIRED = %w[REQUEST_METHOD SCRIPT_NAME PATH_INFO QUERY_STRING SERVER_NAME SERVER_PORT].freeze
+
+  class ChannelClosed < StandardError; end
+  class LoadError_ < StandardError; end
+
+  def self.fields(*values)
+    s = String.new(encoding: BINARY)
+    values.each { |v| s << v.to_s.b << "\0" }
+    s
+  end
+
+  def self.frame(type, payload = "".b)
+    [type, 0, 0, payload.bytesize].pack("CCvV") << payload
+  end
+
+  def self.split_fields(payload)
+    f = payload.split("\0", -1)
+    f.pop
+    f
+  end
+
+  # `Class: message (file line N)` for an exception: its innermost frame outside this host.
+  def self.one_line(e)
+    text = e.message.to_s.split.join(" ")
+    where = ""
+    (e.backtrace_locations || []).each do |loc|
+      path = loc.absolute_path || loc.path
+      next if path.nil? || path == HOST_FILE
+      where = " (#{path} line #{loc.lineno})"
+      break
+    end
+    if where.empty? && e.is_a?(SyntaxError) && text =~ /\A(\S+?):(\d+): (.*)\z/
+      where, text = " (#{$1} line #{$2})", $3
+    end
+    text.empty? ? "#{e.class}#{where}" : "#{e.class}: #{text}#{where}"
+  end
+
+  # The exception as Ruby prints it, without this host's frames.
+  def self.backtrace_text(e)
+    lines = (e.backtrace || []).reject { |l| l.start_with?(HOST_FILE + ":") }
+    first = "#{lines.first || "(unknown)"}: #{e.message} (#{e.class})"
+    ([first] + (lines[1..] || []).map { |l| "\tfrom #{l}" }).join("\n") + "\n"
+  end
+
+  # A framed channel: buffered reads, whole writes.
+  class Channel
+    attr_reader :sock
+
+    def initialize(path, token, role, worker_id, core_id)
+      @sock = UNIXSocket.new(path)
+      @sock.sync = true
+      @buf = String.new(capacity: SMALL + 8, encoding: BINARY)
+      @rbuf = String.new(capacity: SMALL + 8, encoding: BINARY)
+      @pos = 0
+      send(Uwsgi4j.frame(HELLO, Uwsgi4j.fields(token, role, worker_id, core_id, Process.pid, PROTOCOL_VERSION)))
+    end
+
+    def send(data)
+      @sock.write(data)
+    rescue SystemCallError, IOError => e
+      raise ChannelClosed, e.message
+    end
+
+    # The next frame: [type, flags, payload]. Raises ChannelClosed at EOF.
+    def read
+      fill(8)
+      type, flags, reserved, n = @buf.unpack("CCvV", offset: @pos)
+      raise ChannelClosed, "frame of #{n} bytes" if n > MAX_PAYLOAD || reserved != 0
+      fill(8 + n)
+      payload = @buf.byteslice(@pos + 8, n)
+      @pos += 8 + n
+      if @pos == @buf.bytesize
+        @buf.clear
+        @pos = 0
+      end
+      [type, flags, payload]
+    end
+
+    # Whether a whole frame is buffered already.
+    def frame?
+      avail = @buf.bytesize - @pos
+      avail >= 8 && avail >= 8 + @buf.unpack1("V", offset: @pos + 4)
+    end
+
+    def close
+      @sock.close
+    rescue IOError, SystemCallError
+      nil
+    end
+
+    private
+
+    def fill(need)
+      while @buf.bytesize - @pos < need
+        if @pos > 0
+          @buf = @buf.byteslice(@pos, @buf.bytesize - @pos)
+          @pos = 0
+        end
+        begin
+          @sock.readpartial(SMALL + 8, @rbuf)
+        rescue EOFError, IOError, SystemCallError => e
+          raise ChannelClosed, e.message
+        end
+        @buf << @rbuf
+      end
+    end
+  end
+
+  # The control channel while the app loads, for the calls it makes then (UWSGI.kernel_call at
+  # require time): connected at the first such call; the host goes on with it, a lazy worker
+  # closes it once loaded. A STOP that comes meanwhile is kept for the host.
+  class Loading
+    attr_accessor :env
+    attr_reader :stopped
+
+    def initialize
+      @lock = Mutex.new
+      @env = nil
+      @ch = nil
+      @stopped = false
+    end
+
+    def call(name, *args)
+      @lock.synchronize do
+        return nil if @env.nil?
+        socket, token, worker_id = @env
+        @ch ||= Channel.new(socket, token, "control", worker_id, 0)
+        @ch.send(Uwsgi4j.frame(CALL, Uwsgi4j.fields(name, *args)))
+        loop do
+          type, _, payload = @ch.read
+          return Uwsgi4j.split_fields(payload) if type == RESULT
+          raise ChannelClosed, "expected RESULT, got frame #{type}" unless type == STOP
+          @stopped = true
+        end
+      end
+    end
+
+    def done
+      @lock.synchronize do
+        @env = nil
+        ch = @ch
+        @ch = nil
+        ch
+      end
+    end
+  end
+
+  LOADING = Loading.new
+  WORKER = { id: 0, requests: 0 }
+
+  def self.call_result(name, f)
+    return f[1..] if f.first == "ok"
+    raise RuntimeError, "#{name}: #{(f[1..] || []).join(" ").then { |m| m.empty? ? "error" : m }}"
+  end
+
+  # rack.errors: line-buffered LOG frames on the core's channel; from other threads to stderr.
+  class ErrorStream
+    def initialize(core)
+      @core = core
+      @pending = +""
+    end
+
+    def write(s)
+      s = s.to_s
+      unless Thread.current == @core.thread
+        $stderr.write(s)
+        return s.bytesize
+      end
+      text = @pending + s
+      if text.include?("\n")
+        lines = text.split("\n", -1)
+        @pending = lines.pop
+        @core.ch.send(lines.map { |l| Uwsgi4j.frame(LOG, l.b) }.join)
+      else
+        @pending = text
+      end
+      s.bytesize
+    end
+
+    def puts(*args)
+      args = [""] if args.empty?
+      args.flatten.each { |a| a = a.to_s; write(a.end_with?("\n") ? a : a + "\n") }
+      nil
+    end
+
+    def print(*args)
+      args.each { |a| write(a.to_s) }
+      nil
+    end
+
+    def <<(s)
+      write(s)
+      self
+    end
+
+    def flush
+      if Thread.current == @core.thread
+        unless @pending.empty?
+          line = @pending
+          @pending = +""
+          @core.ch.send(Uwsgi4j.frame(LOG, line.b))
+        end
+      else
+        $stderr.flush
+      end
+      self
+    end
+
+    def pending?
+      !@pending.empty?
+    end
+
+    def sync
+      true
+    end
+
+    def sync=(_); end
+  end
+
+  # rack.input for a body the kernel lets the worker pull (READ n, answered by one BODY):
+  # read on demand, spooled to an unlinked temp file so that it can be rewound (uWSGI's "auto
+  # post-buffering" for Rack), never read past its end.
+  class PulledInput
+    def initialize(core)
+      @core = core
+      @spool = nil
+      @pos = 0
+      @size = 0
+      @eof = false
+    end
+
+    def read(length = nil, buffer = nil)
+      if length.nil?
+        fill(nil)
+        data = take(@size - @pos)
+      elsif length.negative?
+        raise ArgumentError, "negative length #{length} given"
+      elsif length.zero?
+        data = "".b
+      else
+        fill(length)
+        data = @size == @pos ? nil : take([length, @size - @pos].min)
+      end
+      return data if buffer.nil?
+      return nil.tap { buffer.clear } if data.nil?
+      buffer.replace(data)
+    end
+
+    def gets
+      line = nil
+      loop do
+        fill(1) if @pos == @size
+        return line if @pos == @size
+        chunk = @spool.pread([@size - @pos, 8192].min, @pos)
+        i = chunk.index("\n")
+        line ||= "".b
+        if i
+          line << chunk.byteslice(0, i + 1)
+          @pos += i + 1
+          return line
+        end
+        line << chunk
+        @pos += chunk.bytesize
+      end
+    end
+
+    def each
+      while (line = gets)
+        yield line
+      end
+      self
+    end
+
+    def rewind
+      @pos = 0
+    end
+
+    def external_encoding
+      BINARY
+    end
+
+    def binmode?
+      true
+    end
+
+    def close; end
+
+    # The request is over: the spool goes.
+    def discard
+      @spool&.close
+      @spool = nil
+    end
+
+    private
+
+    def take(n)
+      return "".b if n.zero?
+      data = @spool.pread(n, @pos)
+      @pos += data.bytesize
+      data
+    end
+
+    # Pulls until `n` bytes past the position are spooled (nil: all of it) or the body ends.
+    def fill(n)
+      until @eof || (n && @size - @pos >= n)
+        chunk = @core.pull(SMALL)
+        if chunk.empty?
+          @eof = true
+        else
+          unless @spool
+            @spool = File.open(Dir.tmpdir, File::RDWR | File::TMPFILE | File::BINARY) rescue nil
+            @spool ||= begin
+              require "tempfile"
+              Tempfile.create("uwsgi4j-rack-body", binmode: true).tap { |f| File.unlink(f.path) }
+            end
+          end
+          @spool.pwrite(chunk, @size)
+          @size += chunk.bytesize
+        end
+      end
+    end
+  end
+
+  # Picks the app of a request when there are --mount apps, as uWSGI does: with
+  # --manage-script-name the longest mount point that is PATH_INFO or a "/"-bounded prefix of it
+  # becomes SCRIPT_NAME and the rest PATH_INFO; then the app mounted at SCRIPT_NAME serves, else
+  # the default app.
+  class Router
+    def initialize(default, mounts, manage)
+      @default = default
+      @apps = mounts.to_h
+      @points = manage ? @apps.keys.sort_by { |p| -p.bytesize } : []
+    end
+
+    def route(env)
+      path = env["PATH_INFO"] || ""
+      if path.bytesize > 1
+        @points.each do |point|
+          n = point.bytesize
+          next unless path.start_with?(point) && (path.bytesize == n || path.getbyte(n) == 47)
+          env["SCRIPT_NAME"] = point
+          env["PATH_INFO"] = path.byteslice(n, path.bytesize - n)
+          return @apps[point]
+        end
+      end
+      @apps.fetch(env["SCRIPT_NAME"] || "", @default)
+    end
+  end
+
+  # One core of a worker: a channel and the thread that serves requests on it.
+  class Core
+    attr_reader :ch, :thread
+    attr_accessor :stopping, :busy, :request_id
+
+    def initialize(app, router, ch, base)
+      @app = app
+      @router = router
+      @ch = ch
+      @base = base
+      @errors = ErrorStream.new(self)
+      @base["rack.errors"] = @errors
+      @stopping = false
+      @busy = false
+      @gone = false
+      @request_id = 0
+    end
+
+    def serve
+      @thread = Thread.current
+      Thread.current[:uwsgi4j_core] = self
+      until @stopping
+        type, flags, payload = @ch.read
+        if type == REQUEST
+          @busy = true
+          handle(payload, flags)
+          @busy = false
+        elsif type == STOP
+          break
+        elsif type != GONE # a GONE that crossed our END on the wire is stale
+          $stderr.puts "uwsgi4j worker: unexpected frame #{type} between requests"
+        end
+      end
+    rescue ChannelClosed
+      nil
+    ensure
+      @ch.close
+    end
+
+    # Waits for the BODY frame that answers a READ (or follows an inline REQUEST).
+    def expect_body
+      loop do
+        type, _, payload = @ch.read
+        return payload if type == BODY
+        if type == GONE
+          @gone = true
+        elsif type == STOP
+          @stopping = true
+        else
+          raise ChannelClosed, "expected BODY, got frame #{type}"
+        end
+      end
+    end
+
+    # One READ of at most `n` bytes: the BODY that answers it ("" at the end).
+    def pull(n)
+      @ch.send(Uwsgi4j.frame(READ, Uwsgi4j.fields(n)))
+      chunk = expect_body
+      raise IOError, "error during read(#{n}) on rack.input" if @gone
+      chunk
+    end
+
+    # A CALL from this core's thread: the values of its RESULT; RuntimeError on error.
+    def call(name, *args)
+      @ch.send(Uwsgi4j.frame(CALL, Uwsgi4j.fields(name, *args)))
+      loop do
+        type, _, payload = @ch.read
+        return Uwsgi4j.call_result(name, Uwsgi4j.split_fields(payload)) if type == RESULT
+        if type == GONE
+          @gone = true
+        elsif type == STOP
+          @stopping = true
+        else
+          raise ChannelClosed, "expected RESULT, got frame #{type}"
+        end
+      end
+    end
+
+    def log(line)
+      @ch.send(Uwsgi4j.frame(LOG, line.to_s.b))
+    end
+
+    def handle(payload, flags)
+      @gone = false
+      @sent = false
+      @head = nil
+      @request_id = (WORKER[:requests] += 1)
+      env = environ(Uwsgi4j.split_fields(payload))
+      if flags & BODY_INLINE != 0
+        chunk = expect_body
+        body = chunk
+        until chunk.empty?
+          chunk = expect_body
+          body = body.empty? ? chunk : body << chunk
+        end
+        input = StringIO.new(body)
+      else
+        input = PulledInput.new(self)
+      end
+      env["rack.input"] = input
+      app = @router ? @router.route(env) : @app
+      body = nil
+      begin
+        status, headers, body = app.call(env)
+        respond(status, headers, body)
+      rescue ChannelClosed
+        raise
+      rescue Exception => e # rubocop:disable Lint/RescueException -- uWSGI's rb_protect catches everything
+        fail(e)
+      ensure
+        close_body(body)
+        input.discard if input.is_a?(PulledInput)
+        @errors.flush if @errors.pending?
+        Uwsgi4j.collect_garbage
+      end
+    end
+
+    private
+
+    def environ(f)
+      env = @base.dup
+      i = 0
+      n = f.size
+      while i < n
+        value = f[i + 1]
+        key = f[i]
+        env[key] = value unless value.empty? && !REQUIRED.include?(key)
+        i += 2
+      end
+      env.delete("HTTP_CONTENT_LENGTH")
+      env.delete("HTTP_CONTENT_TYPE")
+      env["SCRIPT_NAME"] ||= +""
+      env["QUERY_STRING"] ||= +""
+      env["PATH_INFO"] ||= +""
+      env["SERVER_NAME"] = HOSTNAME if env["SERVER_NAME"].nil? || env["SERVER_NAME"].empty?
+      env["SERVER_PORT"] = "80" if env["SERVER_PORT"].nil? || env["SERVER_PORT"].empty?
+      if env["SCRIPT_NAME"] == "/" # the spec: SCRIPT_NAME is "" or starts with "/" and is not "/"
+        env["SCRIPT_NAME"] = +""
+        env["PATH_INFO"] = "/" + env["PATH_INFO"] unless env["PATH_INFO"].start_with?("/")
+      end
+      scheme = env["UWSGI_SCHEME"]
+      scheme ||= %w[on 1].include?(env["HTTPS"]) ? "https" : "http"
+      env["rack.url_scheme"] = scheme
+      env
+    end
+
+    def respond(status, headers, body)
+      code = Integer(status)
+      raise ArgumentError, "invalid status #{status.inspect}" unless code.between?(100, 999)
+      reason = Rack::Utils::HTTP_STATUS_CODES[code] || "Unknown"
+      out = [+"#{code} #{reason}"]
+      headers.each do |name, value|
+        name = name.to_s
+        next if name.start_with?("rack.") # the spec: for the server, never sent
+        value = value.to_s
+        if value.include?("\n") # several headers of that name (Set-Cookie)
+          value.split("\n").each { |v| out << name << v }
+        else
+          out << name << value
+        end
+      end
+      @head = Uwsgi4j.frame(START, Uwsgi4j.fields(*out))
+      return if sendfile(code, body)
+      if body.is_a?(Array) && body.size == 1 && body[0].is_a?(String) && body[0].bytesize <= SMALL
+        chunk = body[0]
+        if chunk.empty?
+          @ch.send(@head + END_FRAME)
+        else
+          @ch.send(@head << [DATA, 0, 0, chunk.bytesize].pack("CCvV") << chunk.b << END_FRAME)
+        end
+        return
+      end
+      check_at = 0.0 # the first chunk looks at the frames already here and starts the clock
+      body.each do |chunk|
+        raise TypeError, "a body chunk must be a String, not #{chunk.class}" unless chunk.is_a?(String)
+        send_chunk(chunk) unless chunk.empty?
+        now = Process.clock_gettime(Process::CLOCK_MONOTONIC)
+        next if now < check_at
+        if client_gone?(check_at != 0.0)
+          $stderr.puts "IOError: write error" # the body is asked for nothing more
+          break
+        end
+        check_at = now + GONE_CHECK
+      end
+      @ch.send(@sent ? END_FRAME : @head + END_FRAME)
+    end
+
+    # A body that is a file (to_path): SENDFILE, the kernel sends it. Rack::Files' single
+    # byte range is a part of the file; several ranges, or a 206 without them, are iterated.
+    def sendfile(code, body)
+      return false unless body.respond_to?(:to_path)
+      path = File.expand_path(body.to_path.to_s)
+      return false unless File.file?(path)
+      offset, length = 0, -1
+      if body.respond_to?(:ranges) && body.ranges
+        ranges = body.ranges
+        return false unless ranges.size == 1
+        offset = ranges[0].begin
+        length = ranges[0].end - ranges[0].begin + 1
+      elsif code == 206
+        return false
+      end
+      @sent = true
+      @ch.send(@head + Uwsgi4j.frame(SENDFILE, Uwsgi4j.fields(path, offset, length)) + END_FRAME)
+      true
+    end
+
+    def send_chunk(chunk)
+      chunk = chunk.b unless chunk.encoding == BINARY
+      n = chunk.bytesize
+      unless @sent
+        @sent = true
+        if n <= SMALL
+          @ch.send(@head + [DATA, 0, 0, n].pack("CCvV") + chunk)
+          return
+        end
+        @ch.send(@head)
+      end
+      if n <= SMALL
+        @ch.send([DATA, 0, 0, n].pack("CCvV") + chunk)
+        return
+      end
+      off = 0
+      while off < n
+        piece = chunk.byteslice(off, MAX_PAYLOAD)
+        @ch.send([DATA, 0, 0, piece.bytesize].pack("CCvV"))
+        @ch.send(piece)
+        off += piece.bytesize
+      end
+    end
+
+    # True once the kernel said GONE for the request in hand: reads the frames already
+    # received and, with `poll`, those the socket holds (no wait).
+    def client_gone?(poll)
+      ready = @ch.frame? || (poll && IO.select([@ch.sock], nil, nil, 0))
+      while ready
+        type, = @ch.read
+        if type == GONE
+          @gone = true
+        elsif type == STOP
+          @stopping = true
+        else
+          raise ChannelClosed, "unexpected frame #{type} during a response"
+        end
+        ready = @ch.frame?
+      end
+      @gone
+    end
+
+    # The app raised: its backtrace to stderr, ERROR to the kernel (a 500 if nothing was sent).
+    def fail(e)
+      $stderr.write(Uwsgi4j.backtrace_text(e))
+      @ch.send(Uwsgi4j.frame(ERROR, Uwsgi4j.fields(Uwsgi4j.one_line(e))))
+    end
+
+    def close_body(body)
+      body.close if body.respond_to?(:close)
+    rescue ChannelClosed
+      raise
+    rescue Exception => e # rubocop:disable Lint/RescueException
+      $stderr.write(Uwsgi4j.backtrace_text(e))
+    end
+  end
+
+  HOSTNAME = Socket.gethostname rescue "localhost"
+  GC_STATE = { freq: nil, cycles: 0 }
+
+  # --ruby-gc-freq: uWSGI's rule, GC.start when cycles % N == 0 (N <= 1: every request), then
+  # cycles + 1. Without the option ruby's own GC decides (docs/plugins/rack.md).
+  def self.collect_garbage
+    freq = GC_STATE[:freq]
+    return if freq.nil?
+    cycles = GC_STATE[:cycles]
+    GC_STATE[:cycles] = cycles + 1
+    GC.start if freq <= 1 || (cycles % freq).zero?
+  end
+
+  def self.rack_app(path)
+    app = Rack::Builder.parse_file(path)
+    app = app.first if app.is_a?(Array) # rack < 3: [app, options]
+    raise LoadError_, "#{path}: no Rack application (it must respond to call)" unless app.respond_to?(:call)
+    app
+  end
+
+  # The default app and, with --mount, a Router over all of them: [app, router or nil].
+  def self.load_app(env)
+    (env["UWSGI4J_RB_LIBS"] || "").split("\n").reject(&:empty?).reverse_each { |dir| $LOAD_PATH.unshift(dir) }
+    (env["UWSGI4J_RB_REQUIRES"] || "").split("\n").reject(&:empty?).each { |lib| require lib }
+    require "rack"
+    default = nil
+    if env["UWSGI4J_RACK"] && !env["UWSGI4J_RACK"].empty?
+      default = rack_app(env["UWSGI4J_RACK"])
+    end
+    first = default.nil? ? 0 : 1
+    mounts = []
+    JSON.parse(env["UWSGI4J_MOUNTS"] || "[]").each do |point, file|
+      point = point.sub(%r{/+\z}, "")
+      $stderr.puts "mounting #{file} on #{point.empty? ? "/" : point}"
+      began = Time.now
+      app = rack_app(file)
+      default ||= app
+      mounts << [point, app]
+      $stderr.puts format("RACK app %d (mountpoint='%s') ready in %d seconds (pid: %d)",
+                          first + mounts.size - 1, point, Time.now - began, Process.pid)
+    end
+    raise LoadError_, "no application: set UWSGI4J_RACK or UWSGI4J_MOUNTS" if default.nil?
+    return [default, nil] if mounts.empty?
+    [default, Router.new(default, mounts, env["UWSGI4J_MANAGE_SCRIPT_NAME"] == "1")]
+  end
+
+  # Loads the app; calls it makes meanwhile go on the control channel. Returns [loaded, channel or nil].
+  def self.load_or_fail(env, worker_id)
+    LOADING.env = [env.fetch("UWSGI4J_SOCKET"), env.fetch("UWSGI4J_TOKEN"), worker_id]
+    begin
+      loaded = load_app(env)
+      [loaded, LOADING.done]
+    rescue Exception => e # rubocop:disable Lint/RescueException
+      ch = LOADING.done
+      $stderr.write(backtrace_text(e)) unless e.is_a?(LoadError_)
+      reason = e.is_a?(LoadError_) ? e.message.split.join(" ") : one_line(e)
+      begin
+        ch ||= Channel.new(env["UWSGI4J_SOCKET"], env["UWSGI4J_TOKEN"], "control", worker_id, 0)
+        ch.send(frame(LOADFAIL, fields(reason)))
+        ch.close
+      rescue SystemCallError, IOError, ChannelClosed => ce
+        $stderr.puts "uwsgi4j worker: cannot report the load failure: #{ce.message}"
+      end
+      $stderr.flush
+      exit!(EXIT_LOAD_FAILED)
+    end
+  end
+
+  # Opens the worker's core channels, serves until they stop; the exit code.
+  def self.serve_worker(env, loaded, worker_id)
+    threads = Integer(env["UWSGI4J_THREADS"] || "1")
+    processes = Integer(env["UWSGI4J_PROCESSES"] || "1")
+    WORKER[:id] = worker_id
+    app, router = loaded
+    cores = Array.new(threads) do |i|
+      base = {
+        "rack.version" => Rack::VERSION,
+        "rack.multithread" => threads > 1,
+        "rack.multiprocess" => processes > 1,
+        "rack.run_once" => false,
+        "rack.hijack?" => false,
+        "SCRIPT_NAME" => +"",
+      }
+      Core.new(app, router, Channel.new(env["UWSGI4J_SOCKET"], env["UWSGI4J_TOKEN"], "core", worker_id, i), base)
+    end
+    graceful = proc do
+      # Finish the requests in hand; idle cores see EOF on their channel at once.
+      cores.each do |core|
+        core.stopping = true
+        next if core.busy
+        begin
+          core.ch.sock.shutdown(Socket::SHUT_RD)
+        rescue IOError, SystemCallError
+          nil
+        end
+      end
+    end
+    trap("TERM", &graceful)
+    trap("INT", &graceful)
+    workers = cores.each_with_index.map do |core, i|
+      Thread.new do
+        Thread.current.name = "uWSGIWorker#{worker_id}Core#{i}"
+        core.serve
+      end
+    end
+    workers.each(&:join)
+    0
+  end
+
+  # Preforking: one control channel; FORK forks a worker; children's exits become EXITED.
+  def self.run_host(env, loaded, ch)
+    ch ||= Channel.new(env["UWSGI4J_SOCKET"], env["UWSGI4J_TOKEN"], "control", 0, 0)
+    ch.send(frame(READY))
+    wake_r, wake_w = IO.pipe
+    children = {}
+    stopping = LOADING.stopped
+    term = false
+    poke = proc do
+      wake_w.write_nonblock(".", exception: false)
+    end
+    trap("CHLD") { poke.call }
+    trap("TERM") { term = true; poke.call }
+    trap("INT") { term = true; poke.call }
+    reap = lambda do
+      until children.empty?
+        begin
+          pid, status = Process.waitpid2(-1, Process::WNOHANG)
+        rescue Errno::ECHILD
+          return
+        end
+        return if pid.nil?
+        wid = children.delete(pid) || 0
+        code = status.exited? ? status.exitstatus : 0
+        sig = status.signaled? ? status.termsig : 0
+        ch.send(frame(EXITED, fields(pid, wid, code, sig)))
+      end
+    end
+    begin
+      loop do
+        if term && !stopping
+          stopping = true
+          children.each_key { |pid| Process.kill("TERM", pid) rescue nil }
+        end
+        reap.call
+        return 0 if stopping && children.empty?
+        unless ch.frame?
+          ready, = IO.select([ch.sock, wake_r])
+          wake_r.read_nonblock(512, exception: false) if ready.include?(wake_r)
+          next unless ready.include?(ch.sock)
+        end
+        type, _, payload = ch.read
+        if type == FORK
+          worker_id = Integer(split_fields(payload).first)
+          next if stopping
+          pid = fork
+          if pid.nil?
+            code = 1
+            begin
+              # the host's handlers only set its flags: until the worker installs its own, a
+              # stop signal must end the child, not be swallowed
+              %w[CHLD TERM INT].each { |s| trap(s, "DEFAULT") }
+              wake_r.close
+              wake_w.close
+              ch.close
+              code = serve_worker(env, loaded, worker_id)
+            rescue Exception => e # rubocop:disable Lint/RescueException
+              $stderr.write(backtrace_text(e))
+            ensure
+              $stdout.flush
+              $stderr.flush
+              exit!(code)
+            end
+          end
+          children[pid] = worker_id
+        elsif type == STOP
+          stopping = true
+        else
+          $stderr.puts "uwsgi4j host: unexpected frame #{type} on the control channel"
+        end
+      end
+    rescue ChannelClosed
+      # The kernel is gone: stop the workers too (they see their channels close as well).
+      children.each_key { |pid| Process.kill("TERM", pid) rescue nil }
+      0
+    end
+  end
+
+  # --gid/--uid (UWSGI4J_GID, UWSGI4J_UID: names or numbers): become that group and user before
+  # the app loads (setgid, initgroups with both, else setgroups([]), setuid); forked workers
+  # inherit it. An id the process has already is left alone.
+  def self.drop_privileges(env)
+    uid = env["UWSGI4J_UID"]
+    gid = env["UWSGI4J_GID"]
+    uid = uid.nil? || uid.empty? ? nil : uid.match?(/\A\d+\z/) ? uid.to_i : Etc.getpwnam(uid).uid
+    gid = gid.nil? || gid.empty? ? nil : gid.match?(/\A\d+\z/) ? gid.to_i : Etc.getgrnam(gid).gid
+    new_gid = !gid.nil? && [Process::Sys.getgid, Process::Sys.getegid].uniq != [gid]
+    new_uid = !uid.nil? && [Process::Sys.getuid, Process::Sys.geteuid].uniq != [uid]
+    Process::GID.change_privilege(gid) if new_gid
+    if new_gid && !uid.nil?
+      name = (Etc.getpwuid(uid).name rescue uid.to_s)
+      Process.initgroups(name, gid)
+    elsif new_gid || new_uid
+      Process.groups = []
+    end
+    Process::UID.change_privilege(uid) if new_uid
+  end
+
+  # The UWSGI module apps use (uWSGI's rack plugin's API, as far as it goes here). Values come
+  # from the kernel's UWSGI4J_* variables; actions are CALLs on the current core's channel (on
+  # the control channel while the app loads); kernel_call(name, *args) reaches any call.
+  def self.define_uwsgi_module(env)
+    opt = {}
+    JSON.parse(env["UWSGI4J_OPTIONS"] || "[]").each do |name, value|
+      value = true if value == "true"
+      opt[name] = opt.key?(name) ? [opt[name], value].flatten : value
+    end
+    version = env["UWSGI4J_VERSION"] || "0.0.0"
+    master_pid = Integer(env["UWSGI4J_MASTER_PID"] || "0")
+    mod = Module.new
+    Object.const_set(:UWSGI, mod)
+    mod.const_set(:OPT, opt.freeze)
+    mod.const_set(:VERSION, "#{version}-uwsgi4j")
+    mod.const_set(:NUMPROC, Integer(env["UWSGI4J_PROCESSES"] || "1"))
+    mod.const_set(:STARTED_ON, Integer(env["UWSGI4J_STARTED_ON"] || "0"))
+    mod.const_set(:HOSTNAME, HOSTNAME)
+    mod.define_singleton_method(:kernel_call) do |name, *args|
+      core = Thread.current[:uwsgi4j_core]
+      next core.call(name.to_s, *args.map(&:to_s)) if core
+      result = LOADING.call(name.to_s, *args.map(&:to_s))
+      if result.nil?
+        raise RuntimeError, "UWSGI.#{name} can be called only from a request's thread or while the app loads"
+      end
+      Uwsgi4j.call_result(name.to_s, result)
+    end
+    mod.define_singleton_method(:log) do |message|
+      core = Thread.current[:uwsgi4j_core]
+      core ? core.log(message) : $stderr.puts(message.to_s)
+      true
+    end
+    mod.define_singleton_method(:reload) do
+      if Thread.current[:uwsgi4j_core].nil? && master_pid.positive?
+        Process.kill("HUP", master_pid) # the kernel reloads on SIGHUP as well
+      else
+        kernel_call("reload")
+      end
+      true
+    end
+    mod.define_singleton_method(:masterpid) { master_pid }
+    mod.define_singleton_method(:worker_id) { WORKER[:id] }
+    mod.define_singleton_method(:request_id) { Thread.current[:uwsgi4j_core]&.request_id || 0 }
+  end
+
+  def self.main(env)
+    $stdout.sync = true
+    $stderr.sync = true
+    role = env["UWSGI4J_ROLE"] || "host"
+    %w[UWSGI4J_SOCKET UWSGI4J_TOKEN].each do |name|
+      next if env[name] && !env[name].empty?
+      $stderr.puts "uwsgi4j worker: #{name} is not set"
+      return 1
+    end
+    freq = env["UWSGI4J_GC_FREQ"]
+    GC_STATE[:freq] = Integer(freq) if freq && !freq.empty?
+    drop_privileges(env)
+    define_uwsgi_module(env)
+    case role
+    when "host"
+      loaded, control = load_or_fail(env, 0)
+      run_host(env, loaded, control)
+    when "worker"
+      worker_id = Integer(env["UWSGI4J_WORKER_ID"] || "1")
+      WORKER[:id] = worker_id
+      loaded, control = load_or_fail(env, worker_id)
+      control&.close # a lazy worker's calls while loading are over
+      serve_worker(env, loaded, worker_id)
+    else
+      $stderr.puts "uwsgi4j worker: unknown UWSGI4J_ROLE #{role.inspect}"
+      1
+    end
+  end
+end
+
+require "stringio"
+exit!(Uwsgi4j.main(ENV).tap { $stdout.flush; $stderr.flush }) if $PROGRAM_NAME == __FILE__

@@ -1,0 +1,106 @@
+# The Ruby host's fixture app: one Rack app routed by PATH_INFO. It serves the worker host
+# kit's endpoints (worker-tck: WorkerHostContract's Javadoc is their contract) and the
+# Rack-specific ones of RackHostTest.
+require "json"
+
+# A body whose close is logged through rack.errors.
+class Closing
+  def initialize(env, chunks, fail: false)
+    @env, @chunks, @fail = env, chunks, fail
+  end
+
+  def each(&block)
+    @chunks.each(&block)
+    raise "late failure" if @fail
+  end
+
+  def close
+    @env["rack.errors"].write("closed\n")
+  end
+end
+
+# A file body: the server sends it from its path.
+class FileBody
+  def initialize(path)
+    @path = path
+  end
+
+  def to_path
+    @path
+  end
+
+  def each
+    raise "the file body was iterated, not sent from its path"
+  end
+end
+
+TEXT = { "Content-Type" => "text/plain" }.freeze
+
+run(lambda do |env|
+  path = env["PATH_INFO"]
+  input = env["rack.input"]
+  case path
+  when "/hello"
+    [200, TEXT.dup, ["Hello World"]]
+  when "/echo"
+    body = input.read
+    more = input.read # past the end: must not READ again
+    [200, { "Content-Length" => (body + more).bytesize.to_s }, [body + more]]
+  when "/stream"
+    [200, TEXT.dup, Enumerator.new { |y| y << "first"; y << input.read(3); y << "last" }]
+  when "/count"
+    [200, TEXT.dup, Enumerator.new { |y| Integer(env["QUERY_STRING"]).times { |i| y << "#{i}\n" } }]
+  when "/pid"
+    [200, TEXT.dup, [Process.pid.to_s]]
+  when "/log"
+    env["rack.errors"].write("hello log\nsecond ")
+    env["rack.errors"].write("part\n")
+    [200, TEXT.dup, ["logged"]]
+  when "/raise"
+    1 / 0
+  when "/raise-late"
+    [200, TEXT.dup, Closing.new(env, ["partial"], fail: true)]
+  when "/close"
+    [200, TEXT.dup, Closing.new(env, %w[a b])]
+  when "/endless"
+    [200, TEXT.dup, Closing.new(env, Enumerator.new { |y| loop { y << "tick" } })]
+  when "/file"
+    [200, TEXT.dup, FileBody.new(env["QUERY_STRING"])]
+  when "/call"
+    values = begin
+      ["ok"] + UWSGI.kernel_call(env["QUERY_STRING"])
+    rescue RuntimeError
+      ["error"]
+    end
+    [200, TEXT.dup, [values.join(" ")]]
+  when "/env"
+    keys = %w[rack.version rack.url_scheme rack.multithread rack.multiprocess rack.run_once rack.hijack?
+              QUERY_STRING PATH_INFO SCRIPT_NAME SERVER_NAME SERVER_PORT EMPTY CONTENT_LENGTH]
+    body = JSON.generate(keys.to_h { |k| [k, env[k]] }.merge("keys" => env.keys.sort,
+      "input" => [input.class.name, input.external_encoding.to_s]))
+    [200, { "Content-Type" => "application/json" }, [body]]
+  when "/lines"
+    first = input.gets
+    part = input.read(2)
+    rest = []
+    input.each { |l| rest << l }
+    raise "read past the end" if input.read(1) || input.gets || input.read != ""
+    input.rewind
+    again = input.read
+    [200, TEXT.dup, [JSON.generate([first, part] + rest + [again])]]
+  when "/cookies"
+    [200, TEXT.merge("Set-Cookie" => "a=1\nb=2"), ["two cookies"]]
+  when "/chunked"
+    [200, TEXT.merge("Transfer-Encoding" => "chunked"), ["5\r\nhello\r\n0\r\n\r\n"]]
+  when "/status"
+    [Integer(env["QUERY_STRING"]), TEXT.dup, ["status"]]
+  when "/uwsgi"
+    UWSGI.log("via UWSGI.log")
+    values = [UWSGI.worker_id, UWSGI::NUMPROC, UWSGI.masterpid, UWSGI.request_id, UWSGI::VERSION, UWSGI::OPT.keys.sort]
+    [200, TEXT.dup, [JSON.generate(values)]]
+  when "/gc"
+    [200, TEXT.dup, [GC.count.to_s]]
+  else
+    [404, TEXT.dup, ["not found"]]
+  end
+end)
