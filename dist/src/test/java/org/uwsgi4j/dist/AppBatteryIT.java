@@ -125,7 +125,8 @@ class AppBatteryIT {
     static Stream<Language> languages() {
         return Stream.of(
                 new Language("python", "battery.py", List.of("--wsgi-file", "battery.py"), 0, true,
-                        HopByHop.refused("^ValueError: hop-by-hop header 'Transfer-Encoding' is not allowed \\(PEP 3333\\)$")));
+                        HopByHop.refused("^ValueError: hop-by-hop header 'Transfer-Encoding' is not allowed \\(PEP 3333\\)$")),
+                new Language("rack", "battery.ru", List.of("--rack", "battery.ru"), 7, false, HopByHop.replaced()));
     }
 
     // one server, one nginx per language: set up before its cases, torn down after them
