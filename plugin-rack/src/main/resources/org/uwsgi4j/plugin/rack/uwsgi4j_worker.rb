@@ -62,6 +62,10 @@ module Uwsgi4j
 
   # `Class: message (file line N)` for an exception: its innermost frame outside this host.
   def self.one_line(e)
+    # a SyntaxError names its file and line first: "path:3: syntax error, ...", then the source
+    if e.is_a?(SyntaxError) && e.message =~ /\A(.+?):(\d+): (.*)/
+      return "SyntaxError: #{$3.split.join(" ")} (#{$1} line #{$2})"
+    end
     text = e.message.to_s.split.join(" ")
     where = ""
     (e.backtrace_locations || []).each do |loc|
@@ -69,9 +73,6 @@ module Uwsgi4j
       next if path.nil? || path == HOST_FILE
       where = " (#{path} line #{loc.lineno})"
       break
-    end
-    if where.empty? && e.is_a?(SyntaxError) && text =~ /\A(\S+?):(\d+): (.*)\z/
-      where, text = " (#{$1} line #{$2})", $3
     end
     text.empty? ? "#{e.class}#{where}" : "#{e.class}: #{text}#{where}"
   end
@@ -676,6 +677,7 @@ module Uwsgi4j
   def self.load_app(env)
     (env["UWSGI4J_RB_LIBS"] || "").split("\n").reject(&:empty?).reverse_each { |dir| $LOAD_PATH.unshift(dir) }
     (env["UWSGI4J_RB_REQUIRES"] || "").split("\n").reject(&:empty?).each { |lib| require lib }
+    require "uri" # loaded by every Ruby web server; Rack 2.2's Lint needs it and does not require it
     require "rack"
     default = nil
     if env["UWSGI4J_RACK"] && !env["UWSGI4J_RACK"].empty?

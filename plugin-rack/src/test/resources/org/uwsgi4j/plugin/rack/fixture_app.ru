@@ -3,6 +3,16 @@
 # Rack-specific ones of RackHostTest.
 require "json"
 
+# Counts the GC.start calls of this process (the host's --ruby-gc-freq ones): /gc answers them.
+module CountedStarts
+  def start(*args, **opts)
+    $gc_starts += 1
+    super
+  end
+end
+$gc_starts = 0
+GC.singleton_class.prepend(CountedStarts)
+
 # A body whose close is logged through rack.errors.
 class Closing
   def initialize(env, chunks, fail: false)
@@ -99,7 +109,7 @@ run(lambda do |env|
     values = [UWSGI.worker_id, UWSGI::NUMPROC, UWSGI.masterpid, UWSGI.request_id, UWSGI::VERSION, UWSGI::OPT.keys.sort]
     [200, TEXT.dup, [JSON.generate(values)]]
   when "/gc"
-    [200, TEXT.dup, [GC.count.to_s]]
+    [200, TEXT.dup, ["#{$gc_starts} #{GC.count}"]]
   else
     [404, TEXT.dup, ["not found"]]
   end

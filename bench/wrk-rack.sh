@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# End-to-end benchmark for Rack: wrk against uwsgi4j's rack plugin, Debian's Puma
+# (puma -w N -t 1:1) and real uWSGI's rack plugin (uwsgi-plugin-rack-ruby3.1) with its default
+# (a full GC after every request) and with --rb-gc-freq 1000, all serving examples/rack/hello.ru
+# on loopback with the same number of worker processes, one thread each.
+#
+#   bench/wrk-rack.sh [processes] [wrk-threads] [connections] [seconds] [warmup-seconds]
+#   defaults:         2           2             50            15        15
+#
+# Needs wrk; uses puma and uwsgi + uwsgi-plugin-rack-ruby3.1 when present
+# (apt-get install wrk puma uwsgi uwsgi-plugin-rack-ruby3.1). All servers run at once (idle ones
+# cost nothing); after a warm-up each (the JVM's JIT needs 10-15 s) each is measured once, in
+# turn, with keep-alive (wrk's default; uWSGI's --http-socket closes each connection anyway).
+# Printed: requests/s, p50 and p99 latency, errors, CPU time of all its processes per request,
+# total RSS. Nothing is asserted: benchmarks are not tests.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+procs="${1:-2}"; wthreads="${2:-2}"; conns="${3:-50}"; secs="${4:-15}"; warm="${5:-15}"
+app="$root/examples/rack/hello.ru"
+command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install wrk)" >&2; exit 1; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_port() { for _ in $(seq 600); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.05; done; return 1; }
+tree_pids() { # process $1 and all its descendants
+  local pids="$1" frontier="$1" next
+  while [ -n "$frontier" ]; do
+    next=$(for p in $frontier; do pgrep -P "$p" || true; done | tr '\n' ' ')
+    pids="$pids $next"; frontier="${next// /}"; [ -z "$frontier" ] || frontier="$next"
+  done
+  echo $pids
+}
+tree_rss_kb() { ps -o rss= -p "$(tree_pids "$1" | tr ' ' ',')" 2>/dev/null | awk '{s+=$1} END {print s+0}'; }
+tree_cpu_ticks() {
+  local s=0 t
+  for p in $(tree_pids "$1"); do t=$(awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null || true); s=$((s + ${t:-0})); done
+  echo "$s"
+}
+to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.2f", v}' <<<"$1"; }
+
+log=$(mktemp -d)
+declare -A PORT PID
+names=()
+start() { # name pid port
+  names+=("$1"); PID[$1]=$2; PORT[$1]=$3
+  wait_port "$3" || { echo "bench: $1 did not start (log in $log)" >&2; exit 1; }
+}
+cleanup() { for n in "${names[@]}"; do kill -TERM "${PID[$n]}" 2>/dev/null || true; kill -INT "${PID[$n]}" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+"$root/uwsgi4j" --version >/dev/null # builds the distribution first when the sources are newer
+port=$(free_port)
+"$root/uwsgi4j" --http-socket "127.0.0.1:$port" --rack "$app" --master --processes "$procs" --disable-logging \
+  >"$log/uwsgi4j.log" 2>&1 &
+start uwsgi4j $! "$port"
+if command -v puma >/dev/null; then
+  port=$(free_port)
+  puma -w "$procs" -t 1:1 -b "tcp://127.0.0.1:$port" --environment production "$app" >"$log/puma.log" 2>&1 &
+  start puma $! "$port"
+fi
+if command -v uwsgi >/dev/null && [ -e /usr/lib/uwsgi/plugins/rack_ruby31_plugin.so ]; then
+  for gc in default 1000; do
+    port=$(free_port)
+    extra=(); [ "$gc" = default ] || extra=(--rb-gc-freq "$gc")
+    uwsgi --plugins rack_ruby31 --http-socket "127.0.0.1:$port" --rack "$app" --master --processes "$procs" \
+      --disable-logging --die-on-term "${extra[@]}" >"$log/uwsgi-$gc.log" 2>&1 &
+    start "uWSGI-gc-$gc" $! "$port"
+  done
+fi
+
+for n in "${names[@]}"; do wrk -t"$wthreads" -c"$conns" -d"${warm}s" "http://127.0.0.1:${PORT[$n]}/" >/dev/null 2>&1 || true; done
+
+echo "== one run each (wrk -t$wthreads -c$conns -d${secs}s, keep-alive)"
+declare -A RPS P99
+for n in "${names[@]}"; do
+  before=$(tree_cpu_ticks "${PID[$n]}")
+  out=$(wrk --latency -t"$wthreads" -c"$conns" -d"${secs}s" "http://127.0.0.1:${PORT[$n]}/" 2>&1)
+  after=$(tree_cpu_ticks "${PID[$n]}")
+  reqs=$(awk '/requests in/ {print $1}' <<<"$out")
+  cpu=$(awk -v t=$((after - before)) -v r="${reqs:-0}" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.0f", (r > 0 ? t * 1e6 / hz / r : 0)}')
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out"); [ -n "$rps" ] || { echo "bench: wrk failed against $n:" >&2; echo "$out" >&2; rps=0; }
+  p50=$(to_ms "$(awk '$1=="50%" {print $2}' <<<"$out")")
+  p99=$(to_ms "$(awk '$1=="99%" {print $2}' <<<"$out")")
+  errs=$(awk '/Non-2xx|Socket errors/ {sub(/^ +/, ""); printf "%s; ", $0}' <<<"$out")
+  RPS[$n]=$rps; P99[$n]=$p99
+  printf '%-16s %10s req/s  p50 %7s ms  p99 %7s ms  CPU %5s us/req  RSS %4d MiB  %s\n' \
+    "$n" "$rps" "$p50" "$p99" "$cpu" $(( $(tree_rss_kb "${PID[$n]}") / 1024 )) "${errs:-no errors}"
+done
+for peer in puma uWSGI-gc-default uWSGI-gc-1000; do
+  if [ -n "${RPS[$peer]:-}" ]; then
+    awk -v a="${RPS[uwsgi4j]}" -v b="${RPS[$peer]}" -v pa="${P99[uwsgi4j]}" -v pb="${P99[$peer]}" -v p="$peer" \
+      'BEGIN {printf "uwsgi4j / %s: %.2fx requests/s, p99 %.2f vs %.2f ms\n", p, a / b, pa, pb}'
+  fi
+done
+echo "($procs worker processes each, one thread; ${warm}s warm-up each; logs in $log)"
