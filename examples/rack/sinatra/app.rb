@@ -29,7 +29,7 @@ class ExampleApp < Sinatra::Base
   post "/api/items" do
     item = JSON.parse(request.body.read)
     halt 422, JSON.generate(error: "name missing") unless item.is_a?(Hash) && item["name"]
-    settings.items << { "name" => item["name"], "worker" => Process.pid }
+    settings.items << { "name" => item["name"], "worker" => Process.pid.to_s }
     status 201
     content_type :json
     JSON.generate(settings.items.last)
