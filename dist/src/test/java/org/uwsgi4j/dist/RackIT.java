@@ -139,6 +139,29 @@ class RackIT {
     }
 
     @Test
+    void loadOptionsWork() throws Exception {
+        app("options_app.rb");
+        Files.createDirectories(cwd.resolve("lib"));
+        for (String lib : List.of("helper.rb", "shared.rb")) {
+            Files.copy(APPS.resolve("lib").resolve(lib), cwd.resolve("lib").resolve(lib));
+        }
+        Files.createDirectories(cwd.resolve("rvm/environments"));
+        Files.writeString(cwd.resolve("rvm/environments/web"), "export GEMSET_MARK=web-gemset\n");
+        Path ruby = Files.writeString(cwd.resolve("my-ruby"), "#!/bin/sh\nexport VIA_INTERPRETER=my-ruby\nexec /usr/bin/ruby \"$@\"\n");
+        ruby.toFile().setExecutable(true);
+        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--rack", "options_app.rb",
+                "--rb-lib", "lib", "--rb-require", "helper", "--shared-rb-require", "shared", "--gemset", "web",
+                "--rvm-path", cwd.resolve("rvm").toString(), "--ruby-interpreter", ruby.toString(), "--threads", "2",
+                "--lazy-apps")) {
+            int port = server.httpPort();
+            server.workerPid(1);
+            var r = RawHttp.get(port, "/");
+            assertEquals(200, r.status(), server.output());
+            assertEquals("helper shared web-gemset my-ruby multithread=true", r.text());
+        }
+    }
+
+    @Test
     void whatRubyCannotServeIsRefusedAtStartWithOneLine() throws Exception {
         Path hello = Files.copy(EXAMPLES.resolve("hello.ru"), cwd.resolve("hello.ru"));
         var gemset = UwsgiProcess.run(cwd, "--http-socket", "127.0.0.1:0", "--rack", hello.toString(), "--gemset", "nosuch",

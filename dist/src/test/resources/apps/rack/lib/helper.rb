@@ -1,0 +1,1 @@
+module Helper; NAME = "helper"; end

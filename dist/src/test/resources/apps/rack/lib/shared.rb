@@ -1,0 +1,1 @@
+module Shared; NAME = "shared"; end
