@@ -19,6 +19,7 @@
 # Ruby's standard library plus Debian's ruby-rack; Ruby 2.7+ (String#unpack with offset: 3.1+).
 
 require "socket"
+require "io/nonblock"
 require "json"
 require "etc"
 require "tmpdir"
@@ -45,6 +46,9 @@ module Uwsgi4j
   class LoadError_ < StandardError; end
 
   def self.fields(*values)
+    s = values.join("\0") << "\0"
+    s.force_encoding(BINARY)
+  rescue Encoding::CompatibilityError # non-ASCII text in several encodings: their bytes, as they are
     s = String.new(encoding: BINARY)
     values.each { |v| s << v.to_s.b << "\0" }
     s
@@ -91,6 +95,9 @@ module Uwsgi4j
     def initialize(path, token, role, worker_id, core_id)
       @sock = UNIXSocket.new(path)
       @sock.sync = true
+      # blocking reads: one read(2) per frame, not read, EAGAIN, poll and read again (a core
+      # thread waits without the GVL; shutdown(SHUT_RD) still ends a wait with EOF)
+      @sock.nonblock = false
       @buf = String.new(capacity: SMALL + 8, encoding: BINARY)
       @rbuf = String.new(capacity: SMALL + 8, encoding: BINARY)
       @pos = 0
@@ -139,11 +146,15 @@ module Uwsgi4j
           @pos = 0
         end
         begin
-          @sock.readpartial(SMALL + 8, @rbuf)
+          if @buf.empty?
+            @sock.readpartial(SMALL + 8, @buf) # straight into the buffer, no copy
+          else
+            @sock.readpartial(SMALL + 8, @rbuf)
+            @buf << @rbuf
+          end
         rescue EOFError, IOError, SystemCallError => e
           raise ChannelClosed, e.message
         end
-        @buf << @rbuf
       end
     end
   end
@@ -557,7 +568,8 @@ module Uwsgi4j
         if chunk.empty?
           @ch.send(@head + END_FRAME)
         else
-          @ch.send(@head << [DATA, 0, 0, chunk.bytesize].pack("CCvV") << chunk.b << END_FRAME)
+          chunk = chunk.b unless chunk.encoding == BINARY || chunk.ascii_only?
+          @ch.send(@head << [DATA, 0, 0, chunk.bytesize].pack("CCvV") << chunk << END_FRAME)
         end
         return
       end
@@ -597,7 +609,7 @@ module Uwsgi4j
     end
 
     def send_chunk(chunk)
-      chunk = chunk.b unless chunk.encoding == BINARY
+      chunk = chunk.b unless chunk.encoding == BINARY || chunk.ascii_only?
       n = chunk.bytesize
       unless @sent
         @sent = true
