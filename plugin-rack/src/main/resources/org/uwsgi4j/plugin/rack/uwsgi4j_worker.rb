@@ -43,7 +43,7 @@ module Uwsgi4j
   REQUIRED = %w[REQUEST_METHOD SCRIPT_NAME PATH_INFO QUERY_STRING SERVER_NAME SERVER_PORT].freeze
 
   class ChannelClosed < StandardError; end
-  class LoadError_ < StandardError; end
+  class NoApp < StandardError; end # the options name no usable app: its message is the one line
 
   def self.fields(*values)
     s = values.join("\0") << "\0"
@@ -101,10 +101,10 @@ module Uwsgi4j
       @buf = String.new(capacity: SMALL + 8, encoding: BINARY)
       @rbuf = String.new(capacity: SMALL + 8, encoding: BINARY)
       @pos = 0
-      send(Uwsgi4j.frame(HELLO, Uwsgi4j.fields(token, role, worker_id, core_id, Process.pid, PROTOCOL_VERSION)))
+      put(Uwsgi4j.frame(HELLO, Uwsgi4j.fields(token, role, worker_id, core_id, Process.pid, PROTOCOL_VERSION)))
     end
 
-    def send(data)
+    def put(data)
       @sock.write(data)
     rescue SystemCallError, IOError => e
       raise ChannelClosed, e.message
@@ -178,7 +178,7 @@ module Uwsgi4j
         return nil if @env.nil?
         socket, token, worker_id = @env
         @ch ||= Channel.new(socket, token, "control", worker_id, 0)
-        @ch.send(Uwsgi4j.frame(CALL, Uwsgi4j.fields(name, *args)))
+        @ch.put(Uwsgi4j.frame(CALL, Uwsgi4j.fields(name, *args)))
         loop do
           type, _, payload = @ch.read
           return Uwsgi4j.split_fields(payload) if type == RESULT
@@ -223,7 +223,7 @@ module Uwsgi4j
       if text.include?("\n")
         lines = text.split("\n", -1)
         @pending = lines.pop
-        @core.ch.send(lines.map { |l| Uwsgi4j.frame(LOG, l.b) }.join)
+        @core.ch.put(lines.map { |l| Uwsgi4j.frame(LOG, l.b) }.join)
       else
         @pending = text
       end
@@ -251,7 +251,7 @@ module Uwsgi4j
         unless @pending.empty?
           line = @pending
           @pending = +""
-          @core.ch.send(Uwsgi4j.frame(LOG, line.b))
+          @core.ch.put(Uwsgi4j.frame(LOG, line.b))
         end
       else
         $stderr.flush
@@ -456,7 +456,7 @@ module Uwsgi4j
 
     # One READ of at most `n` bytes: the BODY that answers it ("" at the end).
     def pull(n)
-      @ch.send(Uwsgi4j.frame(READ, Uwsgi4j.fields(n)))
+      @ch.put(Uwsgi4j.frame(READ, Uwsgi4j.fields(n)))
       chunk = expect_body
       raise IOError, "error during read(#{n}) on rack.input" if @gone
       chunk
@@ -464,7 +464,7 @@ module Uwsgi4j
 
     # A CALL from this core's thread: the values of its RESULT; RuntimeError on error.
     def call(name, *args)
-      @ch.send(Uwsgi4j.frame(CALL, Uwsgi4j.fields(name, *args)))
+      @ch.put(Uwsgi4j.frame(CALL, Uwsgi4j.fields(name, *args)))
       loop do
         type, _, payload = @ch.read
         return Uwsgi4j.call_result(name, Uwsgi4j.split_fields(payload)) if type == RESULT
@@ -479,7 +479,7 @@ module Uwsgi4j
     end
 
     def log(line)
-      @ch.send(Uwsgi4j.frame(LOG, line.to_s.b))
+      @ch.put(Uwsgi4j.frame(LOG, line.to_s.b))
     end
 
     def handle(payload, flags)
@@ -566,10 +566,10 @@ module Uwsgi4j
       if body.is_a?(Array) && body.size == 1 && body[0].is_a?(String) && body[0].bytesize <= SMALL
         chunk = body[0]
         if chunk.empty?
-          @ch.send(@head + END_FRAME)
+          @ch.put(@head + END_FRAME)
         else
           chunk = chunk.b unless chunk.encoding == BINARY || chunk.ascii_only?
-          @ch.send(@head << [DATA, 0, 0, chunk.bytesize].pack("CCvV") << chunk << END_FRAME)
+          @ch.put(@head << [DATA, 0, 0, chunk.bytesize].pack("CCvV") << chunk << END_FRAME)
         end
         return
       end
@@ -585,7 +585,7 @@ module Uwsgi4j
         end
         check_at = now + GONE_CHECK
       end
-      @ch.send(@sent ? END_FRAME : @head + END_FRAME)
+      @ch.put(@sent ? END_FRAME : @head + END_FRAME)
     end
 
     # A body that is a file (to_path): SENDFILE, the kernel sends it. Rack::Files' single
@@ -604,7 +604,7 @@ module Uwsgi4j
         return false
       end
       @sent = true
-      @ch.send(@head + Uwsgi4j.frame(SENDFILE, Uwsgi4j.fields(path, offset, length)) + END_FRAME)
+      @ch.put(@head + Uwsgi4j.frame(SENDFILE, Uwsgi4j.fields(path, offset, length)) + END_FRAME)
       true
     end
 
@@ -614,20 +614,20 @@ module Uwsgi4j
       unless @sent
         @sent = true
         if n <= SMALL
-          @ch.send(@head + [DATA, 0, 0, n].pack("CCvV") + chunk)
+          @ch.put(@head + [DATA, 0, 0, n].pack("CCvV") + chunk)
           return
         end
-        @ch.send(@head)
+        @ch.put(@head)
       end
       if n <= SMALL
-        @ch.send([DATA, 0, 0, n].pack("CCvV") + chunk)
+        @ch.put([DATA, 0, 0, n].pack("CCvV") + chunk)
         return
       end
       off = 0
       while off < n
         piece = chunk.byteslice(off, MAX_PAYLOAD)
-        @ch.send([DATA, 0, 0, piece.bytesize].pack("CCvV"))
-        @ch.send(piece)
+        @ch.put([DATA, 0, 0, piece.bytesize].pack("CCvV"))
+        @ch.put(piece)
         off += piece.bytesize
       end
     end
@@ -653,7 +653,7 @@ module Uwsgi4j
     # The app raised: its backtrace to stderr, ERROR to the kernel (a 500 if nothing was sent).
     def fail(e)
       $stderr.write(Uwsgi4j.backtrace_text(e))
-      @ch.send(Uwsgi4j.frame(ERROR, Uwsgi4j.fields(Uwsgi4j.one_line(e))))
+      @ch.put(Uwsgi4j.frame(ERROR, Uwsgi4j.fields(Uwsgi4j.one_line(e))))
     end
 
     def close_body(body)
@@ -681,7 +681,7 @@ module Uwsgi4j
   def self.rack_app(path)
     app = Rack::Builder.parse_file(path)
     app = app.first if app.is_a?(Array) # rack < 3: [app, options]
-    raise LoadError_, "#{path}: no Rack application (it must respond to call)" unless app.respond_to?(:call)
+    raise NoApp, "#{path}: no Rack application (it must respond to call)" unless app.respond_to?(:call)
     app
   end
 
@@ -707,7 +707,7 @@ module Uwsgi4j
       $stderr.puts format("RACK app %d (mountpoint='%s') ready in %d seconds (pid: %d)",
                           first + mounts.size - 1, point, Time.now - began, Process.pid)
     end
-    raise LoadError_, "no application: set UWSGI4J_RACK or UWSGI4J_MOUNTS" if default.nil?
+    raise NoApp, "no application: set UWSGI4J_RACK or UWSGI4J_MOUNTS" if default.nil?
     return [default, nil] if mounts.empty?
     [default, Router.new(default, mounts, env["UWSGI4J_MANAGE_SCRIPT_NAME"] == "1")]
   end
@@ -720,11 +720,11 @@ module Uwsgi4j
       [loaded, LOADING.done]
     rescue Exception => e # rubocop:disable Lint/RescueException
       ch = LOADING.done
-      $stderr.write(backtrace_text(e)) unless e.is_a?(LoadError_)
-      reason = e.is_a?(LoadError_) ? e.message.split.join(" ") : one_line(e)
+      $stderr.write(backtrace_text(e)) unless e.is_a?(NoApp)
+      reason = e.is_a?(NoApp) ? e.message.split.join(" ") : one_line(e)
       begin
         ch ||= Channel.new(env["UWSGI4J_SOCKET"], env["UWSGI4J_TOKEN"], "control", worker_id, 0)
-        ch.send(frame(LOADFAIL, fields(reason)))
+        ch.put(frame(LOADFAIL, fields(reason)))
         ch.close
       rescue SystemCallError, IOError, ChannelClosed => ce
         $stderr.puts "uwsgi4j worker: cannot report the load failure: #{ce.message}"
@@ -778,7 +778,7 @@ module Uwsgi4j
   # Preforking: one control channel; FORK forks a worker; children's exits become EXITED.
   def self.run_host(env, loaded, ch)
     ch ||= Channel.new(env["UWSGI4J_SOCKET"], env["UWSGI4J_TOKEN"], "control", 0, 0)
-    ch.send(frame(READY))
+    ch.put(frame(READY))
     wake_r, wake_w = IO.pipe
     children = {}
     stopping = LOADING.stopped
@@ -800,7 +800,7 @@ module Uwsgi4j
         wid = children.delete(pid) || 0
         code = status.exited? ? status.exitstatus : 0
         sig = status.signaled? ? status.termsig : 0
-        ch.send(frame(EXITED, fields(pid, wid, code, sig)))
+        ch.put(frame(EXITED, fields(pid, wid, code, sig)))
       end
     end
     begin
