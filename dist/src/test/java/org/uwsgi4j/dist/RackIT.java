@@ -184,14 +184,13 @@ class RackIT {
         try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--rack", app.toString(),
                 "--master", "--processes", "2", "--max-requests", "40", "--disable-logging")) {
             int port = server.httpPort();
-            server.workerPid(1);
+            long victim = server.workerPid(1);
             server.workerPid(2);
             assertEquals("one", RawHttp.get(port, "/version").text());
             var load = Load.start(port, 8, "/");
-            load.awaitMore(100);
-            ProcessHandle victim = rubyWorkers().getFirst();
-            victim.destroyForcibly();
-            server.awaitLine("DAMN ! worker \\d \\(pid: " + victim.pid() + "\\) died, killed by signal 9", Duration.ofSeconds(10));
+            load.awaitMore(20); // under load, and before --max-requests 40 recycles worker 1
+            ProcessHandle.of(victim).orElseThrow().destroyForcibly();
+            server.awaitLine("DAMN ! worker 1 \\(pid: " + victim + "\\) died, killed by signal 9", Duration.ofSeconds(10));
             server.awaitLine("Respawned uWSGI worker", Duration.ofSeconds(10));
             load.awaitMore(100);
             server.awaitLine("reached --max-requests 40: recycling it", Duration.ofSeconds(20));
@@ -205,13 +204,5 @@ class RackIT {
             int ok = load.ok();
             assertEquals(List.of(), load.stop(), "after " + ok + " good requests");
         }
-    }
-
-    /** The forked workers: ruby processes whose parent is the ruby host. */
-    private static List<ProcessHandle> rubyWorkers() {
-        return ProcessHandle.current().descendants()
-                .filter(p -> p.info().command().orElse("").contains("ruby")
-                        && p.parent().map(pp -> pp.info().command().orElse("").contains("ruby")).orElse(false))
-                .toList();
     }
 }
