@@ -124,6 +124,7 @@ class AppBatteryIT {
     /** The languages under the battery: one row each (perl's PSGI and ruby's Rack join here). */
     static Stream<Language> languages() {
         return Stream.of(
+                new Language("perl", "battery.psgi", List.of("--psgi", "battery.psgi"), 5, false, HopByHop.replaced()),
                 new Language("python", "battery.py", List.of("--wsgi-file", "battery.py"), 0, true,
                         HopByHop.refused("^ValueError: hop-by-hop header 'Transfer-Encoding' is not allowed \\(PEP 3333\\)$")),
                 new Language("rack", "battery.ru", List.of("--rack", "battery.ru"), 7, false, HopByHop.replaced()));

@@ -408,6 +408,15 @@ sub handle {
     my %env = (SCRIPT_NAME => '', @f, %{ $self->{base} });
     my $env = \%env;
     $main::LAST_TRACE = undef;
+    if (!defined $env{SERVER_NAME} || !length $env{SERVER_NAME}) {
+        # PSGI wants one; nginx sends it empty without a server_name: the Host's name, as CGI says
+        my $host = defined $env{HTTP_HOST} ? $env{HTTP_HOST} : '';
+        $host =~ s/:\d*\z//;
+        $env{SERVER_NAME} = length $host ? $host : 'localhost';
+    }
+    # PSGI: the body's type and length are CONTENT_TYPE and CONTENT_LENGTH only (nginx's
+    # uwsgi_pass sends them as headers too), as Plack's FCGI handler does
+    delete @env{qw(HTTP_CONTENT_TYPE HTTP_CONTENT_LENGTH)};
     $self->{gone} = 0;
     $self->{check_at} = 0;
     $self->{started} = 0;
