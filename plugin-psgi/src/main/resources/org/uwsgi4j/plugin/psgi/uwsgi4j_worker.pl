@@ -408,11 +408,14 @@ sub handle {
     my %env = (SCRIPT_NAME => '', @f, %{ $self->{base} });
     my $env = \%env;
     $main::LAST_TRACE = undef;
-    if (!defined $env{SERVER_NAME} || !length $env{SERVER_NAME}) {
-        # PSGI wants one; nginx sends it empty without a server_name: the Host's name, as CGI says
-        my $host = defined $env{HTTP_HOST} ? $env{HTTP_HOST} : '';
-        $host =~ s/:\d*\z//;
-        $env{SERVER_NAME} = length $host ? $host : 'localhost';
+    # SERVER_NAME: the name of the host the request is directed to (RFC 3875 4.1.14), its Host
+    # header's, as Starman and Plack::Test::Suite have it (the kernel gives the machine's name,
+    # as uWSGI does); without a Host, the kernel's, or localhost when that is empty (nginx
+    # without a server_name): PSGI wants one
+    if (defined $env{HTTP_HOST} && $env{HTTP_HOST} =~ /\A(\[[^\]]*\]|[^:]+)/) {
+        $env{SERVER_NAME} = $1;
+    } elsif (!defined $env{SERVER_NAME} || !length $env{SERVER_NAME}) {
+        $env{SERVER_NAME} = 'localhost';
     }
     # PSGI: the body's type and length are CONTENT_TYPE and CONTENT_LENGTH only (nginx's
     # uwsgi_pass sends them as headers too), as Plack's FCGI handler does
@@ -765,12 +768,18 @@ sub load_apps {
     }
     die "no application: set UWSGI4J_PSGI or UWSGI4J_MOUNTS\n" unless defined $default;
     if (!$ENVV{UWSGI4J_PERL_NO_DIE_CATCH}) {
-        # uWSGI's die catch: the stack of a die, logged with the error (Carp is core; uWSGI
-        # uses Devel::StackTrace)
-        require Carp;
+        # uWSGI's die catch: where the app died, its calls up to this host, logged with the
+        # error when the die ends a request (uWSGI prints Devel::StackTrace's)
         $SIG{__DIE__} = sub {
-            return if $^S == 0 || !defined $main::CORE;
-            $main::LAST_TRACE = Carp::longmess('stack trace') unless ref $_[0];
+            return if !defined $main::CORE || ref $_[0];
+            my @at = caller(0);
+            return if $at[1] eq $SCRIPT;          # the host's own errors are one line
+            my @lines;
+            for (my $i = 1; my @f = caller($i); $i++) {
+                last if $f[1] eq $SCRIPT;
+                push @lines, "\t$f[3] called at $f[1] line $f[2]\n";
+            }
+            $main::LAST_TRACE = join '', @lines;
         };
     }
     return uwsgi4j::Apps->new($default, \@mounts, $ENVV{UWSGI4J_MANAGE_SCRIPT_NAME});

@@ -1,0 +1,187 @@
+package org.uwsgi4j.dist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * PSGI apps on real perl workers through the real distribution (docs/plugins/psgi.md): Plack's
+ * own server test suite, mounts of .psgi/.pl files beside each other and beside a .py app, the
+ * fault tests the Python runtime has (kill -9 under load, SIGHUP reload, --max-requests), and
+ * the PSGI extensions (psgix.cleanup, psgix.harakiri, psgix.logger, a seekable psgi.input) and
+ * the uwsgi:: functions. The app battery (AppBatteryIT) covers the rest of the PSGI contract.
+ */
+class PsgiIT {
+
+    private static final Path APPS = Path.of("src/test/resources/apps/perl").toAbsolutePath();
+    private static final Duration LOG_WAIT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path cwd;
+
+    private Path app(String name) throws IOException {
+        Path target = cwd.resolve(name);
+        Files.createDirectories(target.getParent());
+        Files.copy(APPS.resolve(name), target);
+        return target;
+    }
+
+    /**
+     * Plack::Test::Suite, Plack's own test suite for servers (Debian's libplack-perl: 101 cases,
+     * all of which Starman passes), its client run by perl against the server that serves the
+     * suite's app: every case passes.
+     */
+    @Test
+    void plackTestSuitePassesEveryCase() throws Exception {
+        app("suite.psgi");
+        Path client = app("suite-client.pl");
+        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--psgi", "suite.psgi",
+                "--master", "--processes", "2", "--disable-logging")) {
+            int port = server.httpPort();
+            server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
+            Process perl = new ProcessBuilder("/usr/bin/perl", client.toString(), String.valueOf(port))
+                    .redirectErrorStream(true).start();
+            String tap = new String(perl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(perl.waitFor(60, TimeUnit.SECONDS), tap);
+            assertEquals(0, perl.exitValue(), tap + server.output());
+            assertTrue(tap.lines().anyMatch(l -> l.equals("1..101")), "the whole suite ran: " + tap);
+            assertFalse(tap.lines().anyMatch(l -> l.startsWith("not ok")), tap);
+            assertEquals(101, tap.lines().filter(l -> l.startsWith("ok ")).count(), tap);
+        }
+    }
+
+    /**
+     * Two PSGI apps (a .psgi and a .pl file) mounted side by side, and a WSGI app mounted beside
+     * them in the same instance (one pool per language, the kernel's mount router in slot 0): with
+     * --manage-script-name each gets its mount point as SCRIPT_NAME and the rest as PATH_INFO.
+     */
+    @Test
+    void psgiAndWsgiAppsMountedSideBySideGetTheirScriptNameAndPathInfo() throws Exception {
+        app("mount/one.psgi");
+        app("mount/two.pl");
+        app("mount/py.py");
+        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--mount", "/one=mount/one.psgi",
+                "--mount", "/one/two=mount/two.pl", "--mount", "/py=mount/py.py", "--manage-script-name",
+                "--master", "--processes", "1")) {
+            int port = server.httpPort();
+            server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
+            assertEquals("one /one|", get(port, "/one"));
+            assertEquals("one /one|/x/y", get(port, "/one/x/y?q=1"));
+            assertEquals("two /one/two|/z", get(port, "/one/two/z"));
+            assertEquals("one /one|/twox", get(port, "/one/twox"));
+            assertEquals("py /py|/a/b", get(port, "/py/a/b"));
+            assertEquals("py /py|", get(port, "/py"));
+        }
+    }
+
+    /** A perl worker killed with -9 under load: respawned, and no client sees a failure (GETs are retried). */
+    @Test
+    void aKilledPerlWorkerUnderLoadLosesNoRequest() throws Exception {
+        app("faults.psgi");
+        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--psgi", "faults.psgi",
+                "--master", "--processes", "2", "--disable-logging")) {
+            int port = server.httpPort();
+            long pid1 = server.workerPid(1);
+            server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
+            var load = Load.start(port, 4, "/");
+            load.awaitMore(50);
+            ProcessHandle.of(pid1).orElseThrow().destroyForcibly();
+            server.awaitLine("DAMN ! worker 1 \\(pid: " + pid1 + "\\) died, killed by signal 9 :\\( trying respawn \\.\\.\\.", LOG_WAIT);
+            long respawned = Long.parseLong(server.awaitLine("Respawned uWSGI worker 1 \\(new pid: (\\d+)\\)", LOG_WAIT).group(1));
+            assertNotEquals(pid1, respawned);
+            load.awaitMore(50);
+            assertEquals(List.of(), load.stop());
+        }
+    }
+
+    /** --max-requests recycles perl workers and a SIGHUP reloads them, under load: nothing lost, the new code served. */
+    @Test
+    void maxRequestsAndASighupReloadUnderLoadLoseNoRequest() throws Exception {
+        app("faults.psgi");
+        Files.writeString(cwd.resolve("version.txt"), "one");
+        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--psgi", "faults.psgi",
+                "--master", "--processes", "2", "--max-requests", "20", "--disable-logging")) {
+            int port = server.httpPort();
+            server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
+            assertEquals("one", get(port, "/version"));
+            var load = Load.start(port, 4, "/");
+            load.awaitMore(100);
+            server.awaitLine("reached --max-requests 20: recycling it", LOG_WAIT);
+            server.awaitLine("Respawned uWSGI worker \\d \\(new pid: \\d+\\)", LOG_WAIT);
+            Files.writeString(cwd.resolve("version.txt"), "two");
+            new ProcessBuilder("kill", "-HUP", String.valueOf(server.pid())).start().waitFor();
+            for (long deadline = System.nanoTime() + LOG_WAIT.toNanos(); !get(port, "/version").equals("two"); ) {
+                assertTrue(System.nanoTime() < deadline, "the reloaded workers serve the new code");
+            }
+            load.awaitMore(50);
+            assertEquals(List.of(), load.stop());
+        }
+    }
+
+    /**
+     * The PSGI extensions and the uwsgi:: functions: a die is a 500 and its message in the log
+     * (the worker lives), a header with CR/LF is a 500 and a log line, psgix.cleanup handlers run
+     * after the response, psgix.logger and uwsgi::log log, a pulled body can be read twice
+     * (psgix.input.buffered), uwsgi::opt/worker_id/masterpid/numproc/VERSION, and
+     * psgix.harakiri.commit ends the worker after its response (respawned).
+     */
+    @Test
+    void psgiExtensionsAndTheUwsgiFunctions() throws Exception {
+        app("faults.psgi");
+        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--psgi", "faults.psgi",
+                "--master", "--processes", "1")) {
+            int port = server.httpPort();
+            long pid = server.workerPid(1);
+            server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
+
+            assertEquals(500, RawHttp.get(port, "/die").status());
+            server.awaitLine("^faults: died on purpose$", LOG_WAIT);
+            assertEquals(500, RawHttp.get(port, "/crlf").status());
+            server.awaitLine("CR, LF or NUL in the response header X-Bad", LOG_WAIT);
+            assertEquals(String.valueOf(pid), get(port, "/pid"), "the worker lives");
+
+            assertEquals("cleaned later", get(port, "/cleanup"));
+            get(port, "/pid");   // the kernel reads the log lines that follow a response's END with the next request
+            server.awaitLine("^cleanup ran for /cleanup$", LOG_WAIT);
+            assertEquals("logged", get(port, "/logger"));
+            server.awaitLine("^\\[warn\\] through psgix.logger$", LOG_WAIT);
+            assertEquals("logged", get(port, "/log"));
+            server.awaitLine("^logged through uwsgi::log$", LOG_WAIT);
+
+            String big = "x".repeat(300_000);
+            try (var http = new RawHttp(port)) {
+                var r = http.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: " + big.length() + "\r\n\r\n" + big).read();
+                assertEquals("300000 bytes twice equal", r.text(), "a pulled body, spooled and sought back");
+            }
+
+            String[] values = get(port, "/uwsgi").split(" ");
+            assertEquals("1", values[0], "uwsgi::worker_id");
+            assertEquals(String.valueOf(server.pid()), values[1], "uwsgi::masterpid");
+            assertEquals("1", values[2], "uwsgi::numproc");
+            assertEquals("127.0.0.1:0", values[3], "uwsgi::opt");
+            assertTrue(values[4].matches("\\d+\\.\\d+\\.\\d+-uwsgi4j"), "uwsgi::VERSION " + values[4]);
+
+            assertEquals("harakiri from " + pid, get(port, "/harakiri"));
+            server.awaitLine("\\*\\*\\* psgix.harakiri.commit requested \\*\\*\\*", LOG_WAIT);
+            long respawned = Long.parseLong(server.awaitLine("Respawned uWSGI worker 1 \\(new pid: (\\d+)\\)", LOG_WAIT).group(1));
+            assertEquals(String.valueOf(respawned), get(port, "/pid"));
+        }
+    }
+
+    private static String get(int port, String target) throws Exception {
+        var r = RawHttp.get(port, target);
+        assertEquals(200, r.status(), target + ": " + r.text());
+        return r.text();
+    }
+}
