@@ -174,8 +174,10 @@ class PsgiIT {
 
             assertEquals("harakiri from " + pid, get(port, "/harakiri"));
             server.awaitLine("\\*\\*\\* psgix.harakiri.commit requested \\*\\*\\*", LOG_WAIT);
+            server.awaitLine("worker 1 \\(pid: " + pid + "\\) asked by the application: recycling it", LOG_WAIT);
             long respawned = Long.parseLong(server.awaitLine("Respawned uWSGI worker 1 \\(new pid: (\\d+)\\)", LOG_WAIT).group(1));
             assertEquals(String.valueOf(respawned), get(port, "/pid"));
+            assertFalse(server.output().contains("DAMN"), "a recycle, not a death: " + server.output());
         }
     }
 

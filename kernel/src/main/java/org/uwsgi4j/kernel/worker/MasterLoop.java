@@ -96,6 +96,15 @@ public final class MasterLoop implements AutoCloseable {
         pools.forEach(WorkerPool::reload);
     }
 
+    /** Recycles the worker whose process is {@code pid} gracefully, in whichever pool it serves (uwsgi4j's recycle call). */
+    public void recycle(long pid, String why) {
+        for (WorkerPool p : pools) {
+            if (p.recycle(pid, why)) {
+                return;
+            }
+        }
+    }
+
     /** Reloads every pool one worker at a time (--touch-chain-reload; needs --lazy-apps). */
     public void chainReloadAll() {
         pools.forEach(p -> p.reload(true));

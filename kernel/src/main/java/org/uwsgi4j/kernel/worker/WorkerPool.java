@@ -286,6 +286,24 @@ public final class WorkerPool implements AutoCloseable, WorkerStats.Source {
         reloads.recycle(w, why);
     }
 
+    /**
+     * Recycles the worker of the current generation whose process is {@code pid}, as
+     * {@link #recycle}; false when none is.
+     */
+    boolean recycle(long pid, String why) {
+        Generation g = generations.current();
+        if (g == null) {
+            return false;
+        }
+        for (Worker w : g.workers) {
+            if (w != null && w.pid == pid) {
+                reloads.recycle(w, why);
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Harakiri and --evil-reload-on-rss: kills the workers that hang or grew too big. */
     void killHungWorkers() {
         Generation g = generations.current();

@@ -407,6 +407,8 @@ sub handle {
     pop @f;
     my %env = (SCRIPT_NAME => '', @f, %{ $self->{base} });
     my $env = \%env;
+    $self->{env} = $env;
+    $self->{recycled} = 0;
     $main::LAST_TRACE = undef;
     # SERVER_NAME: the name of the host the request is directed to (RFC 3875 4.1.14), its Host
     # header's, as Starman and Plack::Test::Suite have it (the kernel gives the machine's name,
@@ -473,11 +475,14 @@ sub handle {
         };
     }
     $self->{errors}->flush;
-    if ($env{'psgix.harakiri.commit'}) {
+    if ($env{'psgix.harakiri.commit'} && !$self->{recycled}) {
+        # set by a cleanup handler, after the response (or the recycle call failed): no call
+        # can go to the kernel between requests, so the worker ends by itself
         main::log_err('*** psgix.harakiri.commit requested ***');
         $self->{stopping} = 1;
         $main::HARAKIRI = 1;
     }
+    $self->{env} = undef;
     main::auto_reload_check() if $main::AUTO_RELOAD;
 }
 
@@ -531,6 +536,7 @@ sub respond {
         if (@$body == 1 && defined $body->[0] && length($body->[0]) <= main::SMALL) {
             my $chunk = $body->[0];
             die "Body must be bytes and should not contain wide characters\n" if utf8::is_utf8($chunk) && !utf8::downgrade($chunk, 1);
+            $self->before_end;
             $self->{started} = 1;
             $self->{ended} = 1;
             $self->{ch}->send($self->{head} . (length $chunk ? main::frame(main::DATA, $chunk) : '') . main::END_FRAME);
@@ -603,6 +609,7 @@ sub sendfile {
     my $offset = eval { tell($fh) };
     $offset = eval { $fh->tell } if (!defined $offset || $offset < 0) && blessed($fh) && $fh->can('tell');
     $offset = 0 if !defined $offset || $offset < 0;
+    $self->before_end;
     my $head = $self->{started} ? '' : $self->{head};
     $self->{started} = 1;
     $self->{ended} = 1;
@@ -629,10 +636,28 @@ sub send_chunk {
     }
 }
 
+# Before the response's END: psgix.harakiri.commit set by the app asks the kernel (the call
+# recycle, with this process's pid) to recycle this worker once the request is done: it is
+# stopped and respawned like a worker at --max-requests.
+sub before_end {
+    my ($self) = @_;
+    my $env = $self->{env};
+    return unless $env && $env->{'psgix.harakiri.commit'} && !$self->{recycled} && !$self->{gone};
+    $self->{recycled} = 1;
+    main::log_err('*** psgix.harakiri.commit requested ***');
+    if (!eval { $self->call('recycle', $$); 1 }) {
+        my $e = $@;
+        die $e if Scalar::Util::blessed($e) && $e->isa('uwsgi4j::Closed');
+        main::log_err("psgix.harakiri.commit: $e");
+        $self->{recycled} = 0;
+    }
+}
+
 # Ends the response: START (if not sent) and END.
 sub finish {
     my ($self) = @_;
     return if $self->{ended};
+    $self->before_end;
     $self->{ended} = 1;
     my $head = $self->{started} ? '' : $self->{head};
     $self->{started} = 1;
