@@ -181,6 +181,37 @@ class PsgiIT {
         }
     }
 
+    /**
+     * The examples: the Dancer2 app (Debian's libdancer2-perl) serves its form, the form's POST
+     * and JSON; hello.psgi and download.psgi (a filehandle body, sent from the file) mounted beside it.
+     */
+    @Test
+    void theExamplesServeAndTheDancer2AppAFormAndJson() throws Exception {
+        Path examples = Path.of("../examples/psgi").toAbsolutePath();
+        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0",
+                "--psgi", examples.resolve("dancer2_app.psgi").toString(),
+                "--mount", "/hello=" + examples.resolve("hello.psgi"), "--mount", "/dl=" + examples.resolve("download.psgi"),
+                "--manage-script-name", "--master", "--processes", "2")) {
+            int port = server.httpPort();
+            server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
+            String form = get(port, "/");
+            assertTrue(form.contains("<form method=\"post\" action=\"/greet\">"), form);
+            try (var http = new RawHttp(port)) {
+                String body = "name=%3CAda%3E";
+                var r = http.send("POST /greet HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                        + "Content-Length: " + body.length() + "\r\n\r\n" + body).read();
+                assertEquals(200, r.status(), r.text());
+                assertEquals("<p>Hello, &#60;Ada&#62;!</p>", r.text());
+                r = http.send("GET /api/hello?name=Ada HTTP/1.1\r\nHost: x\r\n\r\n").read();
+                assertEquals(200, r.status());
+                assertTrue(r.headers().get("content-type").startsWith("application/json"), r.headers().toString());
+                assertEquals("Hello, Ada!", FlatJson.parse(r.text()).get("greeting"), r.text());
+            }
+            assertEquals("Hello from uwsgi4j!\n", get(port, "/hello"));
+            assertEquals(Files.readString(examples.resolve("download.psgi")), get(port, "/dl/download.psgi"));
+        }
+    }
+
     private static String get(int port, String target) throws Exception {
         var r = RawHttp.get(port, target);
         assertEquals(200, r.status(), target + ": " + r.text());
