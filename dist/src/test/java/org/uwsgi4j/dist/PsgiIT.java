@@ -212,6 +212,73 @@ class PsgiIT {
         }
     }
 
+    /**
+     * The perl options at work in one server: --perl-args/--perl-arg (@ARGV), --perl-exec
+     * (before the app loads), --perl-exec-post-fork (in each worker), --perl-local-lib (@INC),
+     * --perl-no-plack (loaded with do), --perl-no-die-catch (no stack trace), --threads 2 (two
+     * ithreads serve at once), --perl-auto-reload with --perl-auto-reload-ignore (a changed
+     * module reloads the workers, an ignored one does not).
+     */
+    @Test
+    void thePerlOptionsWork() throws Exception {
+        for (String f : List.of("opts/opts.psgi", "opts/pre.pl", "opts/post.pl", "opts/locallib/lib/perl5/Watched.pm",
+                "opts/locallib/lib/perl5/Ignored.pm")) {
+            app(f);
+        }
+        Path watched = cwd.resolve("opts/locallib/lib/perl5/Watched.pm");
+        Path ignored = cwd.resolve("opts/locallib/lib/perl5/Ignored.pm");
+        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--psgi", "opts/opts.psgi",
+                "--perl-args", "a  b", "--perl-arg", "c d", "--perl-exec", "opts/pre.pl", "--perl-exec-post-fork", "opts/post.pl",
+                "--perl-local-lib", "opts/locallib", "--perl-no-plack", "--perl-no-die-catch", "--threads", "2",
+                "--perl-auto-reload", "1", "--perl-auto-reload-ignore", ignored.toString(),
+                "--master", "--processes", "1")) {
+            int port = server.httpPort();
+            long pid = server.workerPid(1);
+            server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
+            server.awaitLine("^using .*/opts/locallib as local::lib directory$", LOG_WAIT);
+            assertEquals("a|b|c d", get(port, "/argv"));
+            assertEquals("pre ran with $0=pre.pl", get(port, "/pre"));
+            assertEquals(pid + " " + pid, get(port, "/post"), "--perl-exec-post-fork ran in the worker");
+            assertEquals("in @INC " + watched, get(port, "/inc"));
+            assertEquals("no plack", get(port, "/plack"));
+
+            assertEquals(500, RawHttp.get(port, "/die").status());
+            server.awaitLine("^opts: died on purpose$", LOG_WAIT);
+
+            Path gate = cwd.resolve("gate");
+            var held = RawHttp.inBackground(() -> RawHttp.get(port, "/wait?" + gate));
+            String[] tid = get(port, "/tid").split(" ");   // served while the other core waits
+            assertEquals(String.valueOf(pid), tid[0]);
+            assertEquals("1", tid[2], "psgi.multithread");
+            assertTrue(Integer.parseInt(tid[1]) >= 1, "an ithread: " + tid[1]);
+            Files.createFile(gate);
+            assertEquals("waited", held.get(20, TimeUnit.SECONDS).text());
+            assertFalse(server.output().contains("called at"), "--perl-no-die-catch: no stack trace\n" + server.output());
+
+            assertEquals("watched v1", get(port, "/module"));   // worker 1 notes the files in %INC
+            var ahead = java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5_000);
+            Files.setLastModifiedTime(ignored, ahead);
+            Files.writeString(watched, Files.readString(watched).replace("watched v1", "watched v2"));
+            Files.setLastModifiedTime(watched, ahead);
+            for (long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos(); !get(port, "/module").equals("watched v2"); ) {
+                assertTrue(System.nanoTime() < deadline, "--perl-auto-reload reloaded the workers\n" + server.output());
+                Thread.sleep(20); // the reloader looks once a second, after a request: polling, bounded by the deadline
+            }
+            server.awaitLine("^\\[perl-auto-reloader\\] " + java.util.regex.Pattern.quote(watched.toString()) + " has been modified !!!$", LOG_WAIT);
+            assertFalse(server.output().contains("Ignored.pm has been modified"), server.output());
+        }
+    }
+
+    /** --psgi-enable-psgix-io is refused at start with one line: the client's socket never reaches a worker. */
+    @Test
+    void psgixIoIsRefusedAtStart() throws Exception {
+        app("mount/one.psgi");
+        var result = UwsgiProcess.run(cwd, "--http-socket", "127.0.0.1:0", "--psgi", "mount/one.psgi", "--psgi-enable-psgix-io");
+        assertEquals(1, result.exitCode(), result.output());
+        assertTrue(result.lines().getLast().startsWith("!!! psgi: cannot serve this configuration: --psgi-enable-psgix-io is not supported"),
+                "the last line:\n" + result.output());
+    }
+
     private static String get(int port, String target) throws Exception {
         var r = RawHttp.get(port, target);
         assertEquals(200, r.status(), target + ": " + r.text());

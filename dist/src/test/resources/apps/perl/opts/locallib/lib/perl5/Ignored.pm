@@ -1,0 +1,2 @@
+package Ignored;
+1;

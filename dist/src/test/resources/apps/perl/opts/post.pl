@@ -1,0 +1,3 @@
+# --perl-exec-post-fork: runs in each worker
+$main::POST_PID = $$;
+1;
