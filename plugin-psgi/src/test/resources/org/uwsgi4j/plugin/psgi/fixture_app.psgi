@@ -93,8 +93,55 @@ my $app = sub {
         my $answer = eval { join(' ', 'ok', uwsgi::_call($env->{QUERY_STRING})) } || 'error';
         return [200, $TEXT, [$answer]];
     }
+    # ---- PsgiHostTest's own ----
+    if ($path eq '/write-endless') {
+        return sub {
+            my $w = $_[0]->([200, $TEXT]);
+            push @{ $env->{'psgix.cleanup.handlers'} }, sub { $_[0]{'psgi.errors'}->print("cleanup ran\n") };
+            eval { $w->write('w') while 1; 1 } or $env->{'psgi.errors'}->print("write died: $@");
+            $w->close;
+        };
+    }
+    if ($path eq '/file-at-2') {
+        open(my $fh, '<', $env->{QUERY_STRING}) or die "$env->{QUERY_STRING}: $!";
+        seek($fh, 2, 0);
+        return [200, $TEXT, $fh];
+    }
+    if ($path eq '/path-object') {
+        my $body = bless { path => $env->{QUERY_STRING} }, 'WithPath';
+        return [200, $TEXT, $body];
+    }
+    return [200, [@$TEXT, 'X-Bad' => "a\r\nSet-Cookie: x=1"], ['never']] if $path eq '/crlf';
+    return [200, [@$TEXT, 'Bad Name' => 'x'], ['never']] if $path eq '/bad-name';
+    if ($path eq '/delayed') {
+        return sub { $_[0]->([201, $TEXT, ['delayed ', 'body']]) };
+    }
+    if ($path eq '/env') {
+        my @keys = qw(psgi.version psgi.url_scheme psgi.multithread psgi.multiprocess psgi.run_once
+                      psgi.nonblocking psgi.streaming psgix.input.buffered psgix.harakiri psgix.cleanup
+                      SCRIPT_NAME SERVER_NAME);
+        my @out = map { my $v = $env->{$_}; "$_=" . (ref $v eq 'ARRAY' ? join('.', @$v) : $v // 'undef') } @keys;
+        return [200, $TEXT, [join "\n", @out]];
+    }
+    if ($path eq '/seek') {
+        my $in = $env->{'psgi.input'};
+        $in->read(my $a, 5);
+        $in->seek(0, 0);
+        $in->read(my $b, 100000);
+        return [200, $TEXT, ["$a|" . length($b)]];
+    }
+    if ($path eq '/die-deep') {
+        deep_die();
+    }
     return [404, $TEXT, ['not found']];
 };
+
+sub deep_die { die "deep failure\n" }
+
+package WithPath;
+sub path { $_[0]{path} }
+sub getline { die "read the file\n" }
+sub close { }
 
 package Counter;
 sub getline { my ($self) = @_; return undef if $self->{i} >= $self->{n}; return $self->{i}++ . "\n" }
