@@ -71,10 +71,12 @@ class PsgiIT {
         app("mount/one.psgi");
         app("mount/two.pl");
         app("mount/py.py");
-        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--mount", "/one=mount/one.psgi",
-                "--mount", "/one/two=mount/two.pl", "--mount", "/py=mount/py.py", "--manage-script-name",
-                "--master", "--processes", "1")) {
+        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--socket", "127.0.0.1:0",
+                "--mount", "/one=mount/one.psgi", "--mount", "/one/two=mount/two.pl", "--mount", "/py=mount/py.py",
+                "--manage-script-name", "--master", "--processes", "1")) {
             int port = server.httpPort();
+            int uwsgiPort = Integer.parseInt(server.awaitLine("uwsgi socket 1 bound to TCP address 127\\.0\\.0\\.1:(\\d+)",
+                    UwsgiProcess.START_TIMEOUT).group(1));
             server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
             assertEquals("one /one|", get(port, "/one"));
             assertEquals("one /one|/x/y", get(port, "/one/x/y?q=1"));
@@ -82,6 +84,67 @@ class PsgiIT {
             assertEquals("one /one|/twox", get(port, "/one/twox"));
             assertEquals("py /py|/a/b", get(port, "/py/a/b"));
             assertEquals("py /py|", get(port, "/py"));
+            // a proxy's SCRIPT_NAME picks the mounted app (uWSGI: "honour SCRIPT_NAME when
+            // multiple perl apps are mounted"), with the psgi modifier1 and with 0 (the mount router)
+            assertEquals("two /one/two|/z", uwsgi(uwsgiPort, 5, "/one/two", "/z"));
+            assertEquals("one /one|/z", uwsgi(uwsgiPort, 5, "/one", "/z"));
+            assertEquals("two /one/two|/z", uwsgi(uwsgiPort, 0, "/one/two", "/z"));
+            assertEquals("py /py|/q", uwsgi(uwsgiPort, 0, "/py", "/q"));
+        }
+    }
+
+    /**
+     * Modifier1 on plain sockets, as Debian's uWSGI 2.0.21 does: with a PSGI and a WSGI app in one
+     * instance, modifier1 0 (a plain HTTP or uwsgi request) goes to python, which holds slot 0,
+     * and 5 to perl; with the PSGI app alone, modifier1 0 goes to it (the default app).
+     */
+    @Test
+    void modifier1ZeroGoesToPythonWhenItServesAnAppElseToTheDefaultApp() throws Exception {
+        app("mount/one.psgi");
+        app("mount/py.py");
+        try (var server = UwsgiProcess.start(cwd, "--socket", "127.0.0.1:0", "--plugins", "psgi,python",
+                "--psgi", "mount/one.psgi", "--wsgi-file", "mount/py.py")) {
+            int port = Integer.parseInt(server.awaitLine("uwsgi socket 0 bound to TCP address 127\\.0\\.0\\.1:(\\d+)",
+                    UwsgiProcess.START_TIMEOUT).group(1));
+            server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
+            assertEquals("py |/a", uwsgi(port, 0, "", "/a"));
+            assertEquals("one |/a", uwsgi(port, 5, "", "/a"));
+        }
+        try (var server = UwsgiProcess.start(cwd, "--socket", "127.0.0.1:0", "--plugins", "python,psgi", "--psgi", "mount/one.psgi")) {
+            int port = Integer.parseInt(server.awaitLine("uwsgi socket 0 bound to TCP address 127\\.0\\.0\\.1:(\\d+)",
+                    UwsgiProcess.START_TIMEOUT).group(1));
+            server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
+            assertEquals("one |/a", uwsgi(port, 0, "", "/a"), "the default app: python serves none");
+        }
+    }
+
+    /** A request over the uwsgi protocol with the modifier1, SCRIPT_NAME and PATH_INFO a proxy (nginx) sends; the body. */
+    private static String uwsgi(int port, int modifier1, String scriptName, String pathInfo) throws Exception {
+        var vars = new java.util.LinkedHashMap<String, String>();
+        vars.put("REQUEST_METHOD", "GET");
+        vars.put("SCRIPT_NAME", scriptName);
+        vars.put("PATH_INFO", pathInfo);
+        vars.put("REQUEST_URI", scriptName + pathInfo);
+        vars.put("QUERY_STRING", "");
+        vars.put("SERVER_PROTOCOL", "HTTP/1.1");
+        vars.put("SERVER_NAME", "x");
+        vars.put("SERVER_PORT", "80");
+        vars.put("REMOTE_ADDR", "127.0.0.1");
+        var packet = new java.io.ByteArrayOutputStream();
+        for (var e : vars.entrySet()) {
+            for (String v : new String[] {e.getKey(), e.getValue()}) {
+                byte[] b = v.getBytes(StandardCharsets.ISO_8859_1);
+                packet.write(b.length & 0xff);
+                packet.write(b.length >> 8);
+                packet.write(b);
+            }
+        }
+        try (var s = new java.net.Socket("127.0.0.1", port)) {
+            s.getOutputStream().write(new byte[] {(byte) modifier1, (byte) (packet.size() & 0xff), (byte) (packet.size() >> 8), 0});
+            packet.writeTo(s.getOutputStream());
+            String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertTrue(response.startsWith("HTTP/1.1 200 "), response);
+            return response.substring(response.indexOf("\r\n\r\n") + 4);
         }
     }
 

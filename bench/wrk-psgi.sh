@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# End-to-end benchmark for PSGI: wrk against uwsgi4j's psgi plugin, Debian's Starman
+# (starman --workers N) and real uWSGI's psgi plugin (uwsgi-plugin-psgi), each when installed,
+# all serving the same PSGI hello app (examples/psgi/hello.psgi) on loopback with the same
+# number of worker processes.
+#
+#   bench/wrk-psgi.sh [processes] [wrk-threads] [connections] [seconds] [warmup-seconds] [rounds]
+#   defaults:         2           2             50            15        15               3
+#   WRK_MODE=keepalive|close|both (default both)
+#
+# Needs wrk; uses starman and uwsgi + uwsgi-plugin-psgi when present
+# (apt-get install wrk starman uwsgi uwsgi-plugin-psgi). As bench/wrk-hello.sh: all servers run
+# at once, each gets a warm-up, then they are measured in turn, round after round, and the
+# median round of each is printed (requests/s, p50/p99, errors, CPU per request of all its
+# processes, RSS of all its processes). Starman serves one keep-alive connection per worker
+# at a time: with more connections than workers, the others wait (wrk counts them as timeouts
+# under "Socket errors" when they wait over 2 s). Nothing is asserted: benchmarks are not tests.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+procs="${1:-2}"; wthreads="${2:-2}"; conns="${3:-50}"; secs="${4:-15}"; warm="${5:-15}"; rounds="${6:-3}"
+modes="${WRK_MODE:-both}"; [ "$modes" = both ] && modes="keepalive close"
+appdir="$root/examples/psgi"
+command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install wrk)" >&2; exit 1; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_port() { for _ in $(seq 400); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.05; done; return 1; }
+tree_pids() { # process $1 and all its descendants
+  local pids="$1" frontier="$1" next
+  while [ -n "$frontier" ]; do
+    next=$(for p in $frontier; do pgrep -P "$p" || true; done | tr '\n' ' ')
+    pids="$pids $next"; frontier="${next// /}"; [ -z "$frontier" ] || frontier="$next"
+  done
+  echo $pids
+}
+tree_rss_kb() { # the RSS of process $1 and all its descendants, in KiB
+  ps -o rss= -p "$(tree_pids "$1" | tr ' ' ',')" 2>/dev/null | awk '{s+=$1} END {print s+0}'
+}
+tree_cpu_ticks() { # user+system clock ticks of process $1 and its descendants (threads included)
+  local s=0 t
+  for p in $(tree_pids "$1"); do t=$(awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null || true); s=$((s + ${t:-0})); done
+  echo "$s"
+}
+to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.2f", v}' <<<"$1"; }
+
+log=$(mktemp -d)
+declare -A PORT PID
+names=()
+start() { # name pid port
+  names+=("$1"); PID[$1]=$2; PORT[$1]=$3
+  wait_port "$3" || { echo "bench: $1 did not start (log in $log)" >&2; exit 1; }
+}
+cleanup() { for n in "${names[@]}"; do kill -TERM "${PID[$n]}" 2>/dev/null || true; kill -INT "${PID[$n]}" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+"$root/uwsgi4j" --version >/dev/null # builds the distribution first when the sources are newer
+port=$(free_port)
+"$root/uwsgi4j" --http-socket "127.0.0.1:$port" --psgi "$appdir/hello.psgi" --master --processes "$procs" --disable-logging \
+  >"$log/uwsgi4j.log" 2>&1 &
+start uwsgi4j $! "$port"
+if command -v starman >/dev/null; then
+  port=$(free_port)
+  starman --workers "$procs" --listen "127.0.0.1:$port" "$appdir/hello.psgi" >"$log/starman.log" 2>&1 &
+  start Starman $! "$port"
+fi
+if command -v uwsgi >/dev/null && [ -e /usr/lib/uwsgi/plugins/psgi_plugin.so ]; then
+  port=$(free_port)
+  uwsgi --plugins psgi --http-socket "127.0.0.1:$port" --psgi "$appdir/hello.psgi" --master --processes "$procs" \
+    --disable-logging --die-on-term >"$log/uwsgi.log" 2>&1 &
+  start uWSGI $! "$port"
+fi
+
+for n in "${names[@]}"; do wrk -t"$wthreads" -c"$conns" -d"${warm}s" "http://127.0.0.1:${PORT[$n]}/" >/dev/null 2>&1 || true; done
+
+for mode in $modes; do
+  header=(); [ "$mode" = close ] && header=(-H "Connection: close")
+  declare -A ROWS=()
+  for r in $(seq "$rounds"); do
+    for n in "${names[@]}"; do
+      before=$(tree_cpu_ticks "${PID[$n]}")
+      out=$(wrk "${header[@]}" --latency -t"$wthreads" -c"$conns" -d"${secs}s" "http://127.0.0.1:${PORT[$n]}/" 2>&1)
+      after=$(tree_cpu_ticks "${PID[$n]}")
+      reqs=$(awk '/requests in/ {print $1}' <<<"$out")
+      cpu=$(awk -v t=$((after - before)) -v r="${reqs:-0}" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.0f", (r > 0 ? t * 1e6 / hz / r : 0)}')
+      rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out"); [ -n "$rps" ] || { echo "bench: wrk failed against $n:" >&2; echo "$out" >&2; rps=0; }
+      p50=$(to_ms "$(awk '$1=="50%" {print $2}' <<<"$out")")
+      p99=$(to_ms "$(awk '$1=="99%" {print $2}' <<<"$out")")
+      errs=$(awk '/Non-2xx|Socket errors/ {sub(/^ +/, ""); printf "%s; ", $0}' <<<"$out")
+      ROWS[$n]+="$rps $p50 $p99 $cpu ${errs:-no errors}"$'\n'
+    done
+  done
+  echo "== $mode: median of $rounds rounds (wrk -t$wthreads -c$conns -d${secs}s${header:+ -H 'Connection: close'})"
+  declare -A MED=()
+  for n in "${names[@]}"; do
+    rps=$(printf '%s' "${ROWS[$n]}" | awk '{print $1}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    p50=$(printf '%s' "${ROWS[$n]}" | awk '{print $2}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    p99=$(printf '%s' "${ROWS[$n]}" | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    all=$(printf '%s' "${ROWS[$n]}" | awk '{printf "%s/%s ", $1, $3}')
+    cpu=$(printf '%s' "${ROWS[$n]}" | awk '{print $4}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    errs=$(printf '%s' "${ROWS[$n]}" | head -1 | cut -d' ' -f5-)
+    MED[$n]=$rps
+    printf '%-12s %10s req/s  p50 %6s ms  p99 %6s ms  CPU %4s us/req  RSS %4d MiB  rounds (req/s / p99 ms): %s %s\n' \
+      "$n" "$rps" "$p50" "$p99" "$cpu" $(( $(tree_rss_kb "${PID[$n]}") / 1024 )) "$all" "$errs"
+  done
+  for peer in Starman uWSGI; do
+    if [ -n "${MED[$peer]:-}" ]; then
+      awk -v a="${MED[uwsgi4j]}" -v b="${MED[$peer]}" -v p="$peer" 'BEGIN {printf "uwsgi4j / %s: %.2fx requests/s\n", p, a / b}'
+    fi
+  done
+done
+echo "($procs worker processes each; ${warm}s warm-up each; logs in $log)"
