@@ -164,10 +164,11 @@ class MountIT {
         copyApps();
         var result = UwsgiProcess.run(cwd, "--http-socket", "127.0.0.1:0", "--mount", "/a=app1.py", "--mount", "/p=app.txt");
         assertEquals(1, result.exitCode(), result.output());
-        // then every plugin's claims: python's, rack's, and those of the plugins to come
+        // then every plugin's claims: psgi's, python's, rack's, and those of the plugins to come
         String last = result.lines().getLast();
-        org.junit.jupiter.api.Assertions.assertTrue(last.startsWith("!!! UNABLE to mount /p=app.txt: no plugin claims app.txt (python: *.py *.wsgi *:*")
-                && last.contains("; rack: *.ru *.rb") && last.endsWith(") !!!"), result.output());
+        org.junit.jupiter.api.Assertions.assertTrue(last.startsWith("!!! UNABLE to mount /p=app.txt: no plugin claims app.txt (")
+                && last.contains("psgi: *.psgi *.pl") && last.contains("python: *.py *.wsgi *:*") && last.contains("rack: *.ru *.rb")
+                && last.endsWith(") !!!"), result.output());
         org.junit.jupiter.api.Assertions.assertTrue(result.lines().stream().noneMatch(l -> l.startsWith("\tat ")),
                 "no stack trace:\n" + result.output());
     }
