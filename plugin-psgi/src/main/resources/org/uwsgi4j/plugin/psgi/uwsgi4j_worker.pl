@@ -596,6 +596,8 @@ sub sendfile {
     if (defined $fd && $fd >= 0) {
         my @st = stat($fh);
         return 0 unless @st && -f _;
+        # a handle that decodes or translates what it reads is not its file's bytes
+        return 0 if ref $fh eq 'GLOB' && grep { /encoding|utf8|crlf/ } PerlIO::get_layers($fh);
         if (!defined $path) {
             $path = readlink("/proc/self/fd/$fd");
         }
@@ -925,9 +927,14 @@ sub serve_worker {
     return serve_threads($loaded, $worker_id, $threads, $base);
 }
 
+# A core channel whose reads give up after a second (EAGAIN, and the read goes on): a stop
+# signal that comes in the instant before a blocking read (Perl runs its handler between ops,
+# not inside the read) is handled within a second instead of at the next request.
 sub core_channel {
     my ($worker_id, $core_id) = @_;
-    return uwsgi4j::Channel->new($ENVV{UWSGI4J_SOCKET}, $ENVV{UWSGI4J_TOKEN}, 'core', $worker_id, $core_id);
+    my $ch = uwsgi4j::Channel->new($ENVV{UWSGI4J_SOCKET}, $ENVV{UWSGI4J_TOKEN}, 'core', $worker_id, $core_id);
+    setsockopt($ch->{sock}, Socket::SOL_SOCKET(), Socket::SO_RCVTIMEO(), pack('l!l!', 1, 0));
+    return $ch;
 }
 
 # --threads N: N Perl ithreads, each a clone of the loaded interpreter that connects and serves
@@ -977,6 +984,9 @@ sub serve_threads {
     $SIG{INT} = $stop;
     my $left = $n;
     while ($left) {
+        my $rin = '';
+        vec($rin, fileno($done_r), 1) = 1;
+        next unless select($rin, undef, undef, 1);   # a second at most: see core_channel
         my $got = sysread($done_r, my $buf, 64);
         if (!defined $got) {
             next if $! == EINTR;

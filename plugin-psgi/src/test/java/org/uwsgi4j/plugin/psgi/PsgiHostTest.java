@@ -95,6 +95,8 @@ class PsgiHostTest extends WorkerHostHarness {
         expect(core, FrameType.START);
         assertEquals(List.of(file.toString(), "0", "-1"), expect(core, FrameType.SENDFILE).fields(), "$body->path, never read");
         expect(core, FrameType.END);
+        assertEquals("0123456789", get(core, "/file-decoded", "QUERY_STRING", file.toString()),
+                "a handle that decodes is read, not sent from its file");
     }
 
     @Test

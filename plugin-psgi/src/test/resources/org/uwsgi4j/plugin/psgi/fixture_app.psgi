@@ -107,6 +107,10 @@ my $app = sub {
         seek($fh, 2, 0);
         return [200, $TEXT, $fh];
     }
+    if ($path eq '/file-decoded') {
+        open(my $fh, '<:encoding(UTF-8)', $env->{QUERY_STRING}) or die "$env->{QUERY_STRING}: $!";
+        return [200, $TEXT, $fh];
+    }
     if ($path eq '/path-object') {
         my $body = bless { path => $env->{QUERY_STRING} }, 'WithPath';
         return [200, $TEXT, $body];
