@@ -41,7 +41,7 @@ final class Nginx implements AutoCloseable {
                 master_process off;
                 pid %1$s/nginx.pid;
                 error_log stderr warn;
-                events { worker_connections 64; }
+                events { worker_connections 512; }
                 http {
                   access_log off;
                   client_body_temp_path %1$s/body;

@@ -41,6 +41,12 @@ public interface ClientRequest extends Request {
      */
     void unavailable();
 
+    /**
+     * Ends it with a 503 without serving it: it waited for a core longer than
+     * {@code --queue-timeout} (on uwsgi sockets too: the answer is the server's, not a failure).
+     */
+    void overloaded();
+
     /** The request for log lines: {@code 127.0.0.1 - GET /slow}. */
     String describe();
 

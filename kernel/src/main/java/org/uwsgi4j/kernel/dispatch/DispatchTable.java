@@ -109,6 +109,36 @@ public final class DispatchTable {
         routed = true;
     }
 
+    /**
+     * Sheds, in every target, the requests that waited longer than {@code --queue-timeout}
+     * (called about once a second); each target is swept once.
+     */
+    public void expireAll() {
+        java.util.Set<Target> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (int slot = 0; slot < slots.length(); slot++) {
+            Target t = slots.get(slot);
+            if (seen.add(t)) {
+                t.expire();
+            }
+        }
+    }
+
+    /**
+     * Requests waiting for a core in every target now, each queue counted once (the null
+     * objects and the mount router only lead to other targets' queues).
+     */
+    public int queued() {
+        java.util.Set<Target> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        int queued = 0;
+        for (int slot = 0; slot < slots.length(); slot++) {
+            Target t = slots.get(slot);
+            if (!(t instanceof Unavailable) && !(t instanceof MountRouter) && seen.add(t)) {
+                queued += t.queued();
+            }
+        }
+        return queued;
+    }
+
     /** For the {@link MountRouter}: the runtime's target of {@code modifier1} behind it. */
     Target routed(int modifier1) {
         return slots.get(modifier1 == 0 ? ROUTED_ZERO : modifier1 & 0xff);

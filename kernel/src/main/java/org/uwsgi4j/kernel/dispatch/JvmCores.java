@@ -4,8 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,12 +13,12 @@ import org.uwsgi4j.kernel.api.AppRuntime;
 /**
  * The one {@link Target} of every in-JVM {@link AppRuntime}: {@code --processes × --threads}
  * cores, each a platform thread that serves one request at a time; a request waits in a
- * bounded queue while every core is busy, and is refused when the queue is full. The threads
+ * {@link RequestQueue} while every core is busy (which holds the overload policy). The threads
  * start when the first runtime is bound to the table ({@link #start}): an instance that serves
  * only worker processes runs none.
  *
  * <pre>
- *  connection ─submit(request)─▶ [ bounded queue ] ─▶ core thread: runtime for modifier1 .handle(request, response)
+ *  connection ─submit(request)─▶ [ RequestQueue ] ─▶ core thread: runtime for modifier1 .handle(request, response)
  * </pre>
  *
  * The runtime is looked up when a core takes the request, so a runtime that goes away while
@@ -32,16 +31,18 @@ public final class JvmCores implements Target, AutoCloseable {
     private static final long PID = ProcessHandle.current().pid();
 
     private final Modifiers modifiers;
-    private final BlockingQueue<ClientRequest> queue;
+    private final RequestQueue<ClientRequest> queue;
     private final List<Core> cores = new ArrayList<>();
-    private final AtomicLong rejected = new AtomicLong();
     private boolean started;
     private boolean closed;
 
-    /** {@code workers × threads} cores (not started yet) and a queue of {@code queueCapacity} places. */
-    JvmCores(Modifiers modifiers, int workers, int threads, int queueCapacity) {
+    /**
+     * {@code workers × threads} cores (not started yet) and a queue whose gate closes at
+     * {@code queueCapacity}; a request waiting longer than {@code timeoutNanos} (0: never) gets a 503.
+     */
+    JvmCores(Modifiers modifiers, int workers, int threads, int queueCapacity, long timeoutNanos) {
         this.modifiers = modifiers;
-        this.queue = new ArrayBlockingQueue<>(Math.max(1, queueCapacity));
+        this.queue = new RequestQueue<>(queueCapacity, timeoutNanos, ClientRequest::overloaded, System::nanoTime);
         for (int w = 1; w <= workers; w++) {
             for (int c = 0; c < threads; c++) {
                 cores.add(new Core(w, c));
@@ -61,21 +62,30 @@ public final class JvmCores implements Target, AutoCloseable {
     }
 
     @Override
-    public boolean submit(ClientRequest request) {
-        if (queue.offer(request)) {
-            return true;
-        }
-        rejected.incrementAndGet();
-        return false;
+    public void submit(ClientRequest request) {
+        queue.add(request);
+    }
+
+    @Override
+    public void awaitTurn(RequestQueue.Lane lane) throws InterruptedException {
+        queue.awaitTurn(lane);
+    }
+
+    @Override
+    public void expire() {
+        queue.expire();
     }
 
     private void serve(Core core) {
         while (!Thread.currentThread().isInterrupted()) {
             ClientRequest request;
             try {
-                request = queue.take();
+                request = queue.poll(1, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 return;
+            }
+            if (request == null) {
+                continue;
             }
             core.inRequest = true;
             try {
@@ -126,12 +136,12 @@ public final class JvmCores implements Target, AutoCloseable {
 
     @Override
     public int capacity() {
-        return queue.size() + queue.remainingCapacity();
+        return queue.capacity();
     }
 
-    /** Requests refused because the queue was full, since start. */
-    public long rejected() {
-        return rejected.get();
+    /** Requests answered 503 because they waited longer than {@code --queue-timeout}, since start. */
+    public long shed() {
+        return queue.shed();
     }
 
     /** Every core, in worker then core order (started or not). */
@@ -141,7 +151,7 @@ public final class JvmCores implements Target, AutoCloseable {
 
     /** Whether a request waits or is being served. */
     public boolean busy() {
-        return !queue.isEmpty() || cores.stream().anyMatch(Core::inRequest);
+        return queue.size() > 0 || cores.stream().anyMatch(Core::inRequest);
     }
 
     @Override

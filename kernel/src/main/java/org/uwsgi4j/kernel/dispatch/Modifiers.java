@@ -74,12 +74,13 @@ public final class Modifiers {
     }
 
     /**
-     * The in-JVM cores ({@code workers × threads}, a queue of {@code queueCapacity}), bound to
+     * The in-JVM cores ({@code workers × threads}, a queue whose gate closes at
+     * {@code queueCapacity}, {@code queueTimeoutNanos} its {@code --queue-timeout}), bound to
      * the table for every modifier with a runtime now or later; their threads start with the
      * first runtime. Called once the sockets are bound.
      */
-    public synchronized JvmCores startCores(int workers, int threads, int queueCapacity) {
-        cores = new JvmCores(this, workers, threads, queueCapacity);
+    public synchronized JvmCores startCores(int workers, int threads, int queueCapacity, long queueTimeoutNanos) {
+        cores = new JvmCores(this, workers, threads, queueCapacity, queueTimeoutNanos);
         for (int m = 0; m < 256; m++) {
             if (slots.get(m) != null) {
                 bindCores(m);

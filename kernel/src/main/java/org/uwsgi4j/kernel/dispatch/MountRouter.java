@@ -36,8 +36,19 @@ final class MountRouter implements Target {
     }
 
     @Override
-    public boolean submit(ClientRequest request) {
-        return table.routed(modifierOf(request.requestVars())).submit(request);
+    public void submit(ClientRequest request) {
+        table.routed(modifierOf(request.requestVars())).submit(request);
+    }
+
+    /** The turn of modifier1 0's own runtime: the request it will bring is not known yet. */
+    @Override
+    public void awaitTurn(RequestQueue.Lane lane) throws InterruptedException {
+        table.routed(0).awaitTurn(lane);
+    }
+
+    @Override
+    public void expire() {
+        // the runtimes behind it are swept in their own slots
     }
 
     /** The modifier1 whose runtime serves the app these variables pick (0 when no mount matches). */

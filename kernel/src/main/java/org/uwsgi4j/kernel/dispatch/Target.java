@@ -2,20 +2,32 @@ package org.uwsgi4j.kernel.dispatch;
 
 /**
  * What serves the requests of one modifier1 (a slot of the {@link DispatchTable}): the in-JVM
- * runtimes' cores, a worker pool, or the "unavailable modifier" null object.
+ * runtimes' cores, a worker pool, or the "unavailable modifier" null object. A target that
+ * queues requests does it in a {@link RequestQueue}, which holds the overload policy.
  */
 public interface Target {
 
     /**
      * Takes {@code request}: queues it for a core, or ends it at once (a 502 when nothing can
-     * serve it). False when its queue is full: the caller answers 503. Called on connection
-     * threads; must not block.
+     * serve it). Never refuses because the queue is full and never blocks; called on
+     * connection threads and on the accepting thread.
      */
-    boolean submit(ClientRequest request);
+    void submit(ClientRequest request);
 
-    /** Requests waiting for a core now (the stats' {@code listen_queue}). */
+    /**
+     * Waits until the caller may take one more request from the network: at once while the
+     * queue has room, else for its turn in {@code lane} ({@link RequestQueue#awaitTurn}).
+     * Called by the accepting thread before it accepts and by a kept-alive connection before
+     * it reads on; a target without a queue returns at once.
+     */
+    void awaitTurn(RequestQueue.Lane lane) throws InterruptedException;
+
+    /** Requests waiting for a core now (the stats' {@code request_queue}). */
     int queued();
 
-    /** How many requests can wait ({@code --listen}). */
+    /** How many requests may wait before the gate closes ({@code --listen}). */
     int capacity();
+
+    /** Sheds the requests that waited longer than {@code --queue-timeout} (a periodic sweep). */
+    void expire();
 }

@@ -21,13 +21,26 @@ final class Unavailable implements Target {
     }
 
     @Override
-    public boolean submit(ClientRequest request) {
+    public void submit(ClientRequest request) {
         Target app = fallback();
         if (app != null) {
-            return app.submit(request);
+            app.submit(request);
+        } else {
+            refuse(request);
         }
-        refuse(request);
-        return true;
+    }
+
+    @Override
+    public void awaitTurn(RequestQueue.Lane lane) throws InterruptedException {
+        Target app = fallback();
+        if (app != null) {
+            app.awaitTurn(lane);
+        }
+    }
+
+    @Override
+    public void expire() {
+        // the default app's own slot is swept as well
     }
 
     /** uWSGI's line, then the request ends with its 502. */

@@ -33,6 +33,25 @@ final class BodySpool {
         this.warnBytes = warnBytes;
     }
 
+    /**
+     * Reads the next {@code length} body bytes of {@code client} whole into a new spool (memory
+     * up to {@code memoryLimit}, a temp file above); the spool is discarded if reading fails.
+     */
+    static BodySpool readWhole(ClientChannel client, long length, long memoryLimit, long warnBytes) throws IOException {
+        var spool = new BodySpool(memoryLimit, warnBytes);
+        try {
+            var input = new BodyInput(client, length);
+            byte[] chunk = new byte[16 * 1024];
+            for (int n; (n = input.read(chunk, 0, chunk.length)) > 0; ) {
+                spool.write(chunk, 0, n);
+            }
+            return spool;
+        } catch (IOException | RuntimeException e) {
+            spool.discard();
+            throw e;
+        }
+    }
+
     void write(byte[] src, int off, int len) throws IOException {
         if (fileOut == null && length + len > memoryLimit) {
             file = Files.createTempFile("uwsgi4j-body-", ".tmp");

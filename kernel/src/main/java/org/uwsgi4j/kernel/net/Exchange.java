@@ -16,7 +16,7 @@ import org.uwsgi4j.kernel.protocol.RequestVars;
  * for it (or has it end itself, {@link #whenDone}) and logs it.
  *
  * <p>Ended without an answer from a runtime: a 502 on HTTP sockets (uwsgi sockets just close,
- * as uWSGI does).
+ * as uWSGI does); shed after {@code --queue-timeout}: a 503 on both.
  */
 final class Exchange implements ClientRequest {
 
@@ -78,6 +78,20 @@ final class Exchange implements ClientRequest {
     @Override
     public void unavailable() {
         badGateway();
+    }
+
+    @Override
+    public void overloaded() {
+        failed = true; // its body may be unread: the connection closes after the 503
+        try {
+            if (!response.started()) {
+                response.answer("503 Service Unavailable");
+            }
+        } catch (IOException e) {
+            // the client is gone too
+        } finally {
+            done();
+        }
     }
 
     private void badGateway() {

@@ -9,6 +9,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.uwsgi4j.kernel.dispatch.RequestQueue;
 import org.uwsgi4j.kernel.protocol.BadMessageException;
 import org.uwsgi4j.kernel.protocol.CgiVars;
 import org.uwsgi4j.kernel.protocol.ChunkedDecoder;
@@ -121,9 +122,7 @@ final class HttpConnection implements AcceptedStart.Steps {
                 }
             }
         });
-        if (!queue(exchange)) {
-            end();
-        }
+        ctx.submit(exchange);
         return true;
     }
 
@@ -155,16 +154,6 @@ final class HttpConnection implements AcceptedStart.Steps {
         ctx.finished(exchange, response, vars.uwsgiBlockSize(), vars.uwsgiVarCount(), startMicros, startNanos);
     }
 
-    /** Queues the exchange; false (after a 503) when the queue is full. */
-    private boolean queue(Exchange exchange) {
-        if (ctx.submit(exchange, listener)) {
-            return true;
-        }
-        client.responded();
-        Refusal.send(client.socket(), 503);
-        return false;
-    }
-
     /** Whether the connection may carry another request after this one's response. */
     private boolean mayCarryAnother(Exchange exchange, HttpResponseWriter response) {
         return !exchange.failed() && response.keepAlive() && parser.keepAlive();
@@ -178,7 +167,7 @@ final class HttpConnection implements AcceptedStart.Steps {
     public void serve(boolean resume) {
         try {
             boolean more = serveOne(resume);
-            while (more) {
+            while (more && awaitNext()) {
                 more = serveOne(false);
             }
         } catch (IOException e) {
@@ -193,6 +182,28 @@ final class HttpConnection implements AcceptedStart.Steps {
         } finally {
             end();
         }
+    }
+
+    /**
+     * Between two requests of a kept-alive connection: waits for the next request's first bytes
+     * (an idle connection holds no turn), then for the connection's turn ({@code KEPT} lane),
+     * before reading on. False when the client closed or stayed silent past the socket timeout.
+     */
+    private boolean awaitNext() throws IOException, InterruptedException {
+        if (!client.buffer().hasRemaining()) {
+            try {
+                if (!client.fill()) {
+                    return false;
+                }
+            } catch (IOException e) {
+                if (client.timedOut()) {
+                    return false; // an idle keep-alive connection timed out: routine
+                }
+                throw e;
+            }
+        }
+        ctx.awaitTurn(listener, RequestQueue.Lane.KEPT);
+        return true;
     }
 
     @Override
@@ -245,8 +256,9 @@ final class HttpConnection implements AcceptedStart.Steps {
             switch (parser.framing()) {
                 case NONE -> body = InputStream.nullInputStream();
                 case CONTENT_LENGTH -> {
-                    if (ctx.settings.postBuffering() > 0) {
-                        spool = spoolFixed(parser.contentLength());
+                    long memory = ctx.settings.bufferedMemory(parser.contentLength());
+                    if (memory >= 0) {
+                        spool = BodySpool.readWhole(client, parser.contentLength(), memory, ctx.settings.bodyReadWarningMb() << 20);
                         body = spool.open();
                     } else {
                         fixed = new BodyInput(client, parser.contentLength());
@@ -277,9 +289,7 @@ final class HttpConnection implements AcceptedStart.Steps {
         boolean watchable = fixed == null && streamed == null;
         var exchange = exchange(body, response, watchable);
         try (body) {
-            if (!queue(exchange)) {
-                return false;
-            }
+            ctx.submit(exchange);
             exchange.await();
         }
         logged(exchange, response, watchable, startMicros, startNanos);
@@ -290,16 +300,6 @@ final class HttpConnection implements AcceptedStart.Steps {
             return false;
         }
         return streamed == null || streamed.isDone();
-    }
-
-    private BodySpool spoolFixed(long length) throws IOException {
-        var spool = new BodySpool(ctx.settings.postBuffering(), ctx.settings.bodyReadWarningMb() << 20);
-        var input = new BodyInput(client, length);
-        byte[] chunk = new byte[16 * 1024];
-        for (int n; (n = input.read(chunk, 0, chunk.length)) > 0; ) {
-            spool.write(chunk, 0, n);
-        }
-        return spool;
     }
 
     private BodySpool spoolChunked() throws IOException, BadMessageException {

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * connection's own virtual thread, or dispatches a request that is already here).
  *
  * <pre>
- *  bind (TCP or Unix, backlog = --listen) ─▶ accept loop (platform thread) ─▶ handler ─▶ virtual thread per connection
+ *  bind (TCP or Unix, backlog = --listen) ─▶ accept loop (platform thread): turn, accept ─▶ handler ─▶ virtual thread per connection
  * </pre>
  */
 public final class Listener implements AutoCloseable {
@@ -86,15 +86,28 @@ public final class Listener implements AutoCloseable {
         }
     }
 
-    /** Starts accepting; each connection goes to {@code handler}, called on the accepting thread (it must not block). */
-    public void start(Consumer<SocketChannel> handler) {
-        acceptor = Thread.ofPlatform().daemon().name("uwsgi4j-accept-" + index).start(() -> acceptLoop(handler));
+    /** What the accepting thread waits for before each accept: its turn to take a connection (backpressure). */
+    @FunctionalInterface
+    interface Turn {
+        void await() throws InterruptedException;
     }
 
-    private void acceptLoop(Consumer<SocketChannel> handler) {
+    /**
+     * Starts accepting; before each accept the thread waits for {@code turn} (while every core
+     * is busy and the queue is full, new connections wait in the socket's backlog), and each
+     * connection goes to {@code handler}, called on the accepting thread (it must not block).
+     */
+    void start(Consumer<SocketChannel> handler, Turn turn) {
+        acceptor = Thread.ofPlatform().daemon().name("uwsgi4j-accept-" + index).start(() -> acceptLoop(handler, turn));
+    }
+
+    private void acceptLoop(Consumer<SocketChannel> handler, Turn turn) {
         while (channel.isOpen()) {
             try {
+                turn.await();
                 handler.accept(channel.accept());
+            } catch (InterruptedException e) {
+                return;
             } catch (IOException e) {
                 if (channel.isOpen()) {
                     LOG.warn("accept() on {} failed: {}", boundName, e.getMessage());
@@ -115,6 +128,11 @@ public final class Listener implements AutoCloseable {
     /** The bound name as logged and as the stats server reports it ({@code 127.0.0.1:41234}, a path). */
     public String boundName() {
         return boundName;
+    }
+
+    /** The bound address: a TCP {@link InetSocketAddress}, or the Unix socket's. */
+    java.net.SocketAddress localAddress() throws IOException {
+        return channel.getLocalAddress();
     }
 
     /** The bound TCP port, or -1 for a Unix socket. */

@@ -13,6 +13,7 @@ import org.uwsgi4j.kernel.api.Options;
 import org.uwsgi4j.kernel.dispatch.DispatchTable;
 import org.uwsgi4j.kernel.dispatch.JvmCores;
 import org.uwsgi4j.kernel.dispatch.Modifiers;
+import org.uwsgi4j.kernel.dispatch.RequestQueue;
 import org.uwsgi4j.kernel.log.RequestLog;
 import org.uwsgi4j.kernel.os.Posix;
 
@@ -37,16 +38,19 @@ public final class Server implements AutoCloseable {
     private final IdleReaper reaper;
     private final ServerContext context;
     private final int listenBacklog;
+    private final BacklogMonitor backlog;
     private final long startEpochSeconds = System.currentTimeMillis() / 1000;
+    private volatile Thread ticker;
 
     private Server(List<Listener> listeners, Modifiers modifiers, JvmCores cores, IdleReaper reaper, ServerContext context,
-                   int listenBacklog) {
+                   int listenBacklog, BacklogMonitor backlog) {
         this.listeners = listeners;
         this.modifiers = modifiers;
         this.cores = cores;
         this.reaper = reaper;
         this.context = context;
         this.listenBacklog = listenBacklog;
+        this.backlog = backlog;
     }
 
     /** The sockets {@code options} name, in order, each with its protocol. */
@@ -89,18 +93,44 @@ public final class Server implements AutoCloseable {
             throw e;
         }
         LOG.info("your server socket listen backlog is limited to {} connections", listen);
-        var cores = modifiers.startCores(workers, threads, listen);
+        var cores = modifiers.startCores(workers, threads, listen, options.seconds("queue-timeout").toNanos());
         var reaper = new IdleReaper(settings.socketTimeout());
         var context = new ServerContext(modifiers.table(), requestLog, settings, reaper, hostname(), workers);
-        Server server = new Server(listeners, modifiers, cores, reaper, context, listen);
+        var backlog = new BacklogMonitor(ListenBacklog::read, System::nanoTime, LOG::warn);
+        for (Listener l : listeners) {
+            backlog.watch(l.boundName(), l.port() < 0 ? ListenBacklog.Socket.UNKNOWN : ListenBacklog.find(l.port()));
+        }
+        Server server = new Server(listeners, modifiers, cores, reaper, context, listen, backlog);
         LOG.info("*** Operational MODE: {} ***", workers * threads == 1 ? "single process" : workers > 1 ? "preforking" : "threaded");
         return server;
     }
 
-    /** Starts accepting connections on every bound socket. */
+    /**
+     * Starts accepting connections on every bound socket; each accepting thread waits for its
+     * turn ({@code NEW} lane of its modifier1's target) before each accept. A ticker checks the
+     * sockets' backlogs and sheds requests past {@code --queue-timeout} once a second.
+     */
     public void accept() {
         for (Listener l : listeners) {
-            l.start(socket -> serve(l, socket));
+            l.start(socket -> serve(l, socket), () -> context.awaitTurn(l, RequestQueue.Lane.NEW));
+        }
+        ticker = Thread.ofPlatform().daemon().name("uwsgi4j-backlog").start(this::tick);
+    }
+
+    /** Once a second, as uWSGI's master cycle: the sockets' backlogs, then the queues' timeouts. */
+    private void tick() {
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                Thread.sleep(1000); // the check's period, as uWSGI's master cycle
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                backlog.sample();
+                context.table.expireAll();
+            } catch (RuntimeException e) {
+                LOG.error("!!! checking the listen queues failed: {} !!!", e.toString(), e);
+            }
         }
     }
 
@@ -153,6 +183,24 @@ public final class Server implements AutoCloseable {
         return listenBacklog;
     }
 
+    /**
+     * Connections waiting in the operating system's backlog of socket {@code index} now (0 for
+     * Unix sockets).
+     */
+    public long listenQueue(int index) {
+        return backlog.queue(index);
+    }
+
+    /** The largest backlog of any socket now (uWSGI's {@code listen_queue}). */
+    public long listenQueue() {
+        return backlog.largest();
+    }
+
+    /** Checks that found a socket's backlog full, since start (uWSGI's {@code listen_queue_errors}). */
+    public long listenQueueErrors() {
+        return backlog.errors();
+    }
+
     /** Requests served since start. */
     public long totalRequests() {
         return context.totalRequests.get();
@@ -177,6 +225,10 @@ public final class Server implements AutoCloseable {
     /** Stops accepting, lets the in-JVM cores finish what they hold (up to 10 s), then stops them. */
     @Override
     public void close() throws IOException {
+        Thread t = ticker;
+        if (t != null) {
+            t.interrupt();
+        }
         for (Listener l : listeners) {
             l.close();
         }

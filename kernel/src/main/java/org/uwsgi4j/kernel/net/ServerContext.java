@@ -2,7 +2,7 @@ package org.uwsgi4j.kernel.net;
 
 import java.util.concurrent.atomic.AtomicLong;
 import org.uwsgi4j.kernel.dispatch.DispatchTable;
-import org.uwsgi4j.kernel.dispatch.Target;
+import org.uwsgi4j.kernel.dispatch.RequestQueue;
 import org.uwsgi4j.kernel.log.RequestLog;
 import org.uwsgi4j.kernel.log.RequestRecord;
 import org.uwsgi4j.kernel.os.ProcMemory;
@@ -12,8 +12,6 @@ import org.uwsgi4j.kernel.os.ProcMemory;
  * settings, the socket-timeout reaper and the request counters.
  */
 final class ServerContext {
-
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ServerContext.class);
 
     final DispatchTable table;
     final RequestLog requestLog;
@@ -91,18 +89,20 @@ final class ServerContext {
     }
 
     /**
-     * Hands {@code exchange} to the target of its modifier1 (one lookup in the dispatch table);
-     * when its queue is full, logs uWSGI's line and returns false (the caller answers 503).
+     * Hands {@code exchange} to the target of its modifier1 (one lookup in the dispatch table),
+     * which queues it (never refused for a full queue: the gates below hold the work back).
      */
-    boolean submit(Exchange exchange, Listener listener) {
-        Target target = table.target(exchange.modifier1());
-        return target.submit(exchange) || queueFull(listener, target.queued(), target.capacity());
+    void submit(Exchange exchange) {
+        table.target(exchange.modifier1()).submit(exchange);
     }
 
-    /** Logs uWSGI's line for a request refused because every core is busy and the queue is full; false. */
-    private boolean queueFull(Listener listener, int queued, int capacity) {
-        LOG.warn("*** uWSGI listen queue of socket \"{}\" full !!! ({}/{}) ***", listener.boundName(), queued + 1, capacity);
-        return false;
+    /**
+     * Waits for the turn of a connection of {@code listener} to take one more request from the
+     * network, in {@code lane} (the target of the socket's modifier1 decides; see
+     * {@link org.uwsgi4j.kernel.dispatch.RequestQueue}).
+     */
+    void awaitTurn(Listener listener, RequestQueue.Lane lane) throws InterruptedException {
+        table.target(listener.spec().modifier1()).awaitTurn(lane);
     }
 
     static long epochMicros() {

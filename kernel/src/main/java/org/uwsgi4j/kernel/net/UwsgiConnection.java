@@ -76,7 +76,7 @@ final class UwsgiConnection implements AcceptedStart.Steps {
         if (parser.modifier1() == PING || vars.contentLength() != 0) {
             return false;
         }
-        submit(true);
+        submit(true, InputStream.nullInputStream(), true);
         return true;
     }
 
@@ -128,8 +128,12 @@ final class UwsgiConnection implements AcceptedStart.Steps {
             }
             return;
         }
-        Exchange exchange = submit(false);
-        if (exchange != null) {
+        long length = vars.contentLength();
+        long memory = length > 0 ? ctx.settings.bufferedMemory(length) : -1;
+        try (InputStream body = memory >= 0
+                ? BodySpool.readWhole(client, length, memory, ctx.settings.bodyReadWarningMb() << 20).open()
+                : new BodyInput(client, length)) {
+            Exchange exchange = submit(false, body, memory >= 0);
             exchange.await();
             logIt.run();
         }
@@ -145,19 +149,19 @@ final class UwsgiConnection implements AcceptedStart.Steps {
     }
 
     /**
-     * Queues the parsed request. From the accepting thread ({@code fromAcceptor}) the core that
+     * Queues the parsed request with its {@code body} ({@code bodyRead}: nothing of it is left in
+     * the socket, whole or none, so the client's close can be watched for). From the accepting thread ({@code fromAcceptor}) the core that
      * serves it also logs it ({@link #logIt}) and closes the connection; else the exchange is
-     * returned for the connection's thread to wait for and log. Null when nothing is to wait for.
+     * returned for the connection's thread to wait for and log (null from the accepting thread).
      */
-    private Exchange submit(boolean fromAcceptor) {
+    private Exchange submit(boolean fromAcceptor, InputStream body, boolean bodyRead) {
         long startNanos = System.nanoTime();
         long startMicros = ServerContext.epochMicros();
-        InputStream body = new BodyInput(client, vars.contentLength());
         String protocol = vars.get("SERVER_PROTOCOL");
         var response = new HttpResponseWriter(client.socket(), protocol == null ? "HTTP/1.1" : protocol, false,
                 "HEAD".equals(vars.get("REQUEST_METHOD")), true);
         var exchange = new Exchange(parser.modifier1(), parser.modifier2(), vars, body, response, false);
-        boolean watchable = vars.contentLength() == 0; // else the body is read from the socket as the app wants it
+        boolean watchable = bodyRead; // else the body is read from the socket as the app wants it
         logIt = () -> {
             if (watchable) {
                 client.responded();
@@ -178,13 +182,7 @@ final class UwsgiConnection implements AcceptedStart.Steps {
         if (watchable) {
             client.awaitingResponse(exchange::clientClosed);
         }
-        if (!ctx.submit(exchange, listener)) {
-            client.responded();
-            if (fromAcceptor) {
-                end();
-            }
-            return null;
-        }
+        ctx.submit(exchange);
         return fromAcceptor ? null : exchange;
     }
 }

@@ -13,8 +13,9 @@ import org.uwsgi4j.kernel.net.Server;
 /**
  * Builds the stats server's document from a running {@link Server} and the worker pools: one
  * worker per {@code --processes} with its {@code --threads} cores, the sockets each with the
- * queue that holds its requests ({@code listen_queue}: the queue of the target its modifier1
- * has in the dispatch table, a worker pool's or the in-JVM cores'). In-JVM runtimes run in the
+ * connections waiting in its accept backlog (as uWSGI reads them with {@code TCP_INFO}; the
+ * largest is {@code listen_queue}), and the requests waiting for a core in the kernel
+ * ({@code request_queue}: the worker pools' queues and the in-JVM cores'). In-JVM runtimes run in the
  * master's process, so every worker reports the JVM's pid. Workers of a worker pool report
  * their own pid and counters (requests, exceptions, bytes) and, when {@code --memory-report},
  * {@code --reload-on-rss} or {@code --evil-reload-on-rss} is on, their {@code rss}/{@code vsz} (from /proc).
@@ -54,7 +55,7 @@ public final class ServerStats {
         List<StatsSnapshot.Socket> sockets = new ArrayList<>();
         for (Listener l : server.listeners()) {
             sockets.add(new StatsSnapshot.Socket(l.boundName(), l.spec().protocol().statsName(),
-                    server.table().target(l.spec().modifier1()).queued(), server.listenBacklog(), false, false));
+                    server.listenQueue(l.index()), server.listenBacklog(), false, false));
         }
         List<StatsSnapshot.Worker> workers = new ArrayList<>();
         long poolQueued = 0;
@@ -72,7 +73,8 @@ public final class ServerStats {
             }
         }
         if (!workers.isEmpty()) {
-            return new StatsSnapshot(version, poolQueued, jvm.rejected(), 0, poolQueued, pid, uid, gid, cwd, List.of(), sockets, workers);
+            return new StatsSnapshot(version, server.listenQueue(), server.listenQueueErrors(), 0, poolQueued, pid, uid, gid, cwd,
+                    List.of(), sockets, workers, server.table().queued());
         }
         List<JvmCores.Core> cores = jvm.cores();
         int workerCount = cores.isEmpty() ? 0 : cores.getLast().worker();
@@ -93,8 +95,8 @@ public final class ServerStats {
                     anyBusy ? StatsSnapshot.BUSY : StatsSnapshot.IDLE, 0, 0, counters[4], server.startEpochSeconds(), 1,
                     counters[2], counters[3], List.of(app), workerCores));
         }
-        return new StatsSnapshot(version, jvm.queued(), jvm.rejected(), 0, busy, pid, uid, gid, cwd,
-                List.of(), sockets, workers);
+        return new StatsSnapshot(version, server.listenQueue(), server.listenQueueErrors(), 0, busy, pid, uid, gid, cwd,
+                List.of(), sockets, workers, server.table().queued());
     }
 
     /** The real uid and gid, from /proc (the JDK has no call for them). */

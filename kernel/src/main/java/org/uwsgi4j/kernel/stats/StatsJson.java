@@ -50,7 +50,8 @@ public final class StatsJson {
             worker(o, workers.get(i));
             o.commaUnless(i == workers.size() - 1);
         }
-        o.listClose();
+        o.listClose().comma();
+        o.number("request_queue", s.requestQueue());
         return o.end();
     }
 

@@ -7,8 +7,8 @@ import java.util.List;
  * uWSGI 2.0's order. {@link StatsJson} writes it with uWSGI's field names and types.
  *
  * @param version           server version string
- * @param listenQueue       connections waiting to be accepted (or requests queued for a core)
- * @param listenQueueErrors connections refused because the queue was full
+ * @param listenQueue       connections waiting in the operating system's accept backlog (the largest of the sockets')
+ * @param listenQueueErrors checks (about one a second) that found a socket's backlog full
  * @param signalQueue       signals queued for the master
  * @param load              requests being served right now, instance-wide
  * @param pid               master's pid
@@ -18,10 +18,11 @@ import java.util.List;
  * @param locks             named locks and the pid holding each (0: free)
  * @param sockets           listening sockets
  * @param workers           workers, in id order
+ * @param requestQueue      requests waiting for a core in the kernel (uwsgi4j's, after uWSGI's fields)
  */
 public record StatsSnapshot(String version, long listenQueue, long listenQueueErrors, long signalQueue,
                             long load, long pid, long uid, long gid, String cwd, List<Lock> locks,
-                            List<Socket> sockets, List<Worker> workers) {
+                            List<Socket> sockets, List<Worker> workers, long requestQueue) {
 
     public StatsSnapshot {
         locks = List.copyOf(locks);
@@ -38,7 +39,7 @@ public record StatsSnapshot(String version, long listenQueue, long listenQueueEr
      *
      * @param name       address as configured ({@code 127.0.0.1:8080}, {@code /tmp/s.sock})
      * @param proto      protocol name: {@code uwsgi}, {@code http}, …
-     * @param queue      connections in its backlog
+     * @param queue      connections waiting in its accept backlog
      * @param maxQueue   its backlog size ({@code --listen})
      * @param shared     whether it is shared between instances
      * @param canOffload whether responses on it can be offloaded

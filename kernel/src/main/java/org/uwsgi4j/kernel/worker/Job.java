@@ -29,6 +29,9 @@ interface Job {
     /** Ends the request with a 502 without a worker (the pool is gone or failed). */
     void fail();
 
+    /** Ends the request with a 503 without a worker: it waited longer than {@code --queue-timeout}. */
+    void overloaded();
+
     /** The request for the harakiri log line: {@code 127.0.0.1 - GET /slow}. */
     String describe();
 

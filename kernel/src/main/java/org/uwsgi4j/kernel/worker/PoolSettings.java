@@ -17,7 +17,8 @@ import org.uwsgi4j.kernel.cheaper.CheaperSettings;
  * @param evilReloadOnRss {@code --evil-reload-on-rss} MiB: a worker over it is killed at once (0: never)
  * @param workerMercy   {@code --worker-reload-mercy}: how long a stopping worker may take (default 60 s)
  * @param needApp       {@code --need-app}: an app that fails to load ends the instance (exit 22)
- * @param listen        {@code --listen}: requests that may wait for a free core
+ * @param listen        {@code --listen}: requests that may wait for a free core before the server stops taking more
+ * @param queueTimeout  {@code --queue-timeout}: a request waiting longer for a core gets a 503 (0: never)
  * @param harakiriVerbose {@code --harakiri-verbose}: log the worker's current syscall and wait channel on harakiri
  * @param env           {@code --env KEY=VALUE}: variables added to the workers' environment
  * @param chainReload   {@code --chain-reload}: with {@code --lazy-apps}, a reload replaces the workers one at a time
@@ -31,7 +32,7 @@ import org.uwsgi4j.kernel.cheaper.CheaperSettings;
  */
 public record PoolSettings(int processes, int threads, boolean lazyApps, Duration harakiri, long maxRequests,
                            Duration maxLifetime, long reloadOnRss, long evilReloadOnRss, Duration workerMercy,
-                           boolean needApp, int listen, boolean harakiriVerbose, java.util.Map<String, String> env,
+                           boolean needApp, int listen, Duration queueTimeout, boolean harakiriVerbose, java.util.Map<String, String> env,
                            boolean memoryReport, boolean honourStdin, boolean chainReload,
                            java.util.Optional<String> uid, java.util.Optional<String> gid,
                            CheaperSettings cheaper, java.util.Map<String, String> facts) {
@@ -54,6 +55,7 @@ public record PoolSettings(int processes, int threads, boolean lazyApps, Duratio
                 options.seconds("worker-reload-mercy"),
                 options.isTrue("need-app"),
                 options.intValue("listen"),
+                options.seconds("queue-timeout"),
                 options.isTrue("harakiri-verbose"),
                 env(options),
                 options.isTrue("memory-report"),

@@ -1,22 +1,23 @@
 package org.uwsgi4j.kernel.worker;
 
 import java.io.IOException;
-import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.uwsgi4j.kernel.dispatch.ClientRequest;
+import org.uwsgi4j.kernel.dispatch.RequestQueue;
 import org.uwsgi4j.kernel.dispatch.Target;
 import org.uwsgi4j.kernel.os.ProcMemory;
 import org.uwsgi4j.kernel.protocol.FrameType;
 
 /**
  * The serving side of a {@link WorkerPool}, its {@link Target} in the dispatch table: the
- * bounded queue ({@code --listen}) and the core threads that take requests from it, one per
- * worker core, each owning its core's channel.
+ * queue ({@link RequestQueue}: its gate closes at {@code --listen}, the overload policy is
+ * there) and the core threads that take requests from it, one per worker core, each owning its
+ * core's channel.
  *
  * <pre>
- *  connection ─submit─▶ [ bounded queue (--listen) ] ─▶ core thread (one per worker core)
+ *  connection ─submit─▶ [ RequestQueue (--listen) ] ─▶ core thread (one per worker core)
  *                                                         └─ Job.forward(channel): REQUEST ▶ START/DATA/END
  * </pre>
  *
@@ -30,7 +31,7 @@ final class PoolTarget implements Target {
     private final WorkerPool pool;
     private final PoolSettings settings;
     private final MasterLoop master;
-    private final LinkedBlockingDeque<Job> queue;
+    private final RequestQueue<Job> queue;
     /** What answers the workers' {@code CALL}s. */
     private final WorkerCalls calls;
 
@@ -39,22 +40,37 @@ final class PoolTarget implements Target {
         this.settings = settings;
         this.master = master;
         this.calls = calls;
-        this.queue = new LinkedBlockingDeque<>(Math.max(1, settings.listen()));
+        this.queue = new RequestQueue<>(settings.listen(), settings.queueTimeout().toNanos(), Job::overloaded, System::nanoTime);
     }
 
-    /** Queues a request; false when the queue is full (the caller answers 503). A failed or stopping pool fails it at once. */
+    /** Queues a request. A failed or stopping pool fails it at once. */
     @Override
-    public boolean submit(ClientRequest request) {
-        return offer(new WorkerForward(request, calls));
+    public void submit(ClientRequest request) {
+        offer(new WorkerForward(request, calls));
     }
 
-    /** Queues {@code job}; false when the queue is full. A failed or stopping pool fails it at once. */
-    boolean offer(Job job) {
+    /** Queues {@code job}; a failed or stopping pool fails it at once. */
+    void offer(Job job) {
         if (pool.refusing()) {
             job.fail();
-            return true;
+            return;
         }
-        return queue.offer(job);
+        queue.add(job);
+    }
+
+    @Override
+    public void awaitTurn(RequestQueue.Lane lane) throws InterruptedException {
+        queue.awaitTurn(lane);
+    }
+
+    @Override
+    public void expire() {
+        queue.expire();
+    }
+
+    /** Requests answered 503 because they waited longer than {@code --queue-timeout}, since start. */
+    long shed() {
+        return queue.shed();
     }
 
     @Override
@@ -64,14 +80,12 @@ final class PoolTarget implements Target {
 
     @Override
     public int capacity() {
-        return queue.size() + queue.remainingCapacity();
+        return queue.capacity();
     }
 
     /** Fails every queued request (502): the pool's app failed to load, or it stopped. */
     void failAll() {
-        for (Job j; (j = queue.poll()) != null; ) {
-            j.fail();
-        }
+        queue.drain().forEach(Job::fail);
     }
 
     /** Serves requests on core {@code c} of worker {@code w} while it takes them; runs on the core's own thread. */
@@ -144,10 +158,8 @@ final class PoolTarget implements Target {
         return true;
     }
 
-    /** Puts a request back at the head of the queue (a retry), or fails it when there is no room. */
+    /** Puts a request back at the head of the queue (a retry). */
     private void requeue(Job job) {
-        if (!queue.offerFirst(job)) {
-            job.fail();
-        }
+        queue.addFirst(job);
     }
 }

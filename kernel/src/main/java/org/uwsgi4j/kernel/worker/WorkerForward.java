@@ -111,6 +111,11 @@ final class WorkerForward implements Job, ClientRequest.ClientWatch {
     }
 
     @Override
+    public void overloaded() {
+        request.overloaded();
+    }
+
+    @Override
     public boolean appError() {
         return appError;
     }

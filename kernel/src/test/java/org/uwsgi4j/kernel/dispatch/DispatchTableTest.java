@@ -25,12 +25,20 @@ class DispatchTableTest {
             this.capacity = capacity;
         }
 
+        final List<RequestQueue.Lane> turns = new ArrayList<>();
+
         @Override
-        public boolean submit(ClientRequest request) {
-            if (taken.size() == capacity) {
-                return false;
-            }
-            return taken.add(request);
+        public void submit(ClientRequest request) {
+            taken.add(request);
+        }
+
+        @Override
+        public void awaitTurn(RequestQueue.Lane lane) {
+            turns.add(lane);
+        }
+
+        @Override
+        public void expire() {
         }
 
         @Override
@@ -50,7 +58,7 @@ class DispatchTableTest {
     void everyEmptySlotRefusesAsAnUnavailableModifier() {
         for (int m : new int[] {0, 5, 101, 255}) {
             FakeRequest request = new FakeRequest(m);
-            assertTrue(table.target(m).submit(request), "refused, not queue-full");
+            table.target(m).submit(request);
             assertEquals("unavailable", request.ended.getNow(null), "modifier1 " + m);
             assertEquals(0, table.target(m).queued());
         }
@@ -63,7 +71,7 @@ class DispatchTableTest {
         assertTrue(table.bind(101, first));
         assertFalse(table.bind(101, second));
         FakeRequest request = new FakeRequest(101);
-        assertTrue(table.target(101).submit(request));
+        table.target(101).submit(request);
         assertEquals(List.of(request), first.taken);
         assertTrue(second.taken.isEmpty());
 
@@ -76,13 +84,21 @@ class DispatchTableTest {
     }
 
     @Test
-    void aFullTargetSaysSo() {
+    void aTargetBeyondItsCapacityStillTakesRequestsAndTheTableCountsEachQueueOnce() throws Exception {
         Keeper one = new Keeper(1);
+        Keeper app = new Keeper(10);
         table.bind(7, one);
-        assertTrue(table.target(7).submit(new FakeRequest(7)));
-        assertFalse(table.target(7).submit(new FakeRequest(7)), "the caller answers 503");
-        assertEquals(1, table.target(7).queued());
+        table.bindApp(5, app);
+        table.target(7).submit(new FakeRequest(7));
+        table.target(7).submit(new FakeRequest(7));
+        table.target(0).submit(new FakeRequest(0)); // the default app's, through slot 0's null object
+        assertEquals(2, table.target(7).queued());
         assertEquals(1, table.target(7).capacity());
+        assertEquals(3, table.queued(), "slot 0's null object is not counted again");
+        table.target(0).awaitTurn(RequestQueue.Lane.KEPT);
+        table.target(9).awaitTurn(RequestQueue.Lane.NEW); // nothing behind it: at once
+        assertEquals(List.of(RequestQueue.Lane.KEPT), app.turns, "slot 0's null object waits for the default app's turn");
+        assertEquals(List.of(), one.turns);
     }
 
     @Test
@@ -98,7 +114,7 @@ class DispatchTableTest {
         table.bindApp(5, psgi);
         table.bindApp(7, rack);
         FakeRequest zero = new FakeRequest(0);
-        assertTrue(table.target(0).submit(zero));
+        table.target(0).submit(zero);
         assertEquals(List.of(zero), psgi.taken, "the first app loaded is the default");
         assertEquals(1, table.target(0).queued(), "slot 0's queue is the default app's");
         assertEquals(10, table.target(0).capacity());

@@ -82,6 +82,11 @@ final class FakeRequest implements ClientRequest {
     }
 
     @Override
+    public void overloaded() {
+        ended.complete("overloaded");
+    }
+
+    @Override
     public String describe() {
         return "fake";
     }

@@ -14,15 +14,22 @@ import org.uwsgi4j.kernel.log.RequestLog;
 import org.uwsgi4j.kernel.log.TestOptions;
 import org.uwsgi4j.kernel.net.Server;
 
-/** The stats document's sockets: each reports the queue that holds its requests, the target of its modifier1. */
+/** The stats document's queues: each socket's accept backlog (the operating system's) and the requests waiting for a core. */
 class ServerStatsTest {
 
     /** A target with {@code queued} requests waiting. */
     private static Target holding(int queued) {
         return new Target() {
             @Override
-            public boolean submit(ClientRequest request) {
-                return false;
+            public void submit(ClientRequest request) {
+            }
+
+            @Override
+            public void awaitTurn(org.uwsgi4j.kernel.dispatch.RequestQueue.Lane lane) {
+            }
+
+            @Override
+            public void expire() {
             }
 
             @Override
@@ -38,7 +45,7 @@ class ServerStatsTest {
     }
 
     @Test
-    void eachSocketsListenQueueIsTheQueueOfItsModifiersTarget() throws Exception {
+    void socketsReportTheirBacklogAndTheDocumentTheRequestQueue() throws Exception {
         var options = TestOptions.of("socket", "127.0.0.1:0", "http-socket", "127.0.0.1:0", "http-socket-modifier1", "5");
         DispatchTable table = new DispatchTable();
         table.bindApp(0, holding(1));   // e.g. python's workers behind the uwsgi socket
@@ -46,9 +53,16 @@ class ServerStatsTest {
         try (LogPipeline pipeline = LogPipeline.open(TestOptions.of(), new ByteArrayOutputStream());
              Server server = Server.bind(Server.listenSpecs(options), options, new Modifiers(table),
                      RequestLog.fromOptions(options, pipeline))) {
-            StatsSnapshot doc = new ServerStats(server, List::of, "test").snapshot();
-            assertEquals(List.of("uwsgi", "http"), doc.sockets().stream().map(StatsSnapshot.Socket::proto).toList());
-            assertEquals(List.of(1L, 3L), doc.sockets().stream().map(StatsSnapshot.Socket::queue).toList());
+            int httpPort = server.listeners().get(1).port();
+            // not accepting yet: connections wait in the operating system's backlog
+            try (var a = new java.net.Socket("127.0.0.1", httpPort); var b = new java.net.Socket("127.0.0.1", httpPort)) {
+                StatsSnapshot doc = new ServerStats(server, List::of, "test").snapshot();
+                assertEquals(List.of("uwsgi", "http"), doc.sockets().stream().map(StatsSnapshot.Socket::proto).toList());
+                assertEquals(List.of(0L, 2L), doc.sockets().stream().map(StatsSnapshot.Socket::queue).toList(),
+                        "each socket's backlog, as TCP_INFO gives it");
+                assertEquals(2, doc.listenQueue(), "the largest backlog");
+                assertEquals(4, doc.requestQueue(), "the requests waiting for a core in every target");
+            }
         }
     }
 }

@@ -26,7 +26,7 @@ final class Snapshots {
         var worker = new Worker(1, 11816, true, 2, 2, 0, 0, 0, 0, StatsSnapshot.IDLE, 0, 0, 286, 1795316694, 1, 94, 96,
                 List.of(app), List.of(idleCore(0, 2)));
         return new StatsSnapshot("2.0.21-debian", 0, 0, 0, 0, 11814, 0, 0, "/tmp/uw", LOCKS,
-                List.of(new Socket("127.0.0.1:18080", "http", 0, 100, false, false)), List.of(worker));
+                List.of(new Socket("127.0.0.1:18080", "http", 0, 100, false, false)), List.of(worker), 0);
     }
 
     /** uwsgi-2.0.21-stats-http-busy.txt: worker 2 core 0 is in GET /slow?q=1. */
@@ -40,6 +40,6 @@ final class Snapshots {
         var w2 = new Worker(2, 12071, true, 0, 0, 0, 0, 0, 0, StatsSnapshot.BUSY, 0, 0, 0, 1795316711, 1, 0, 0,
                 List.of(new App(0, 0, "", 0, 1, 0, "")), List.of(busyCore, idleCore(1, 0)));
         return new StatsSnapshot("2.0.21-debian", 0, 0, 0, 0, 12068, 0, 0, "/tmp/uw", LOCKS,
-                List.of(new Socket("127.0.0.1:18081", "http", 0, 100, false, false)), List.of(w1, w2));
+                List.of(new Socket("127.0.0.1:18081", "http", 0, 100, false, false)), List.of(w1, w2), 0);
     }
 }

@@ -129,6 +129,11 @@ final class ClientFixtures {
         }
 
         @Override
+        public void overloaded() {
+            failed = true;
+        }
+
+        @Override
         public String describe() {
             return vars.get("REMOTE_ADDR") + " - " + vars.get("REQUEST_METHOD") + " " + vars.get("REQUEST_URI");
         }

@@ -1,0 +1,96 @@
+package org.uwsgi4j.kernel.net;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The operating system's accept backlog of the listening TCP sockets, as uWSGI's master reads
+ * it with {@code TCP_INFO} ({@code tcpi_unacked}: connections waiting to be accepted,
+ * {@code tcpi_sacked}: the backlog's size). Linux shows the same two numbers of a listening
+ * socket in {@code /proc/net/tcp} and {@code /proc/net/tcp6} ({@code rx_queue} and
+ * {@code tx_queue} of its row in state {@code 0A}), which the JVM can read without the socket's
+ * descriptor. The descriptor itself, for uWSGI's {@code (fd: N)}, is found in
+ * {@code /proc/self/fd} by the socket's inode.
+ *
+ * <pre>
+ *  /proc/self/fd/N ─▶ socket:[inode]      /proc/net/tcp{,6}: sl local rem st tx_queue:rx_queue … inode
+ * </pre>
+ */
+final class ListenBacklog {
+
+    private static final Path PROC = Path.of("/proc");
+    /** TCP_LISTEN in /proc/net/tcp's st column. */
+    private static final String LISTEN = "0A";
+
+    /** A listening socket of this process: its descriptor and inode. */
+    record Socket(int fd, long inode) {
+        static final Socket UNKNOWN = new Socket(-1, -1);
+    }
+
+    private ListenBacklog() {
+    }
+
+    /** This process's listening TCP socket on {@code port}, or {@link Socket#UNKNOWN} (not Linux, not found). */
+    static Socket find(int port) {
+        Map<Long, Integer> own = ownSocketInodes();
+        for (String file : List.of("net/tcp", "net/tcp6")) {
+            for (String[] row : rows(file)) {
+                long inode = Long.parseLong(row[9]);
+                if (LISTEN.equals(row[3]) && port(row[1]) == port && own.containsKey(inode)) {
+                    return new Socket(own.get(inode), inode);
+                }
+            }
+        }
+        return Socket.UNKNOWN;
+    }
+
+    /** Per inode of every listening TCP socket of the machine: {connections waiting, backlog size}. */
+    static Map<Long, long[]> read() {
+        Map<Long, long[]> queues = new HashMap<>();
+        for (String file : List.of("net/tcp", "net/tcp6")) {
+            for (String[] row : rows(file)) {
+                if (LISTEN.equals(row[3])) {
+                    String[] txRx = row[4].split(":");
+                    queues.put(Long.parseLong(row[9]), new long[] {Long.parseLong(txRx[1], 16), Long.parseLong(txRx[0], 16)});
+                }
+            }
+        }
+        return queues;
+    }
+
+    private static int port(String localAddress) {
+        return Integer.parseInt(localAddress.substring(localAddress.indexOf(':') + 1), 16);
+    }
+
+    private static List<String[]> rows(String file) {
+        try {
+            return Files.readAllLines(PROC.resolve(file)).stream().skip(1)
+                    .map(line -> line.strip().split("\\s+")).filter(r -> r.length > 9).toList();
+        } catch (IOException | RuntimeException e) {
+            return List.of(); // no IPv6, or not Linux: nothing to report
+        }
+    }
+
+    private static Map<Long, Integer> ownSocketInodes() {
+        Map<Long, Integer> inodes = new HashMap<>();
+        try (var fds = Files.list(PROC.resolve("self/fd"))) {
+            for (Path fd : (Iterable<Path>) fds::iterator) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("socket:[")) {
+                        inodes.put(Long.parseLong(target.substring(8, target.length() - 1)), Integer.parseInt(fd.getFileName().toString()));
+                    }
+                } catch (IOException | RuntimeException closedMeanwhile) {
+                    // a descriptor closed while listing
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return inodes;
+    }
+}
