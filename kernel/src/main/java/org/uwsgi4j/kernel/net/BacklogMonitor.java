@@ -27,36 +27,37 @@ final class BacklogMonitor {
     private static final long LINE_INTERVAL = TimeUnit.SECONDS.toNanos(1);
 
     private final List<Watched> sockets = new ArrayList<>();
-    private final Supplier<Map<Long, long[]>> source;
+    private final Supplier<Map<Long, Long>> source;
     private final LongSupplier nanos;
     private final Consumer<String> log;
     private final AtomicLong errors = new AtomicLong();
 
     /**
-     * @param source per socket inode: {waiting, backlog size} now ({@link ListenBacklog#read} in production)
+     * @param source per socket inode: the connections waiting now ({@link ListenBacklog#read} in production)
      * @param log    where the full-queue line goes
      */
-    BacklogMonitor(Supplier<Map<Long, long[]>> source, LongSupplier nanos, Consumer<String> log) {
+    BacklogMonitor(Supplier<Map<Long, Long>> source, LongSupplier nanos, Consumer<String> log) {
         this.source = source;
         this.nanos = nanos;
         this.log = log;
     }
 
-    /** Watches the socket {@code name} ({@code socket}: its descriptor and inode, or unknown). */
-    synchronized void watch(String name, ListenBacklog.Socket socket) {
-        sockets.add(new Watched(name, socket));
+    /**
+     * Watches the socket {@code name} ({@code socket}: its descriptor and inode, or unknown) whose
+     * backlog holds {@code max} connections.
+     */
+    synchronized void watch(String name, ListenBacklog.Socket socket, long max) {
+        sockets.add(new Watched(name, socket, max));
     }
 
     /** Reads every socket's backlog now; logs and counts the full ones (see the class comment). */
     void sample() {
-        Map<Long, long[]> now = source.get();
+        Map<Long, Long> now = source.get();
         long t = nanos.getAsLong();
         List<String> lines = new ArrayList<>();
         synchronized (this) {
             for (Watched w : sockets) {
-                long[] q = now.get(w.socket.inode());
-                w.queue = q == null ? 0 : q[0];
-                w.max = q == null ? 0 : q[1];
+                w.queue = now.getOrDefault(w.socket.inode(), 0L);
                 if (w.queue > 0 && w.queue >= w.max) {
                     errors.incrementAndGet();
                     if (w.lastLine == 0 || t - w.lastLine >= LINE_INTERVAL) {
@@ -79,18 +80,17 @@ final class BacklogMonitor {
             }
             w = sockets.get(index);
         }
-        long[] q = source.get().get(w.socket.inode());
-        return q == null ? 0 : q[0];
+        return source.get().getOrDefault(w.socket.inode(), 0L);
     }
 
     /** The largest backlog of any socket now (uWSGI's {@code listen_queue}). */
     long largest() {
-        Map<Long, long[]> now = source.get();
+        Map<Long, Long> now = source.get();
         List<Long> inodes;
         synchronized (this) {
             inodes = sockets.stream().map(w -> w.socket.inode()).toList();
         }
-        return inodes.stream().map(now::get).filter(java.util.Objects::nonNull).mapToLong(q -> q[0]).max().orElse(0);
+        return inodes.stream().mapToLong(i -> now.getOrDefault(i, 0L)).max().orElse(0);
     }
 
     /** Checks that found a socket's backlog full, since start (uWSGI's {@code listen_queue_errors}). */
@@ -101,14 +101,15 @@ final class BacklogMonitor {
     private static final class Watched {
         final String name;
         final ListenBacklog.Socket socket;
+        final long max;
         long queue;
-        long max;
         /** Nanotime of the last line, 0 before the first. */
         long lastLine;
 
-        Watched(String name, ListenBacklog.Socket socket) {
+        Watched(String name, ListenBacklog.Socket socket, long max) {
             this.name = name;
             this.socket = socket;
+            this.max = max;
         }
     }
 }

@@ -9,12 +9,12 @@ import java.util.Map;
 
 /**
  * The operating system's accept backlog of the listening TCP sockets, as uWSGI's master reads
- * it with {@code TCP_INFO} ({@code tcpi_unacked}: connections waiting to be accepted,
- * {@code tcpi_sacked}: the backlog's size). Linux shows the same two numbers of a listening
- * socket in {@code /proc/net/tcp} and {@code /proc/net/tcp6} ({@code rx_queue} and
- * {@code tx_queue} of its row in state {@code 0A}), which the JVM can read without the socket's
- * descriptor. The descriptor itself, for uWSGI's {@code (fd: N)}, is found in
- * {@code /proc/self/fd} by the socket's inode.
+ * it with {@code TCP_INFO} ({@code tcpi_unacked}: connections waiting to be accepted). Linux
+ * shows the same number of a listening socket in {@code /proc/net/tcp} and
+ * {@code /proc/net/tcp6} ({@code rx_queue} of its row in state {@code 0A}), which the JVM can
+ * read without the socket's descriptor; the backlog's size is {@code --listen} capped by
+ * {@code net.core.somaxconn} ({@link #size}). The descriptor itself, for uWSGI's
+ * {@code (fd: N)}, is found in {@code /proc/self/fd} by the socket's inode.
  *
  * <pre>
  *  /proc/self/fd/N ─▶ socket:[inode]      /proc/net/tcp{,6}: sl local rem st tx_queue:rx_queue … inode
@@ -48,18 +48,26 @@ final class ListenBacklog {
         return Socket.UNKNOWN;
     }
 
-    /** Per inode of every listening TCP socket of the machine: {connections waiting, backlog size}. */
-    static Map<Long, long[]> read() {
-        Map<Long, long[]> queues = new HashMap<>();
+    /** Per inode of every listening TCP socket of the machine: the connections waiting to be accepted. */
+    static Map<Long, Long> read() {
+        Map<Long, Long> queues = new HashMap<>();
         for (String file : List.of("net/tcp", "net/tcp6")) {
             for (String[] row : rows(file)) {
                 if (LISTEN.equals(row[3])) {
-                    String[] txRx = row[4].split(":");
-                    queues.put(Long.parseLong(row[9]), new long[] {Long.parseLong(txRx[1], 16), Long.parseLong(txRx[0], 16)});
+                    queues.put(Long.parseLong(row[9]), Long.parseLong(row[4].substring(row[4].indexOf(':') + 1), 16));
                 }
             }
         }
         return queues;
+    }
+
+    /** The backlog a socket bound with {@code listen} gets: Linux caps it at {@code net.core.somaxconn}. */
+    static long size(int listen) {
+        try {
+            return Math.min(listen, Long.parseLong(Files.readString(PROC.resolve("sys/net/core/somaxconn")).strip()));
+        } catch (IOException | RuntimeException e) {
+            return listen;
+        }
     }
 
     private static int port(String localAddress) {

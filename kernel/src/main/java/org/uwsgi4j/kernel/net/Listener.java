@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -31,6 +33,7 @@ public final class Listener implements AutoCloseable {
     private final String boundName;
     private final int port;
     private volatile Thread acceptor;
+    private volatile Selector selector;
 
     private Listener(int index, ListenSpec spec, ServerSocketChannel channel, String boundName, int port) {
         this.index = index;
@@ -101,17 +104,39 @@ public final class Listener implements AutoCloseable {
         acceptor = Thread.ofPlatform().daemon().name("uwsgi4j-accept-" + index).start(() -> acceptLoop(handler, turn));
     }
 
+    /**
+     * Waits until a connection is pending, then for the turn, then accepts it: the turn is taken
+     * for a connection that is there, never ahead of one (a turn taken before a blocking accept
+     * would let the next connection in whenever it came, queue full or not).
+     */
     private void acceptLoop(Consumer<SocketChannel> handler, Turn turn) {
-        while (channel.isOpen()) {
-            try {
-                turn.await();
-                handler.accept(channel.accept());
-            } catch (InterruptedException e) {
-                return;
-            } catch (IOException e) {
-                if (channel.isOpen()) {
-                    LOG.warn("accept() on {} failed: {}", boundName, e.getMessage());
+        try (Selector selector = Selector.open()) {
+            channel.configureBlocking(false);
+            channel.register(selector, SelectionKey.OP_ACCEPT);
+            this.selector = selector;
+            while (channel.isOpen()) {
+                try {
+                    selector.select();
+                    selector.selectedKeys().clear();
+                    SocketChannel pending = null;
+                    if (channel.isOpen()) {
+                        turn.await();
+                        pending = channel.accept(); // null when it went away meanwhile
+                    }
+                    if (pending != null) {
+                        handler.accept(pending);
+                    }
+                } catch (IOException e) {
+                    if (channel.isOpen()) {
+                        LOG.warn("accept() on {} failed: {}", boundName, e.getMessage());
+                    }
                 }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException | java.nio.channels.ClosedSelectorException e) {
+            if (channel.isOpen()) {
+                LOG.warn("accepting on {} stopped: {}", boundName, e.getMessage());
             }
         }
     }
@@ -143,6 +168,10 @@ public final class Listener implements AutoCloseable {
     @Override
     public void close() throws IOException {
         channel.close();
+        Selector s = selector;
+        if (s != null) {
+            s.wakeup();
+        }
         if (spec.address().unix() != null) {
             try {
                 Files.deleteIfExists(spec.address().unix());

@@ -98,7 +98,8 @@ public final class Server implements AutoCloseable {
         var context = new ServerContext(modifiers.table(), requestLog, settings, reaper, hostname(), workers);
         var backlog = new BacklogMonitor(ListenBacklog::read, System::nanoTime, LOG::warn);
         for (Listener l : listeners) {
-            backlog.watch(l.boundName(), l.port() < 0 ? ListenBacklog.Socket.UNKNOWN : ListenBacklog.find(l.port()));
+            backlog.watch(l.boundName(), l.port() < 0 ? ListenBacklog.Socket.UNKNOWN : ListenBacklog.find(l.port()),
+                    ListenBacklog.size(listen));
         }
         Server server = new Server(listeners, modifiers, cores, reaper, context, listen, backlog);
         LOG.info("*** Operational MODE: {} ***", workers * threads == 1 ? "single process" : workers > 1 ? "preforking" : "threaded");

@@ -14,16 +14,16 @@ import org.junit.jupiter.api.Test;
 class BacklogMonitorTest {
 
     private final AtomicLong clock = new AtomicLong(5_000);
-    private final Map<Long, long[]> backlogs = new HashMap<>();
+    private final Map<Long, Long> backlogs = new HashMap<>();
     private final List<String> lines = new ArrayList<>();
     private final BacklogMonitor monitor = new BacklogMonitor(() -> backlogs, clock::get, lines::add);
 
     @Test
     void aFullBacklogLogsAtMostOnceASecondPerSocketAndCountsEveryCheck() {
-        monitor.watch("127.0.0.1:8080", new ListenBacklog.Socket(7, 111));
-        monitor.watch("127.0.0.1:3031", new ListenBacklog.Socket(8, 222));
-        backlogs.put(111L, new long[] {101, 100});
-        backlogs.put(222L, new long[] {3, 100});
+        monitor.watch("127.0.0.1:8080", new ListenBacklog.Socket(7, 111), 100);
+        monitor.watch("127.0.0.1:3031", new ListenBacklog.Socket(8, 222), 100);
+        backlogs.put(111L, 101L);
+        backlogs.put(222L, 3L);
         for (int i = 0; i < 10; i++) { // ten checks in 900 ms
             monitor.sample();
             clock.addAndGet(Duration.ofMillis(100).toNanos());
@@ -34,7 +34,7 @@ class BacklogMonitorTest {
         assertEquals(3, monitor.queue(1));
         assertEquals(101, monitor.largest());
 
-        backlogs.put(222L, new long[] {100, 100});
+        backlogs.put(222L, 100L);
         monitor.sample(); // a second after the first line: both sockets
         assertEquals(3, lines.size(), lines.toString());
         assertEquals("*** uWSGI listen queue of socket \"127.0.0.1:3031\" (fd: 8) full !!! (100/100) ***", lines.getLast());
@@ -42,9 +42,9 @@ class BacklogMonitorTest {
 
     @Test
     void anEmptyOrUnknownBacklogIsNeverFull() {
-        monitor.watch("/tmp/app.sock", ListenBacklog.Socket.UNKNOWN);
-        monitor.watch("127.0.0.1:8080", new ListenBacklog.Socket(7, 111));
-        backlogs.put(111L, new long[] {0, 0});
+        monitor.watch("/tmp/app.sock", ListenBacklog.Socket.UNKNOWN, 100);
+        monitor.watch("127.0.0.1:8080", new ListenBacklog.Socket(7, 111), 100);
+        backlogs.put(111L, 0L);
         monitor.sample();
         assertEquals(List.of(), lines);
         assertEquals(0, monitor.errors());
