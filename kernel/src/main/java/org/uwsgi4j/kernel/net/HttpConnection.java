@@ -116,7 +116,7 @@ final class HttpConnection implements AcceptedStart.Steps {
                 logged(exchange, response, true, startMicros, startNanos);
             } finally { // the connection goes on or closes even if logging failed
                 if (mayCarryAnother(exchange, response)) {
-                    Thread.ofVirtual().start(() -> serve(false));
+                    Thread.ofVirtual().start(this::serveKeptAlive);
                 } else {
                     end();
                 }
@@ -165,8 +165,18 @@ final class HttpConnection implements AcceptedStart.Steps {
      */
     @Override
     public void serve(boolean resume) {
+        serveFrom(true, resume);
+    }
+
+    /** Serves the requests after the first, which the accepting thread dispatched, until the connection ends. */
+    private void serveKeptAlive() {
+        serveFrom(false, false);
+    }
+
+    /** Serves requests (the first one of the connection first when {@code first}) until the connection ends, then closes it. */
+    private void serveFrom(boolean first, boolean resume) {
         try {
-            boolean more = serveOne(resume);
+            boolean more = !first || serveOne(resume);
             while (more && awaitNext()) {
                 more = serveOne(false);
             }

@@ -64,7 +64,8 @@ final class ListenBacklog {
     /** The backlog a socket bound with {@code listen} gets: Linux caps it at {@code net.core.somaxconn}. */
     static long size(int listen) {
         try {
-            return Math.min(listen, Long.parseLong(Files.readString(PROC.resolve("sys/net/core/somaxconn")).strip()));
+            // readAllLines: a single small read of a sysctl file returns only its first bytes
+            return Math.min(listen, Long.parseLong(Files.readAllLines(PROC.resolve("sys/net/core/somaxconn")).getFirst().strip()));
         } catch (IOException | RuntimeException e) {
             return listen;
         }

@@ -105,9 +105,9 @@ public final class Listener implements AutoCloseable {
     }
 
     /**
-     * Waits until a connection is pending, then for the turn, then accepts it: the turn is taken
-     * for a connection that is there, never ahead of one (a turn taken before a blocking accept
-     * would let the next connection in whenever it came, queue full or not).
+     * Waits until a connection is pending, then, for each pending one, for the turn and accepts
+     * it: a turn never lets in a connection that comes later (a turn taken before a blocking
+     * accept would let the next connection in whenever it came, queue full or not).
      */
     private void acceptLoop(Consumer<SocketChannel> handler, Turn turn) {
         try (Selector selector = Selector.open()) {
@@ -118,12 +118,12 @@ public final class Listener implements AutoCloseable {
                 try {
                     selector.select();
                     selector.selectedKeys().clear();
-                    SocketChannel pending = null;
-                    if (channel.isOpen()) {
+                    while (channel.isOpen()) { // every pending connection, each on its turn
                         turn.await();
-                        pending = channel.accept(); // null when it went away meanwhile
-                    }
-                    if (pending != null) {
+                        SocketChannel pending = channel.accept();
+                        if (pending == null) {
+                            break; // none left: back to waiting for one
+                        }
                         handler.accept(pending);
                     }
                 } catch (IOException e) {
