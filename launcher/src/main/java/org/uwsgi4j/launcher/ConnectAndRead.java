@@ -48,9 +48,15 @@ final class ConnectAndRead {
         }
     }
 
-    private static SocketChannel connect(String address) throws IOException {
+    /**
+     * Connects to {@code address}: a Unix socket path (uWSGI's rule: no colon, or a leading
+     * {@code /} or {@code .}), else {@code HOST:PORT} ({@code :PORT} is 127.0.0.1).
+     *
+     * @throws IllegalArgumentException for a malformed address; its message is the reason
+     */
+    static SocketChannel connect(String address) throws IOException {
         int colon = address.lastIndexOf(':');
-        if (colon < 0) {
+        if (colon < 0 || address.startsWith("/") || address.startsWith(".")) {
             SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
             return connect(channel, UnixDomainSocketAddress.of(Path.of(address)));
         }

@@ -3,6 +3,7 @@ package org.uwsgi4j.kernel.boot;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import org.uwsgi4j.kernel.api.Options;
 import org.uwsgi4j.kernel.dispatch.Modifiers;
 import org.uwsgi4j.kernel.log.LogPipeline;
+import org.uwsgi4j.kernel.shell.ShellServer;
 import org.uwsgi4j.kernel.worker.MasterLoop;
 import org.uwsgi4j.kernel.worker.PoolSettings;
 import org.uwsgi4j.launcher.api.LaunchProperties;
@@ -53,6 +55,10 @@ final class Boot {
     MasterLoop master;
     /** {@link StartMaster}: the worker sockets' directory. */
     Path runtimeDir;
+    /** {@link BindShell}: the shell's socket, bound; {@link StartShell} serves it. Null without {@code --shell-socket}. */
+    ShellServer shell;
+    /** What {@link DropPrivileges} gives to {@code --uid}/{@code --gid} besides the bundle cache and the runtime directory. */
+    final List<Path> handOver = new ArrayList<>();
     /** {@link BindSockets}: what starts accepting on the bound sockets ({@link Accept} runs them). */
     final List<Runnable> acceptors = new ArrayList<>();
 
@@ -73,6 +79,11 @@ final class Boot {
     /** Registers {@code service} in the framework until the kernel stops. */
     <S> void register(Class<S> type, S service) {
         registrations.add(context.registerService(type, service, null));
+    }
+
+    /** Registers {@code service} with {@code properties} until the kernel stops. */
+    <S> void register(Class<S> type, S service, Map<String, ?> properties) {
+        registrations.add(context.registerService(type, service, new Hashtable<>(properties)));
     }
 
     /** Closes {@code resource} when the kernel stops (the last added is closed first). */

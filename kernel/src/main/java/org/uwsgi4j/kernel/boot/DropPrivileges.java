@@ -24,6 +24,7 @@ final class DropPrivileges implements BootStep {
         List<Path> handOver = new ArrayList<>();
         Optional.ofNullable(boot.context.getProperty(Constants.FRAMEWORK_STORAGE)).map(Path::of).ifPresent(handOver::add);
         handOver.add(boot.runtimeDir);
+        handOver.addAll(boot.handOver);
         var privileges = new MasterPrivileges(new LibcCredentials(), new UserDb());
         var done = new CompletableFuture<Void>();
         boot.master.post(() -> {

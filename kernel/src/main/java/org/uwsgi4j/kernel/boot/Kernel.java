@@ -20,6 +20,7 @@ import org.uwsgi4j.launcher.api.ProcessExit;
  *  ReadConfig      argv ─▶ config (kernel + every available plugin's option specs);
  *                  --version / --help / --plugins-list answered, exit
  *  CheckUsers      the workers' settings, parsed once; --uid/--gid must exist
+ *  CheckCodeDirs   plugins/ and every --plugins-dir: safe owner and mode (StrictModes)
  *  OpenLog         log pipeline (--logto, --log-date)
  *  ReportConfig    --show-config (exit on --dry-run)
  *  StartDaemon     --daemonize: start the daemon and exit 0
@@ -27,14 +28,15 @@ import org.uwsgi4j.launcher.api.ProcessExit;
  *  StartPlugins    the selected plugins; publish Instance, Options, PoolSettings
  *  StartMaster     runtime dir, master loop, signals, --touch-*reload
  *  BindSockets     sockets, cores, stats server
+ *  BindShell       --shell-socket: a 0600 Unix socket, or TCP with a token
  *  PublishMaster   the master as a service: the apps load
  *  CheckComponents a plugin component that failed to activate ends the start (exit 1)
  *  WritePidfile    --pidfile
  *  DropPrivileges  --uid/--gid
  *  WritePidfile    --pidfile2
  *  Accept          accept on the sockets
- *  WatchDropIn     drop-in directory (FileInstall)
- *  StartShell      --shell, --shell-socket
+ *  WatchDropIn     drop-in directory (FileInstall), checked like plugins/; unsafe files are not installed
+ *  StartShell      --shell, serve --shell-socket
  *  Ready           "uwsgi4j is ready"
  * </pre>
  *
@@ -58,6 +60,7 @@ public final class Kernel {
         this.steps = List.of(
                 new ReadConfig(),
                 new CheckUsers(),
+                new CheckCodeDirs(),
                 new OpenLog(),
                 new ReportConfig(),
                 new StartDaemon(),
@@ -65,6 +68,7 @@ public final class Kernel {
                 new StartPlugins(),
                 new StartMaster(),
                 new BindSockets(),
+                new BindShell(),
                 new PublishMaster(),
                 new CheckComponents(),
                 new WritePidfile("pidfile"),

@@ -23,11 +23,14 @@ import org.uwsgi4j.kernel.api.Options;
  * @param shell             {@code --shell}: the Gogo console on the terminal
  * @param shellSocket       {@code --shell-socket}: the address of the Gogo shell
  * @param shellSocketPublic {@code --shell-socket-public}: a non-loopback shell address is allowed
+ * @param shellTokenFile    {@code --shell-token-file}: the file holding the token a TCP shell's clients must send first
+ * @param allowUnsafeCodeDirs {@code --allow-unsafe-code-dirs}: unsafe code directories and jars are warned about, not refused
  */
 record KernelSettings(boolean version, boolean help, boolean pluginsList, Optional<Path> runtimeDir,
                       List<Path> touchReload, List<Path> touchChainReload, Optional<String> stats,
                       Optional<Path> pidfile, Optional<Path> pidfile2, Optional<Path> bundlesDir,
-                      boolean shell, Optional<String> shellSocket, boolean shellSocketPublic) {
+                      boolean shell, Optional<String> shellSocket, boolean shellSocketPublic,
+                      Optional<Path> shellTokenFile, boolean allowUnsafeCodeDirs) {
 
     static KernelSettings from(Options options) {
         List<Path> touched = new ArrayList<>();
@@ -39,7 +42,8 @@ record KernelSettings(boolean version, boolean help, boolean pluginsList, Option
                 options.values("touch-chain-reload").stream().map(Path::of).toList(),
                 options.value("stats"), options.value("pidfile").map(Path::of), options.value("pidfile2").map(Path::of),
                 options.value("bundles-dir").map(Path::of), options.isTrue("shell"), options.value("shell-socket"),
-                options.isTrue("shell-socket-public"));
+                options.isTrue("shell-socket-public"), options.value("shell-token-file").map(Path::of),
+                options.isTrue("allow-unsafe-code-dirs"));
     }
 
     /** The pidfile option {@code name} ({@code pidfile} or {@code pidfile2}). */

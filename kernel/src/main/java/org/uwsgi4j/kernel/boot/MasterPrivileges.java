@@ -26,7 +26,11 @@ import org.uwsgi4j.kernel.os.UserDb;
  *      ├─ --gid ─▶ setgid(gid)                      "setgid() to N"
  *      ├─ groups ─▶ initgroups(user, gid) with both, else setgroups(0)   "set additional group N (name)"
  *      ├─ --uid ─▶ setuid(uid)                      "setuid() to N"
- *      └─ still uid 0 ─▶ "*** WARNING: you are running uWSGI as root !!! (use the --uid flag) ***"
+ *      ├─ still uid 0 ─▶ "*** WARNING: you are running uWSGI as root !!! (use the --uid flag) ***"
+ *      └─ --uid without --gid, gid still 0 ─▶ "*** WARNING: --uid without --gid: the group stays 0 …"
+ *
+ * Unlike uWSGI (which keeps root's supplementary groups when --gid is missing), a --uid alone
+ * also clears them.
  * </pre>
  *
  * glibc applies each call to every thread of the JVM; as root, setgid/setuid set the real,
@@ -84,6 +88,8 @@ final class MasterPrivileges {
         }
         if (credentials.uid() == 0) {
             LOG.warn("*** WARNING: you are running uWSGI as root !!! (use the --uid flag) ***");
+        } else if (toGid.isEmpty() && credentials.gid() == 0) {
+            LOG.warn("*** WARNING: --uid without --gid: the group stays 0 (root's); use the --gid flag ***");
         }
     }
 

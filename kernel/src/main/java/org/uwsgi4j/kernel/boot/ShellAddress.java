@@ -2,10 +2,19 @@ package org.uwsgi4j.kernel.boot;
 
 import java.net.InetSocketAddress;
 
-/** Parses a TCP address as uWSGI writes them: {@code host:port}, {@code :port}, {@code [::1]:port}. */
+/**
+ * The shell's address as uWSGI writes socket addresses: a Unix socket path (no colon, or
+ * starting with {@code /} or {@code .}), or TCP: {@code host:port}, {@code :port},
+ * {@code [::1]:port}.
+ */
 final class ShellAddress {
 
     private ShellAddress() {
+    }
+
+    /** True for a Unix socket path, uWSGI's rule: no colon, or a leading {@code /} or {@code .}. */
+    static boolean isUnixPath(String address) {
+        return address.indexOf(':') < 0 || address.startsWith("/") || address.startsWith(".");
     }
 
     /** {@code :port} means every interface, as in uWSGI. */

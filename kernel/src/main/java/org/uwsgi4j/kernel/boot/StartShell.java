@@ -1,19 +1,17 @@
 package org.uwsgi4j.kernel.boot;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.util.Optional;
 import org.apache.felix.service.command.CommandProcessor;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.uwsgi4j.kernel.shell.ShellServer;
 import org.uwsgi4j.launcher.api.KernelStartedBundles;
 
 /**
- * Starts the Gogo console on the terminal ({@code --shell}) and serves the Gogo shell on
- * {@code --shell-socket} (loopback only unless {@code --shell-socket-public}).
+ * Starts the Gogo console on the terminal ({@code --shell}) and serves the Gogo shell on the
+ * {@code --shell-socket} that {@link BindShell} bound.
  */
 final class StartShell implements BootStep {
 
@@ -29,17 +27,8 @@ final class StartShell implements BootStep {
             }
             gosh.get().start();
         }
-        Optional<String> address = boot.kernel.shellSocket();
-        if (address.isEmpty()) {
+        if (boot.shell == null) {
             return true;
-        }
-        InetSocketAddress bind = ShellAddress.parse(address.get());
-        if (!bind.getAddress().isLoopbackAddress()) {
-            if (!boot.kernel.shellSocketPublic()) {
-                throw new StartupException("shell-socket " + address.get()
-                        + ": refusing a non-loopback address (the shell can run any command; add --shell-socket-public to allow it)");
-            }
-            LOG.warn("*** WARNING: the shell on {} is reachable from the network: anyone who connects can run any command ***", address.get());
         }
         var ref = boot.context.getServiceReference(CommandProcessor.class);
         CommandProcessor processor = ref == null ? null : boot.context.getService(ref);
@@ -47,9 +36,8 @@ final class StartShell implements BootStep {
             throw new StartupException("shell-socket: the Gogo runtime is not running");
         }
         boot.onStop(() -> boot.context.ungetService(ref));
-        ShellServer server = ShellServer.start(processor, bind);
-        boot.onStop(server);
-        LOG.info("shell: Gogo shell bound on {}:{}", server.address().getAddress().getHostAddress(), server.address().getPort());
+        boot.shell.serve(processor);
+        LOG.info("shell: Gogo shell bound on {}", boot.shell.name());
         return true;
     }
 }

@@ -5,21 +5,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Hashtable;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.felix.fileinstall.ArtifactInstaller;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.uwsgi4j.kernel.security.CodePaths;
 import org.uwsgi4j.launcher.api.KernelStartedBundles;
 
 /**
  * Watches the drop-in directory ({@code --bundles-dir}, default {@code bundles/} in the
  * distribution) with Apache Felix FileInstall: a jar copied in is installed and started,
  * replaced is updated, deleted is uninstalled ({@link DropInLog} logs each, {@link NotABundle}
- * refuses what is no bundle).
+ * refuses what is no bundle). The directory must be safe by {@link CodePaths}' rule (else the
+ * start ends, unless {@code --allow-unsafe-code-dirs}), and {@link UnsafeDropIn} keeps out
+ * each file in it that is not.
  *
  * <p>FileInstall is configured through Configuration Admin: one factory configuration of its
  * {@code ManagedServiceFactory} ({@value #FILEINSTALL}) names the directory and how it is
@@ -51,10 +56,15 @@ final class WatchDropIn implements BootStep {
         } catch (IOException e) {
             throw new StartupException("bundles-dir " + dir + ": cannot create it: " + e.getMessage());
         }
+        CheckCodeDirs.refuseOrWarn(boot, "bundles-dir " + dir, new CodePaths(CheckCodeDirs.serverUid(boot)).problem(dir));
         var listener = new DropInLog(dir);
         boot.context.addBundleListener(listener);
         boot.onStop(() -> boot.context.removeBundleListener(listener));
         boot.register(ArtifactInstaller.class, new NotABundle(dir));
+        if (!boot.kernel.allowUnsafeCodeDirs()) {
+            boot.register(ArtifactInstaller.class, new UnsafeDropIn(dir, new CodePaths(CheckCodeDirs.serverUid(boot))),
+                    Map.of(Constants.SERVICE_RANKING, Integer.MAX_VALUE));
+        }
         Optional<Bundle> fileinstall = boot.coreBundle(FILEINSTALL);
         if (fileinstall.isEmpty()) {
             throw new StartupException("bundles-dir: the distribution has no " + FILEINSTALL + " bundle in lib/core");

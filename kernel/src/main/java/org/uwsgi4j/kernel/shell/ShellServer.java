@@ -4,11 +4,21 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
@@ -17,10 +27,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Gogo shell on a TCP address ({@code --shell-socket}), for telnet/netcat and for
- * {@code uwsgi4j --connect}. Line mode: each line is one Gogo command line, its result or
- * error is printed, then the prompt. {@code exit}, {@code quit} and {@code disconnect} close the
- * connection (they never stop the server).
+ * The Gogo shell on a socket ({@code --shell-socket}), for {@code uwsgi4j --connect}, {@code nc}
+ * or telnet. Line mode: each line is one Gogo command line, its result or error is printed,
+ * then the prompt. {@code exit}, {@code quit} and {@code disconnect} close the connection
+ * (they never stop the server).
+ *
+ * <pre>
+ *  accept ─▶ gate: Unix socket ─ the peer's uid (SO_PEERCRED) is root or the server's user?
+ *                  TCP         ─ the first line is "#uwsgi4j-auth TOKEN" with the right token?
+ *              │ no: one log line, the connection is closed, nothing was read as a command
+ *              ▼ yes
+ *           "#uwsgi4j-oneshot"? ─▶ no prompt, output ends with "#exit N"
+ *              ▼
+ *           command lines until EOF or exit/quit/disconnect
+ * </pre>
  *
  * <p>One-shot mode: a first line {@code #uwsgi4j-oneshot} (a comment to Gogo) turns the prompt
  * off and makes the server end its output with {@code #exit 0} when every command succeeded,
@@ -33,46 +53,85 @@ public final class ShellServer implements AutoCloseable {
     private static final Set<String> CLOSE_WORDS = Set.of("exit", "quit", "disconnect");
     private static final Logger LOG = LoggerFactory.getLogger(ShellServer.class);
 
-    private final CommandProcessor processor;
-    private final ServerSocket server;
+    private final ServerSocketChannel server;
+    private final ShellGate gate;
+    private final Path unixPath;
 
-    private ShellServer(CommandProcessor processor, ServerSocket server) {
-        this.processor = processor;
+    private ShellServer(ServerSocketChannel server, ShellGate gate, Path unixPath) {
         this.server = server;
+        this.gate = gate;
+        this.unixPath = unixPath;
     }
 
-    /** Binds {@code address} and serves connections on virtual threads until closed. */
-    public static ShellServer start(CommandProcessor processor, InetSocketAddress address) throws IOException {
-        ServerSocket server = new ServerSocket();
-        server.setReuseAddress(true);
-        server.bind(address, 16);
-        ShellServer shell = new ShellServer(processor, server);
-        Thread.ofVirtual().name("uwsgi4j-shell-accept").start(shell::acceptLoop);
-        return shell;
+    /**
+     * Binds the Unix socket {@code path} (a stale socket file there is replaced) with mode 0600;
+     * only peers running as root or as {@code serverUid} get past the gate.
+     */
+    public static ShellServer bindUnix(Path path, int serverUid) throws IOException {
+        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)
+                && !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            Files.delete(path);
+        }
+        ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            channel.bind(UnixDomainSocketAddress.of(path), 16);
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+        } catch (IOException e) {
+            channel.close();
+            throw e;
+        }
+        return new ShellServer(channel, new PeerCredentials(serverUid), path);
     }
 
-    /** The bound address (the real port when bound to port 0). */
-    public InetSocketAddress address() {
-        return (InetSocketAddress) server.getLocalSocketAddress();
+    /** Binds the TCP {@code address}; only clients that send {@code token} first get past the gate. */
+    public static ShellServer bindTcp(InetSocketAddress address, String token) throws IOException {
+        ServerSocketChannel channel = ServerSocketChannel.open(address.getAddress() instanceof java.net.Inet6Address
+                ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+        try {
+            channel.bind(address, 16);
+        } catch (IOException e) {
+            channel.close();
+            throw e;
+        }
+        return new ShellServer(channel, new TokenGate(token), null);
     }
 
-    private void acceptLoop() {
-        while (!server.isClosed()) {
+    /** Starts serving connections on virtual threads, each with a session of {@code processor}, until closed. */
+    public void serve(CommandProcessor processor) {
+        Thread.ofVirtual().name("uwsgi4j-shell-accept").start(() -> acceptLoop(processor));
+    }
+
+    /** The bound address as the log names it: the socket path, or {@code HOST:PORT} with the real port. */
+    public String name() throws IOException {
+        SocketAddress local = server.getLocalAddress();
+        if (local instanceof InetSocketAddress inet) {
+            return inet.getAddress().getHostAddress() + ":" + inet.getPort();
+        }
+        return unixPath.toString();
+    }
+
+    private void acceptLoop(CommandProcessor processor) {
+        while (server.isOpen()) {
             try {
-                Socket client = server.accept();
-                Thread.ofVirtual().name("uwsgi4j-shell-" + client.getPort()).start(() -> serve(client));
+                SocketChannel client = server.accept();
+                Thread.ofVirtual().name("uwsgi4j-shell-client").start(() -> serve(processor, client));
+            } catch (ClosedChannelException closed) {
+                return;
             } catch (IOException e) {
-                if (!server.isClosed()) {
+                if (server.isOpen()) {
                     LOG.warn("shell: accept failed: {}", e.getMessage());
                 }
             }
         }
     }
 
-    private void serve(Socket client) {
-        try (client; InputStream in = client.getInputStream();
-             PrintStream out = new PrintStream(client.getOutputStream(), true, StandardCharsets.UTF_8)) {
+    private void serve(CommandProcessor processor, SocketChannel client) {
+        try (client; InputStream in = Channels.newInputStream(client); OutputStream raw = Channels.newOutputStream(client);
+             PrintStream out = new PrintStream(raw, true, StandardCharsets.UTF_8)) {
             var lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            if (!gate.admits(client, lines)) {
+                return;
+            }
             CommandSession session = processor.createSession(InputStream.nullInputStream(), out, out);
             boolean oneshot = false;
             boolean failed = false;
@@ -118,8 +177,16 @@ public final class ShellServer implements AutoCloseable {
         }
     }
 
+    /** Stops accepting; the socket file of a Unix shell is removed. */
     @Override
     public void close() throws IOException {
         server.close();
+        if (unixPath != null) {
+            try {
+                Files.deleteIfExists(unixPath);
+            } catch (IOException e) {
+                LOG.debug("shell: cannot remove {}: {}", unixPath, e.getMessage());
+            }
+        }
     }
 }
