@@ -24,8 +24,9 @@ class DropInIT {
     @Test
     void pluginCopiedInIsActiveAndGoneWhenDeleted() throws Exception {
         Path bundles = Files.createDirectory(cwd.resolve("drop"));
-        try (var server = UwsgiProcess.start(cwd, "--shell-socket", "127.0.0.1:0", "--bundles-dir", bundles.toString())) {
-            var shell = new Shell(cwd, server.awaitShellPort());
+        try (var server = UwsgiProcess.start(cwd, "--shell-socket", cwd.resolve("shell.sock").toString(),
+                "--bundles-dir", bundles.toString())) {
+            var shell = new Shell(cwd, server.awaitShell());
 
             Files.writeString(bundles.resolve("broken.jar"), "this is not a zip");
             server.awaitLine("bundles-dir: ignoring .*broken\\.jar: not an OSGi bundle", Duration.ofSeconds(5));

@@ -53,9 +53,9 @@ class PrivilegesIT {
 
         try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
                 "--uid", "nobody", "--gid", "nogroup", "--processes", "2", "--pidfile", pidfile.toString(),
-                "--pidfile2", pidfile2.toString(), "--bundles-dir", drop.toString(), "--shell-socket", "127.0.0.1:0")) {
+                "--pidfile2", pidfile2.toString(), "--bundles-dir", drop.toString(), "--shell-socket", cwd.resolve("shell.sock").toString())) {
             int port = server.httpPort();
-            var shell = new Shell(cwd, server.awaitShellPort());
+            var shell = new Shell(cwd, server.awaitShell());
 
             // uWSGI's lines, in uWSGI's order
             List<String> lines = server.output().lines().toList();

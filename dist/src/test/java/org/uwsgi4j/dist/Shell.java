@@ -7,14 +7,15 @@ import java.nio.file.Path;
 final class Shell {
 
     private final Path cwd;
-    private final int port;
+    private final String address;
 
-    Shell(Path cwd, int port) {
+    /** The shell at {@code address}: the socket path, or {@code HOST:PORT}, as the server logged it. */
+    Shell(Path cwd, String address) {
         this.cwd = cwd;
-        this.port = port;
+        this.address = address;
     }
 
     UwsgiProcess.Result run(String command) throws IOException, InterruptedException {
-        return UwsgiProcess.run(cwd, "--connect", "127.0.0.1:" + port, command);
+        return UwsgiProcess.run(cwd, "--connect", address, command);
     }
 }

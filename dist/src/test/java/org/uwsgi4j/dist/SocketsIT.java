@@ -166,20 +166,19 @@ class SocketsIT {
     void logtoWritesTheLogToAFile() throws Exception {
         Path log = cwd.resolve("server.log");
         try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--logto", log.toString(),
-                "--shell-socket", "127.0.0.1:0")) {
-            int shellPort = 0;
-            for (long deadline = System.nanoTime() + UwsgiProcess.START_TIMEOUT.toNanos(); shellPort == 0; ) {
+                "--shell-socket", cwd.resolve("shell.sock").toString())) {
+            boolean ready = false;
+            for (long deadline = System.nanoTime() + UwsgiProcess.START_TIMEOUT.toNanos(); !ready; ) {
                 String text = Files.exists(log) ? Files.readString(log) : "";
-                var m = java.util.regex.Pattern.compile("shell: Gogo shell bound on [^ ]+:(\\d+)").matcher(text);
-                if (m.find() && text.contains("uwsgi4j is ready")) {
-                    shellPort = Integer.parseInt(m.group(1));
-                }
+                ready = text.contains("shell: Gogo shell bound on " + cwd.resolve("shell.sock")) && text.contains("uwsgi4j is ready");
                 assertTrue(System.nanoTime() < deadline, "no ready line in the --logto file:\n" + text);
                 Thread.sleep(50); // polling the file, bounded by the deadline
             }
             String text = Files.readString(log);
             assertTrue(text.contains("*** Starting uwsgi4j"), text);
             assertTrue(text.contains("uwsgi socket 0 bound to TCP address 127.0.0.1:"), text);
+            // uWSGI's mode for a log file it creates: 0640, nobody else writes or reads it
+            assertEquals("rw-r-----", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(log)));
             assertTrue(server.isAlive());
         }
     }

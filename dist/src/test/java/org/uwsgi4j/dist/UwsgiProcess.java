@@ -22,7 +22,7 @@ final class UwsgiProcess implements AutoCloseable {
 
     static final Path DIST = Path.of(System.getProperty("uwsgi4j.dist", "target/uwsgi4j")).toAbsolutePath();
     static final Duration START_TIMEOUT = Duration.ofSeconds(30);
-    private static final Pattern SHELL_PORT = Pattern.compile("shell: Gogo shell bound on [^ ]+:(\\d+)");
+    private static final Pattern SHELL_BOUND = Pattern.compile("shell: Gogo shell bound on (\\S+)");
 
     private final Process process;
     private final List<String> lines = new ArrayList<>();
@@ -171,11 +171,11 @@ final class UwsgiProcess implements AutoCloseable {
         return target;
     }
 
-    /** Waits for the ready line and returns the shell port it logged. */
-    int awaitShellPort() throws InterruptedException {
-        int port = Integer.parseInt(awaitLine(SHELL_PORT.pattern(), START_TIMEOUT).group(1));
+    /** Waits for the ready line and returns the shell address it logged (a socket path, or HOST:PORT). */
+    String awaitShell() throws InterruptedException {
+        String address = awaitLine(SHELL_BOUND.pattern(), START_TIMEOUT).group(1);
         awaitLine("\\*\\*\\* uwsgi4j is ready", START_TIMEOUT);
-        return port;
+        return address;
     }
 
     /** The output so far. */

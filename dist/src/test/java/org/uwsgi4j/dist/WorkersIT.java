@@ -359,9 +359,9 @@ class WorkersIT {
         Path touch = Files.writeString(cwd.resolve("reload.touch"), "");
         writeVersion("one");
         try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
-                "--master", "--touch-reload", touch.toString(), "--shell-socket", "127.0.0.1:0")) {
+                "--master", "--touch-reload", touch.toString(), "--shell-socket", cwd.resolve("shell.sock").toString())) {
             int port = server.httpPort();
-            int shell = server.awaitShellPort();
+            String shell = server.awaitShell();
             server.workerPid(1);
             assertEquals("one", get(port, "/version").text());
 
