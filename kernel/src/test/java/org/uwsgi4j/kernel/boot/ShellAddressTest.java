@@ -18,6 +18,15 @@ class ShellAddressTest {
     }
 
     @Test
+    void aPathIsAUnixSocketByUwsgisRule() {
+        assertTrue(ShellAddress.isUnixPath("/run/uwsgi4j/shell.sock"));
+        assertTrue(ShellAddress.isUnixPath("./shell.sock"));
+        assertTrue(ShellAddress.isUnixPath("shell.sock"));
+        assertTrue(ShellAddress.isUnixPath("/odd:name.sock"));
+        assertTrue(!ShellAddress.isUnixPath("127.0.0.1:5000") && !ShellAddress.isUnixPath(":5000") && !ShellAddress.isUnixPath("[::1]:0"));
+    }
+
+    @Test
     void rejectsMalformedAddressesInOneLine() {
         assertTrue(assertThrows(StartupException.class, () -> ShellAddress.parse("5000")).getMessage().contains("expected HOST:PORT"));
         assertTrue(assertThrows(StartupException.class, () -> ShellAddress.parse("127.0.0.1:x")).getMessage().contains("invalid port"));
