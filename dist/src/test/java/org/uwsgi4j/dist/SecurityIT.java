@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * what refuses); a world-writable drop-in directory or plugins directory refuses the start
  * (accepted, with a warning, by {@code --allow-unsafe-code-dirs}); a jar or a {@code .cfg}
  * dropped with group/other write permission is not installed while a safe one is; the shell's
- * {@code install} refuses an unsafe jar; {@code --uid} without {@code --gid} warns and clears
- * root's groups. Skipped (with the reason) unless the tests run as root.
+ * {@code install} refuses an unsafe jar; a Unix stats socket takes {@code --chmod-socket}'s mode;
+ * {@code --uid} without {@code --gid} warns and clears root's groups. Skipped (with the reason) unless the tests run as root.
  */
 class SecurityIT {
 
@@ -123,6 +123,21 @@ class SecurityIT {
             assertTrue(install.output().contains("install " + drop.resolve("echo.jar") + ": refused: unsafe: "), install.output());
             var lb = shell.run("lb");
             assertFalse(lb.output().contains("plugin-echo"), lb.output());
+        }
+    }
+
+    @Test
+    void aUnixStatsSocketTakesChmodSocketsModeAndKeepsNobodyOut() throws Exception {
+        Path stats = cwd.resolve("stats.sock");
+        try (var server = UwsgiProcess.start(cwd, "--stats", stats.toString(), "--chmod-socket=600")) {
+            server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(stats)));
+            var denied = asNobody("--connect-and-read", stats.toString());
+            assertEquals(1, denied.exitCode(), denied.output());
+            assertTrue(denied.output().contains("Permission denied"), denied.output());
+            var root = UwsgiProcess.run(cwd, "--connect-and-read", stats.toString());
+            assertEquals(0, root.exitCode(), root.output());
+            assertTrue(root.output().contains("\"workers\":["), root.output());
         }
     }
 

@@ -2,6 +2,8 @@ package org.uwsgi4j.kernel.boot;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -10,12 +12,13 @@ import org.uwsgi4j.kernel.log.RequestLog;
 import org.uwsgi4j.kernel.net.ListenSpec;
 import org.uwsgi4j.kernel.net.Server;
 import org.uwsgi4j.kernel.net.SocketAddressSpec;
+import org.uwsgi4j.kernel.net.SocketSettings;
 import org.uwsgi4j.kernel.stats.ServerStats;
 import org.uwsgi4j.kernel.stats.StatsServer;
 
 /**
  * Binds the sockets ({@code --socket}, {@code --http-socket}) and the stats server
- * ({@code --stats}) and leaves what starts accepting on them in {@link Boot#acceptors}
+ * ({@code --stats}; a Unix one gets {@code --chmod-socket}'s mode, as in uWSGI) and leaves what starts accepting on them in {@link Boot#acceptors}
  * ({@link Accept} runs them once the privileges are dropped).
  */
 final class BindSockets implements BootStep {
@@ -53,6 +56,13 @@ final class BindSockets implements BootStep {
                 StatsServer statsServer = StatsServer.bind(stats.get(), address, serverStats::snapshot,
                         StatsServer.Settings.fromOptions(boot.options));
                 boot.onStop(statsServer);
+                if (address instanceof UnixDomainSocketAddress unix) {
+                    // as uWSGI: --chmod-socket applies to a Unix stats socket too (else the umask decides)
+                    var mode = SocketSettings.fromOptions(boot.options).chmodSocket();
+                    if (mode.isPresent()) {
+                        Files.setAttribute(unix.getPath(), "unix:mode", mode.get());
+                    }
+                }
                 boot.acceptors.add(statsServer::accept);
             } catch (SocketAddressSpec.InvalidAddressException e) {
                 throw new StartupException("stats: " + e.getMessage());
