@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
@@ -85,7 +86,7 @@ public final class ShellServer implements AutoCloseable {
 
     /** Binds the TCP {@code address}; only clients that send {@code token} first get past the gate. */
     public static ShellServer bindTcp(InetSocketAddress address, String token) throws IOException {
-        ServerSocketChannel channel = ServerSocketChannel.open(address.getAddress() instanceof java.net.Inet6Address
+        ServerSocketChannel channel = ServerSocketChannel.open(address.getAddress() instanceof Inet6Address
                 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
         try {
             channel.bind(address, 16);
