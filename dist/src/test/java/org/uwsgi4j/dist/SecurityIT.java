@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * what refuses); a world-writable drop-in directory or plugins directory refuses the start
  * (accepted, with a warning, by {@code --allow-unsafe-code-dirs}); a jar or a {@code .cfg}
  * dropped with group/other write permission is not installed while a safe one is; the shell's
- * {@code install} refuses an unsafe jar; a Unix stats socket takes {@code --chmod-socket}'s mode;
+ * {@code install} refuses an unsafe jar, and a jar made unsafe and rewritten after its install
+ * is updated but never resolves; a Unix stats socket takes {@code --chmod-socket}'s mode;
  * {@code --uid} without {@code --gid} warns and clears root's groups. Skipped (with the reason) unless the tests run as root.
  */
 class SecurityIT {
@@ -123,6 +124,17 @@ class SecurityIT {
             assertTrue(install.output().contains("install " + drop.resolve("echo.jar") + ": refused: unsafe: "), install.output());
             var lb = shell.run("lb");
             assertFalse(lb.output().contains("plugin-echo"), lb.output());
+
+            // the installed jar made unsafe and rewritten in place: FileInstall updates it, and it never resolves again
+            Path installed = drop.resolve("alarm.jar");
+            Files.setPosixFilePermissions(installed, PosixFilePermissions.fromString("rw-rw-rw-"));
+            Files.write(installed, Files.readAllBytes(UwsgiProcess.DIST.resolve("plugins/plugin-alarm.jar")));
+            Files.setLastModifiedTime(installed, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+            server.awaitLine("\\*\\*\\* org\\.uwsgi4j\\.plugin-alarm 0\\.1\\.0 \\(file:.*alarm\\.jar\\) will not be resolved: unsafe: "
+                    + installed + " is writable by group and others \\(mode 0666\\) \\*\\*\\*", WAIT);
+            server.awaitLine("bundles-dir: updated org\\.uwsgi4j\\.plugin-alarm", WAIT);
+            lb = shell.run("lb");
+            assertTrue(lb.lines().stream().anyMatch(l -> l.contains("plugin-alarm") && l.contains("Installed")), lb.output());
         }
     }
 

@@ -76,6 +76,11 @@ final class Boot {
         this.version = v.getMajor() + "." + v.getMinor() + "." + v.getMicro();
     }
 
+    /** The drop-in directory: {@code --bundles-dir}, else {@code bundles/} in the distribution (absolute, normalized). */
+    Path dropInDir() {
+        return kernel.bundlesDir().orElse(home.resolve("bundles")).toAbsolutePath().normalize();
+    }
+
     /** Registers {@code service} in the framework until the kernel stops. */
     <S> void register(Class<S> type, S service) {
         registrations.add(context.registerService(type, service, null));

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.osgi.framework.hooks.resolver.ResolverHookFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.uwsgi4j.kernel.os.LibcCredentials;
@@ -18,7 +19,10 @@ import org.uwsgi4j.kernel.security.CodePaths;
  * {@code plugins/}, every {@code --plugins-dir}) or a jar in one is unsafe by
  * {@link CodePaths}' rule: owned by someone else than root or the server's user, or writable
  * by group or others, itself or a parent. {@code --allow-unsafe-code-dirs} turns each refusal
- * into a warning at every start. The drop-in directory is checked by {@link WatchDropIn}.
+ * into a warning at every start. The drop-in directory too, when it exists ({@link WatchDropIn}
+ * checks one it creates, and keeps unsafe files in it from being installed). From here on,
+ * {@link UntrustedBundles} keeps any bundle installed or updated from an unsafe file from
+ * resolving.
  */
 final class CheckCodeDirs implements BootStep {
 
@@ -38,6 +42,16 @@ final class CheckCodeDirs implements BootStep {
                     refuseOrWarn(boot, "plugins-dir " + dir, paths.problem(jar));
                 }
             }
+        }
+        if (!boot.kernel.allowUnsafeCodeDirs()) {
+            var untrusted = new UntrustedBundles(paths);
+            boot.context.addBundleListener(untrusted);
+            boot.onStop(() -> boot.context.removeBundleListener(untrusted));
+            boot.register(ResolverHookFactory.class, untrusted);
+        }
+        Path dropIn = boot.dropInDir();
+        if (Files.isDirectory(dropIn)) {
+            refuseOrWarn(boot, "bundles-dir " + dropIn, paths.problem(dropIn));
         }
         return true;
     }

@@ -20,8 +20,8 @@ import org.uwsgi4j.launcher.api.ProcessExit;
  *  ReadConfig      argv ─▶ config (kernel + every available plugin's option specs);
  *                  --version / --help / --plugins-list answered, exit
  *  CheckUsers      the workers' settings, parsed once; --uid/--gid must exist
- *  CheckCodeDirs   plugins/ and every --plugins-dir: safe owner and mode (StrictModes)
  *  OpenLog         log pipeline (--logto, --log-date)
+ *  CheckCodeDirs   plugins/, --plugins-dir, the drop-in dir: safe owner and mode (StrictModes)
  *  ReportConfig    --show-config (exit on --dry-run)
  *  StartDaemon     --daemonize: start the daemon and exit 0
  *  LogBanner       the start-up lines
@@ -60,8 +60,8 @@ public final class Kernel {
         this.steps = List.of(
                 new ReadConfig(),
                 new CheckUsers(),
-                new CheckCodeDirs(),
                 new OpenLog(),
+                new CheckCodeDirs(),
                 new ReportConfig(),
                 new StartDaemon(),
                 new LogBanner(),

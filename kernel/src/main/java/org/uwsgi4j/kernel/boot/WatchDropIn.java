@@ -50,13 +50,16 @@ final class WatchDropIn implements BootStep {
 
     @Override
     public boolean run(Boot boot) throws StartupException, IOException, BundleException, InterruptedException {
-        Path dir = boot.kernel.bundlesDir().orElse(boot.home.resolve("bundles")).toAbsolutePath().normalize();
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new StartupException("bundles-dir " + dir + ": cannot create it: " + e.getMessage());
+        Path dir = boot.dropInDir();
+        if (!Files.isDirectory(dir)) {
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw new StartupException("bundles-dir " + dir + ": cannot create it: " + e.getMessage());
+            }
+            // one that existed was checked before the sockets were bound (CheckCodeDirs)
+            CheckCodeDirs.refuseOrWarn(boot, "bundles-dir " + dir, new CodePaths(CheckCodeDirs.serverUid(boot)).problem(dir));
         }
-        CheckCodeDirs.refuseOrWarn(boot, "bundles-dir " + dir, new CodePaths(CheckCodeDirs.serverUid(boot)).problem(dir));
         var listener = new DropInLog(dir);
         boot.context.addBundleListener(listener);
         boot.onStop(() -> boot.context.removeBundleListener(listener));

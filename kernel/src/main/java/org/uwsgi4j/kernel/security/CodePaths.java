@@ -1,6 +1,7 @@
 package org.uwsgi4j.kernel.security;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -54,6 +55,19 @@ public final class CodePaths {
             }
         }
         return Optional.empty();
+    }
+
+    /** The file a bundle location names: {@code file:…} or Felix's {@code reference:file:…}; empty for any other. */
+    public static Optional<Path> file(String location) {
+        String l = location.startsWith("reference:") ? location.substring("reference:".length()) : location;
+        if (!l.startsWith("file:")) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Path.of(URI.create(l)));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     private Optional<String> fault(Path p, boolean parent) {

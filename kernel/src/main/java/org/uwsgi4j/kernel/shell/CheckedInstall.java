@@ -2,7 +2,6 @@ package org.uwsgi4j.kernel.shell;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -123,17 +122,9 @@ public final class CheckedInstall {
 
     /** A path, or a {@code file:} URL (Felix's {@code reference:file:} too); empty for any other scheme. */
     private static Optional<Path> file(String location) {
-        String l = location.startsWith("reference:") ? location.substring("reference:".length()) : location;
-        if (l.startsWith("file:")) {
-            try {
-                return Optional.of(Path.of(URI.create(l)));
-            } catch (IllegalArgumentException e) {
-                return Optional.empty();
-            }
+        if (location.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*")) {
+            return CodePaths.file(location);
         }
-        if (l.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*")) {
-            return Optional.empty();
-        }
-        return Optional.of(Path.of(l).toAbsolutePath());
+        return Optional.of(Path.of(location).toAbsolutePath());
     }
 }

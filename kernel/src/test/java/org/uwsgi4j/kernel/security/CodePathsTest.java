@@ -94,6 +94,14 @@ class CodePathsTest {
         assertTrue(paths.problem(tmp.resolve("nosuch")).orElseThrow().startsWith(tmp.resolve("nosuch") + ": cannot be read"));
     }
 
+    @Test
+    void aBundleLocationNamesAFileOnlyWhenItIsAFileUrl() {
+        assertEquals(Optional.of(Path.of("/srv/drop/a.jar")), CodePaths.file("file:/srv/drop/a.jar"));
+        assertEquals(Optional.of(Path.of("/srv/drop/a.jar")), CodePaths.file("reference:file:/srv/drop/a.jar"));
+        assertEquals(Optional.empty(), CodePaths.file("mvn:org.example/a/1.0"));
+        assertEquals(Optional.empty(), CodePaths.file("http://example.org/a.jar"));
+    }
+
     private Path dir(String name, String mode) throws Exception {
         Path dir = Files.createDirectory(tmp.resolve(name));
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(mode));
