@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * dropped with group/other write permission is not installed while a safe one is; the shell's
  * {@code install} refuses an unsafe jar, and a jar made unsafe and rewritten after its install
  * is updated but never resolves; a Unix stats socket takes {@code --chmod-socket}'s mode;
- * {@code --uid} without {@code --gid} warns and clears root's groups. Skipped (with the reason) unless the tests run as root.
+ * {@code --uid} without {@code --gid} warns and clears root's groups; a TCP shell on a port
+ * below 1024 with a root-only token file works under {@code --uid}. Skipped (with the reason) unless the tests run as root.
  */
 class SecurityIT {
 
@@ -166,6 +167,35 @@ class SecurityIT {
             var served = asNobody("--connect", address, "uwsgi:version");
             assertEquals(0, served.exitCode(), served.output());
         }
+    }
+
+    @Test
+    void aTcpShellIsBoundAndItsRootOnlyTokenReadBeforeThePrivilegesDrop() throws Exception {
+        int port = freePortBelow1024();
+        Path token = Files.writeString(cwd.resolve("root.token"), "s3cret\n");
+        Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
+        try (var server = UwsgiProcess.start(cwd, "--uid", "nobody", "--gid", "nogroup",
+                "--shell-socket", "127.0.0.1:" + port, "--shell-token-file", token.toString())) {
+            String address = server.awaitShell();
+            assertEquals("127.0.0.1:" + port, address);
+            server.awaitLine("setuid\\(\\) to " + nobodyUid(), WAIT);
+            var served = UwsgiProcess.run(cwd, "--connect", address, "--shell-token-file", token.toString(), "uwsgi:version");
+            assertEquals(0, served.exitCode(), served.output());
+            assertEquals("uwsgi4j 0.1.0", served.output().strip());
+        }
+    }
+
+    /** A privileged port nothing listens on now (root binds it and lets it go). */
+    private static int freePortBelow1024() throws IOException {
+        for (int port = 1023; port > 900; port--) {
+            try (var probe = new java.net.ServerSocket()) {
+                probe.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+                return port;
+            } catch (IOException taken) {
+                // try the next one
+            }
+        }
+        throw new AssertionError("no free port between 901 and 1023 on 127.0.0.1");
     }
 
     /** Runs {@code bin/uwsgi4j args} as nobody:nogroup with no supplementary groups. */
