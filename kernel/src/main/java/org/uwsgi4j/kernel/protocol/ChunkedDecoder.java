@@ -14,10 +14,12 @@ import java.nio.ByteBuffer;
  * </pre>
  *
  * Chunk data is handed to a {@link Sink} as ranges of the caller's own buffer, so nothing is
- * copied here; extensions are ignored and trailer fields skipped. A bare LF ends a line as CRLF
- * does. Refused with 400: a missing or non-hex size, a size over 2^59, a size line longer than
- * {@link ProtocolLimits#maxChunkLine()}, trailers over {@link ProtocolLimits#maxTrailers()},
- * missing CRLF after chunk data, a bare CR. Stops right after the last CRLF: bytes after the
+ * copied here; extensions are ignored and trailer fields skipped. Refused with 400: a missing or
+ * non-hex size, a size over 2^59, a size line longer than {@link ProtocolLimits#maxChunkLine()},
+ * trailers over {@link ProtocolLimits#maxTrailers()}, missing CRLF after chunk data, a bare CR,
+ * and a bare LF ending any line of the framing: a lenient proxy in front may frame such a body
+ * differently (request smuggling), so it is refused as Go's net/http refuses it, although the
+ * request line and header fields may still end with a bare LF (RFC 9112 section 2.2). Stops right after the last CRLF: bytes after the
  * body stay in the buffer. One instance per connection, reused with {@link #reset()}.
  */
 public final class ChunkedDecoder {
@@ -33,6 +35,7 @@ public final class ChunkedDecoder {
     public enum State { SIZE, SIZE_WS, EXTENSION, SIZE_LF, DATA, DATA_CR, DATA_LF, TRAILER_START, TRAILER, TRAILER_LF, END_LF, DONE }
 
     private static final long MAX_CHUNK = 1L << 59;
+    private static final String BARE_LF = "bare LF in a chunked body (lines end with CRLF)";
 
     private final int maxLine;
     private final int maxTrailers;
@@ -154,7 +157,7 @@ public final class ChunkedDecoder {
                 if (c == '\r') {
                     state = State.END_LF;
                 } else if (c == '\n') {
-                    state = State.DONE;
+                    throw bad(BARE_LF);
                 } else {
                     countTrailer();
                     state = State.TRAILER;
@@ -176,8 +179,7 @@ public final class ChunkedDecoder {
         if (c == '\r') {
             state = crState;
         } else if (c == '\n') {
-            state = crState;
-            lineEnded();
+            throw bad(BARE_LF);
         } else {
             throw bad(reason);
         }
