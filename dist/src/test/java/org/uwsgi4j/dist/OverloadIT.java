@@ -73,6 +73,23 @@ class OverloadIT {
      * answered before the uploads are complete, then every upload is answered whole.
      */
     @Test
+    void withQueueTimeoutARequestThatWaitedTooLongIsAnswered503AndTheOneInHandFinishes() throws Exception {
+        Path app = UwsgiProcess.copyApp(Path.of("src/test/resources/apps").toAbsolutePath(), "faults.py", cwd);
+        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
+                "--master", "--processes", "1", "--queue-timeout", "1")) {
+            int port = server.httpPort();
+            server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
+            Path marker = cwd.resolve("go");
+            var held = RawHttp.inBackground(() -> RawHttp.get(port, "/wait?f=" + marker));
+            UwsgiProcess.awaitFile(Path.of(marker + ".started"));   // the only core is busy from now on
+            assertEquals(503, RawHttp.get(port, "/queued").status(), "waited for a core past --queue-timeout");
+            java.nio.file.Files.createFile(marker);
+            assertEquals(200, held.get().status(), "the request in hand is not shed");
+            assertEquals(200, RawHttp.get(port, "/pid").status(), "the server goes on");
+        }
+    }
+
+    @Test
     void slowUploadsDoNotHoldTheWorkers() throws Exception {
         Path app = UwsgiProcess.copyApp(APPS, "overload.py", cwd);
         try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(), "--master",
