@@ -23,9 +23,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 conns="${1:-200}"; secs="${2:-10}"; warm="${3:-10}"
 appdir="$root/bench/apps"
 for tool in wrk curl; do command -v "$tool" >/dev/null || { echo "bench: $tool is missing" >&2; exit 1; }; done
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_port() { for _ in $(seq 400); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.05; done; return 1; }
-to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.1f", v}' <<<"$1"; }
+. "$root/bench/lib.sh" # free_port, wait_port, tree_pids, tree_rss_kb, tree_cpu_ticks, to_ms
 
 log=$(mktemp -d)
 pids=()
@@ -44,8 +42,8 @@ report() { # name wrk-output late-client-result
   local name=$1 out=$2 late=$3
   local rps p50 p99 non2xx errs lines
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-  p50=$(to_ms "$(awk '$1=="50%" {print $2}' <<<"$out")")
-  p99=$(to_ms "$(awk '$1=="99%" {print $2}' <<<"$out")")
+  p50=$(to_ms "$(awk '$1=="50%" {print $2}' <<<"$out")" 1)
+  p99=$(to_ms "$(awk '$1=="99%" {print $2}' <<<"$out")" 1)
   non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out"); non2xx=${non2xx:-0}
   errs=$(awk '/Socket errors/ {sub(/^ +Socket errors: /, ""); print}' <<<"$out"); errs=${errs:-none}
   lines=$(grep -c "listen queue" "$log/$name.log" || true)

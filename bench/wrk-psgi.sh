@@ -21,25 +21,7 @@ procs="${1:-2}"; wthreads="${2:-2}"; conns="${3:-50}"; secs="${4:-15}"; warm="${
 modes="${WRK_MODE:-both}"; [ "$modes" = both ] && modes="keepalive close"
 appdir="$root/examples/psgi"
 command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install wrk)" >&2; exit 1; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_port() { for _ in $(seq 400); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.05; done; return 1; }
-tree_pids() { # process $1 and all its descendants
-  local pids="$1" frontier="$1" next
-  while [ -n "$frontier" ]; do
-    next=$(for p in $frontier; do pgrep -P "$p" || true; done | tr '\n' ' ')
-    pids="$pids $next"; frontier="${next// /}"; [ -z "$frontier" ] || frontier="$next"
-  done
-  echo $pids
-}
-tree_rss_kb() { # the RSS of process $1 and all its descendants, in KiB
-  ps -o rss= -p "$(tree_pids "$1" | tr ' ' ',')" 2>/dev/null | awk '{s+=$1} END {print s+0}'
-}
-tree_cpu_ticks() { # user+system clock ticks of process $1 and its descendants (threads included)
-  local s=0 t
-  for p in $(tree_pids "$1"); do t=$(awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null || true); s=$((s + ${t:-0})); done
-  echo "$s"
-}
-to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.2f", v}' <<<"$1"; }
+. "$root/bench/lib.sh" # free_port, wait_port, tree_pids, tree_rss_kb, tree_cpu_ticks, to_ms
 
 log=$(mktemp -d)
 declare -A PORT PID
