@@ -2,12 +2,11 @@ package org.uwsgi4j.kernel.net;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 /**
  * What uWSGI's master checks once a cycle: the accept backlog of each listening TCP socket
@@ -27,16 +26,16 @@ final class BacklogMonitor {
     private static final long LINE_INTERVAL = TimeUnit.SECONDS.toNanos(1);
 
     private final List<Watched> sockets = new ArrayList<>();
-    private final Supplier<Map<Long, Long>> source;
+    private final ToLongFunction<ListenBacklog.Socket> source;
     private final LongSupplier nanos;
     private final Consumer<String> log;
     private final AtomicLong errors = new AtomicLong();
 
     /**
-     * @param source per socket inode: the connections waiting now ({@link ListenBacklog#read} in production)
+     * @param source per socket: the connections waiting now ({@link ListenBacklog#queue} in production)
      * @param log    where the full-queue line goes
      */
-    BacklogMonitor(Supplier<Map<Long, Long>> source, LongSupplier nanos, Consumer<String> log) {
+    BacklogMonitor(ToLongFunction<ListenBacklog.Socket> source, LongSupplier nanos, Consumer<String> log) {
         this.source = source;
         this.nanos = nanos;
         this.log = log;
@@ -52,12 +51,11 @@ final class BacklogMonitor {
 
     /** Reads every socket's backlog now; logs and counts the full ones (see the class comment). */
     void sample() {
-        Map<Long, Long> now = source.get();
         long t = nanos.getAsLong();
         List<String> lines = new ArrayList<>();
         synchronized (this) {
             for (Watched w : sockets) {
-                w.queue = now.getOrDefault(w.socket.inode(), 0L);
+                w.queue = source.applyAsLong(w.socket);
                 if (w.queue > 0 && w.queue >= w.max) {
                     errors.incrementAndGet();
                     if (w.lastLine == 0 || t - w.lastLine >= LINE_INTERVAL) {
@@ -80,17 +78,16 @@ final class BacklogMonitor {
             }
             w = sockets.get(index);
         }
-        return source.get().getOrDefault(w.socket.inode(), 0L);
+        return source.applyAsLong(w.socket);
     }
 
     /** The largest backlog of any socket now (uWSGI's {@code listen_queue}). */
     long largest() {
-        Map<Long, Long> now = source.get();
-        List<Long> inodes;
+        List<ListenBacklog.Socket> watched;
         synchronized (this) {
-            inodes = sockets.stream().map(w -> w.socket.inode()).toList();
+            watched = sockets.stream().map(w -> w.socket).toList();
         }
-        return inodes.stream().mapToLong(i -> now.getOrDefault(i, 0L)).max().orElse(0);
+        return watched.stream().mapToLong(source).max().orElse(0);
     }
 
     /** Checks that found a socket's backlog full, since start (uWSGI's {@code listen_queue_errors}). */

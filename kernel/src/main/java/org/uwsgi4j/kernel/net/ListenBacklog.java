@@ -6,19 +6,24 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.uwsgi4j.kernel.os.ListenQueue;
 
 /**
  * The operating system's accept backlog of the listening TCP sockets, as uWSGI's master reads
- * it with {@code TCP_INFO} ({@code tcpi_unacked}: connections waiting to be accepted). Linux
- * shows the same number of a listening socket in {@code /proc/net/tcp} and
- * {@code /proc/net/tcp6} ({@code rx_queue} of its row in state {@code 0A}), which the JVM can
- * read without the socket's descriptor; the backlog's size is {@code --listen} capped by
- * {@code net.core.somaxconn} ({@link #size}). The descriptor itself, for uWSGI's
- * {@code (fd: N)}, is found in {@code /proc/self/fd} by the socket's inode.
+ * it with {@code TCP_INFO} ({@code tcpi_unacked}: connections waiting to be accepted;
+ * {@link ListenQueue}), which needs the socket's descriptor. The JDK does not give it, so it is
+ * found once, at bind time ({@link #find}): the listening row of the port in
+ * {@code /proc/net/tcp} or {@code /proc/net/tcp6} names the socket's inode, and
+ * {@code /proc/self/fd} the descriptor of that inode (also uWSGI's {@code (fd: N)}). The
+ * backlog's size is {@code --listen} capped by {@code net.core.somaxconn} ({@link #size}).
  *
  * <pre>
- *  /proc/self/fd/N ─▶ socket:[inode]      /proc/net/tcp{,6}: sl local rem st tx_queue:rx_queue … inode
+ *  at bind:  /proc/net/tcp{,6}: … local_address … st=0A … inode  ─▶  /proc/self/fd/N ─▶ socket:[inode]
+ *  each check (once a second, and per stats request): getsockopt(N, TCP_INFO).tcpi_unacked
  * </pre>
+ *
+ * Reading {@code /proc/net/tcp} on every check cost 5 % of the master's CPU under load: it
+ * lists every socket of the machine, thousands of TIME_WAIT ones in a close-per-request load.
  */
 final class ListenBacklog {
 
@@ -48,17 +53,9 @@ final class ListenBacklog {
         return Socket.UNKNOWN;
     }
 
-    /** Per inode of every listening TCP socket of the machine: the connections waiting to be accepted. */
-    static Map<Long, Long> read() {
-        Map<Long, Long> queues = new HashMap<>();
-        for (String file : List.of("net/tcp", "net/tcp6")) {
-            for (String[] row : rows(file)) {
-                if (LISTEN.equals(row[3])) {
-                    queues.put(Long.parseLong(row[9]), Long.parseLong(row[4].substring(row[4].indexOf(':') + 1), 16));
-                }
-            }
-        }
-        return queues;
+    /** The connections waiting to be accepted on {@code socket} now; 0 when unknown (a Unix socket, not Linux). */
+    static long queue(Socket socket) {
+        return Math.max(0, ListenQueue.waiting(socket.fd()));
     }
 
     /** The backlog a socket bound with {@code listen} gets: Linux caps it at {@code net.core.somaxconn}. */

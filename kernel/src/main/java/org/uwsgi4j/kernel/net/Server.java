@@ -96,7 +96,7 @@ public final class Server implements AutoCloseable {
         var cores = modifiers.startCores(workers, threads, listen, options.seconds("queue-timeout").toNanos());
         var reaper = new IdleReaper(settings.socketTimeout());
         var context = new ServerContext(modifiers.table(), requestLog, settings, reaper, hostname(), workers);
-        var backlog = new BacklogMonitor(ListenBacklog::read, System::nanoTime, LOG::warn);
+        var backlog = new BacklogMonitor(ListenBacklog::queue, System::nanoTime, LOG::warn);
         for (Listener l : listeners) {
             backlog.watch(l.boundName(), l.port() < 0 ? ListenBacklog.Socket.UNKNOWN : ListenBacklog.find(l.port()),
                     ListenBacklog.size(listen));

@@ -16,7 +16,7 @@ class BacklogMonitorTest {
     private final AtomicLong clock = new AtomicLong(5_000);
     private final Map<Long, Long> backlogs = new HashMap<>();
     private final List<String> lines = new ArrayList<>();
-    private final BacklogMonitor monitor = new BacklogMonitor(() -> backlogs, clock::get, lines::add);
+    private final BacklogMonitor monitor = new BacklogMonitor(s -> backlogs.getOrDefault(s.inode(), 0L), clock::get, lines::add);
 
     @Test
     void aFullBacklogLogsAtMostOnceASecondPerSocketAndCountsEveryCheck() {
