@@ -46,6 +46,23 @@ class WorkersIT {
     }
 
     @Test
+    void theReadyLineComesOnceTheAppLoadedAndEveryWorkerRuns() throws Exception {
+        Path app = app("faults.py");
+        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
+                "--master", "--processes", "3")) {
+            var ready = server.awaitLine("\\*\\*\\* uwsgi4j is ready in (\\d+) ms", UwsgiProcess.START_TIMEOUT);
+            String before = server.output();
+            before = before.substring(0, before.indexOf("*** uwsgi4j is ready"));
+            for (int id = 1; id <= 3; id++) {
+                assertTrue(before.contains("spawned uWSGI worker " + id + " "), "worker " + id + " spawned before the ready line:\n" + before);
+            }
+            assertTrue(before.contains("ready (generation 1"), before);
+            long ms = Long.parseLong(ready.group(1));
+            assertTrue(ms > 0 && ms < UwsgiProcess.START_TIMEOUT.toMillis(), "the JVM's uptime: " + ms);
+        }
+    }
+
+    @Test
     void killedWorkersAreRespawnedAndIdempotentRequestsRetried() throws Exception {
         Path app = app("faults.py");
         try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),

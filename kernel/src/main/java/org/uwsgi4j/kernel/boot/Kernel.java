@@ -37,7 +37,7 @@ import org.uwsgi4j.launcher.api.ProcessExit;
  *  Accept          accept on the sockets
  *  WatchDropIn     drop-in directory (FileInstall), checked like plugins/; unsafe files are not installed
  *  StartShell      --shell, serve --shell-socket
- *  Ready           "uwsgi4j is ready"
+ *  Ready           "uwsgi4j is ready", once the apps loaded and the workers run (JVM uptime)
  * </pre>
  *
  * Any step may end the start-up with a one-line error and exit code 1 (no stack trace for a

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +51,8 @@ public final class WorkerPool implements AutoCloseable, WorkerStats.Source {
     private final Reloads reloads;
     private final HungWorkers hung;
     private final WorkerCount count;
+    /** Completed once the first generation serves, failed to load, or the pool stopped ({@link #started}). */
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
 
     /**
      * A pool of {@code host} workers for {@code modifier1}, driven by {@code master}; in cheaper
@@ -137,6 +141,29 @@ public final class WorkerPool implements AutoCloseable, WorkerStats.Source {
     }
 
     /**
+     * Completes once the pool has started: every worker of its first generation that is not
+     * cheaped runs (has said HELLO on all its cores), or its app failed to load, or the pool
+     * stopped first. The {@code *** uwsgi4j is ready ***} line waits for it, as uWSGI's users
+     * wait for the {@code spawned uWSGI worker} lines.
+     */
+    public CompletionStage<Void> started() {
+        return started;
+    }
+
+    /** Master thread: completes {@link #started} when no worker of {@code g} is still spawning. */
+    private void startedWhenSpawned(Generation g) {
+        if (started.isDone()) {
+            return;
+        }
+        for (int id = 1; id < g.workers.length; id++) {
+            if (g.workers[id].state == Worker.State.SPAWNING) {
+                return;
+            }
+        }
+        started.complete(null);
+    }
+
+    /**
      * The server is shutting down (SIGTERM, SIGINT, SIGQUIT): master thread. Workers that exit
      * from now on are not respawned (a signal sent to the whole process group, as by a terminal,
      * {@code timeout} or a service manager, reaches the workers too); the queue is still drained
@@ -198,6 +225,7 @@ public final class WorkerPool implements AutoCloseable, WorkerStats.Source {
             return;
         }
         g.loadFailed = true;
+        started.complete(null);
         LOG.error("!!! {} failed to load: {} !!!", host.name(), reason);
         if (settings.needApp()) {
             LOG.error("*** no app loaded. GAME OVER (--need-app) ***");
@@ -231,6 +259,7 @@ public final class WorkerPool implements AutoCloseable, WorkerStats.Source {
             }
             generations.retireReplacedWhenReady();
             reloads.running(w);
+            startedWhenSpawned(w.generation);
         }
     }
 
@@ -347,6 +376,7 @@ public final class WorkerPool implements AutoCloseable, WorkerStats.Source {
             }
         }
         stopping = true;
+        started.complete(null);
         List<Generation> all = generations.retireAll();
         long deadline = System.nanoTime() + mercy.toNanos();
         for (Generation g : all) {
