@@ -33,10 +33,10 @@ final class BodyInput extends InputStream {
         if (len == 0) {
             return 0;
         }
-        ByteBuffer in = client.buffer();
-        if (!in.hasRemaining() && !client.fill()) {
+        if (!client.buffer().hasRemaining() && !client.fill()) {
             throw new IOException("client closed the connection with " + remaining + " body bytes unread");
         }
+        ByteBuffer in = client.buffer(); // after the fill, which may have replaced it
         int n = (int) Math.min(Math.min(len, remaining), in.remaining());
         in.get(b, off, n);
         remaining -= n;

@@ -38,10 +38,10 @@ final class ChunkedBodyInput extends InputStream {
             }
             pendingStart = 0;
             pendingEnd = 0;
-            ByteBuffer in = client.buffer();
-            if (!in.hasRemaining() && !client.fill()) {
+            if (!client.buffer().hasRemaining() && !client.fill()) {
                 throw new IOException("client closed the connection inside a chunked body");
             }
+            ByteBuffer in = client.buffer(); // after the fill, which may have replaced it
             try {
                 decoder.decode(in, (src, offset, length) -> {
                     if (pendingEnd + length > pending.length) {

@@ -21,6 +21,12 @@ import java.util.concurrent.FutureTask;
  * handed to the next {@link #fill()}, which waits for the pending read first, so no byte is lost
  * or reordered and two reads never run at once.
  *
+ * <p><b>Buffer size.</b> The buffer starts small ({@value #SMALL} bytes: a request head that
+ * fits, and an idle keep-alive connection holds little) and is replaced by one of the full size
+ * when a read fills it (a larger head, a body); {@link #idle} goes back to a small one between
+ * requests. {@link #buffer()} may so return another buffer after {@link #fill()}: callers
+ * fetch it again after each fill.
+ *
  * <pre>
  *  awaitingResponse(onClose) ─▶ [reaper, after a second] watchForClose ─▶ read 1 byte ─┬ EOF/error: onClose.run()
  *  responded() ─▶ no watch starts any more                                             └ byte: kept for fill()
@@ -28,8 +34,13 @@ import java.util.concurrent.FutureTask;
  */
 final class ClientChannel {
 
+    /** The buffer's size while the data fits: a typical request head (wrk's is 40 bytes, a browser's 400-1,500). */
+    static final int SMALL = 2048;
+
     private final SocketChannel socket;
-    private final ByteBuffer buffer;
+    private final int size;
+    /** Read mode between calls; {@link #SMALL} bytes until a read fills it, then {@code size}. */
+    private ByteBuffer buffer;
     private volatile long readingSince;
     private volatile boolean timedOut;
     /** What to run when the client closes while a response is awaited; null when none is. Guarded by this. */
@@ -37,18 +48,42 @@ final class ClientChannel {
     private volatile long awaitingSince;
     /** The read started by the close watch, until a fill() takes its byte (or end of stream). */
     private volatile FutureTask<Integer> ahead;
+    /** The last read filled the buffer to its end: more is likely waiting (a body). */
+    private boolean filledLast;
 
+    /** A channel whose buffer grows to {@code bufferSize} bytes when the data needs it. */
     ClientChannel(SocketChannel socket, int bufferSize) {
         this.socket = socket;
-        this.buffer = ByteBuffer.allocate(bufferSize).flip();
+        this.size = bufferSize;
+        this.buffer = ByteBuffer.allocate(Math.min(SMALL, bufferSize)).flip();
     }
 
     SocketChannel socket() {
         return socket;
     }
 
+    /** The read buffer (read mode); fetch it again after {@link #fill()}, which may replace it. */
     ByteBuffer buffer() {
         return buffer;
+    }
+
+    /**
+     * Between requests, when nothing of the next one is here: a full-size buffer is given up
+     * for a small one, so an idle keep-alive connection holds {@value #SMALL} bytes.
+     */
+    void idle() {
+        if (!buffer.hasRemaining() && buffer.capacity() > SMALL && ahead == null) {
+            buffer = ByteBuffer.allocate(SMALL).flip();
+        }
+    }
+
+    /** Compacts the buffer for a read; a small one with no room left (or that the last read filled) is replaced by a full-size one. */
+    private void compactForRead() {
+        if (buffer.capacity() < size && (buffer.remaining() == buffer.capacity() || filledLast)) {
+            buffer = ByteBuffer.allocate(size).put(buffer);
+        } else {
+            buffer.compact();
+        }
     }
 
     /**
@@ -59,7 +94,7 @@ final class ClientChannel {
      */
     boolean fillNow() throws IOException {
         if (!(socket.getLocalAddress() instanceof InetSocketAddress)) {
-            buffer.compact();
+            compactForRead();
             try {
                 socket.configureBlocking(false);
                 return socket.read(buffer) > 0;
@@ -76,10 +111,12 @@ final class ClientChannel {
         if (ahead != null) {
             return takeAhead();
         }
-        buffer.compact();
+        compactForRead();
         try {
             readingSince = System.nanoTime();
-            return socket.read(buffer) >= 0;
+            int n = socket.read(buffer);
+            filledLast = n > 0 && !buffer.hasRemaining();
+            return n >= 0;
         } finally {
             readingSince = 0;
             buffer.flip();
@@ -105,7 +142,7 @@ final class ClientChannel {
             ahead = null;
             return false;
         }
-        buffer.compact();
+        compactForRead();
         if (buffer.hasRemaining()) { // a full buffer keeps the byte for later, as a read into it reads nothing
             buffer.put((byte) b);
             ahead = null;

@@ -201,6 +201,7 @@ final class HttpConnection implements AcceptedStart.Steps {
      */
     private boolean awaitNext() throws IOException, InterruptedException {
         if (!client.buffer().hasRemaining()) {
+            client.idle();
             try {
                 if (!client.fill()) {
                     return false;
@@ -232,9 +233,8 @@ final class HttpConnection implements AcceptedStart.Steps {
             vars.clear();
             headParsed = false;
         }
-        ByteBuffer in = client.buffer();
         try {
-            while (!headParsed && !parser.parse(in)) {
+            while (!headParsed && !parser.parse(client.buffer())) {
                 if (!client.fill()) {
                     if (parser.isStarted()) {
                         LOG.info("HTTP request from {} cut short: the client closed the connection inside the request head", peer);
@@ -260,7 +260,7 @@ final class HttpConnection implements AcceptedStart.Steps {
         ChunkedBodyInput streamed = null;
         try {
             cgi.build(parser, info, vars);
-            if (parser.expectContinue() && parser.framing() != HttpRequestParser.Framing.NONE && !in.hasRemaining()) {
+            if (parser.expectContinue() && parser.framing() != HttpRequestParser.Framing.NONE && !client.buffer().hasRemaining()) {
                 write(CONTINUE);
             }
             switch (parser.framing()) {
@@ -316,9 +316,8 @@ final class HttpConnection implements AcceptedStart.Steps {
         long memory = ctx.settings.postBuffering() > 0 ? ctx.settings.postBuffering() : 1 << 20;
         var spool = new BodySpool(memory, ctx.settings.bodyReadWarningMb() << 20);
         var decoder = new ChunkedDecoder(ctx.settings.limits());
-        ByteBuffer in = client.buffer();
         IOException[] failure = new IOException[1];
-        while (!decoder.decode(in, (src, offset, length) -> {
+        while (!decoder.decode(client.buffer(), (src, offset, length) -> {
             try {
                 spool.write(src, offset, length);
             } catch (IOException e) {

@@ -109,9 +109,8 @@ final class UwsgiConnection implements AcceptedStart.Steps {
         if (!resume) {
             parser.reset(vars);
         }
-        ByteBuffer in = client.buffer();
         try {
-            while (!packetParsed && !parser.parse(in)) {
+            while (!packetParsed && !parser.parse(client.buffer())) {
                 if (!client.fill()) {
                     return;
                 }

@@ -79,7 +79,8 @@ public final class HttpRequestParser {
     }
 
     private final ProtocolLimits limits;
-    private final byte[] buf;
+    /** The head so far; starts small and doubles up to {@code limits.bufferSize()} (an idle connection holds little). */
+    private byte[] buf;
 
     private State state = State.START;
     private int filled;
@@ -105,10 +106,13 @@ public final class HttpRequestParser {
     private boolean expectContinue;
     private boolean head;
 
-    /** A parser with {@code limits.bufferSize()} bytes for the head. */
+    /** A head's first allocation; most heads fit (a browser's GET is 400-1,500 bytes). */
+    private static final int INITIAL_BUFFER = 1024;
+
+    /** A parser with up to {@code limits.bufferSize()} bytes for the head. */
     public HttpRequestParser(ProtocolLimits limits) {
         this.limits = limits;
-        this.buf = new byte[limits.bufferSize()];
+        this.buf = new byte[Math.min(INITIAL_BUFFER, limits.bufferSize())];
         reset();
     }
 
@@ -153,22 +157,29 @@ public final class HttpRequestParser {
         if (state == State.DONE) {
             return true;
         }
-        int n = Math.min(buf.length - filled, in.remaining());
-        in.get(buf, filled, n);
-        filled += n;
-        scan();
-        if (state == State.DONE) {
-            int excess = filled - scan;
-            in.position(in.position() - excess);
-            filled = scan;
-            finish();
-            return true;
+        while (true) {
+            if (filled == buf.length && buf.length < limits.bufferSize()) {
+                buf = Arrays.copyOf(buf, Math.min(buf.length * 2, limits.bufferSize()));
+            }
+            int n = Math.min(buf.length - filled, in.remaining());
+            in.get(buf, filled, n);
+            filled += n;
+            scan();
+            if (state == State.DONE) {
+                int excess = filled - scan;
+                in.position(in.position() - excess);
+                filled = scan;
+                finish();
+                return true;
+            }
+            if (filled == limits.bufferSize()) {
+                String reason = "invalid HTTP request size (max " + filled + ")...skip";
+                throw new BadMessageException(inRequestLine() ? 414 : 431, reason);
+            }
+            if (!in.hasRemaining()) {
+                return false;
+            }
         }
-        if (filled == buf.length) {
-            String reason = "invalid HTTP request size (max " + buf.length + ")...skip";
-            throw new BadMessageException(inRequestLine() ? 414 : 431, reason);
-        }
-        return false;
     }
 
     private boolean inRequestLine() {

@@ -52,6 +52,35 @@ class ClientChannelTest {
     }
 
     @Test
+    void theBufferGrowsWhenAReadFillsItAndShrinksWhenIdle() throws Exception {
+        client.close();
+        UnixDomainSocketAddress address = UnixDomainSocketAddress.of(dir.resolve("big.sock"));
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(address);
+             SocketChannel sender = SocketChannel.open(address)) {
+            client = new ClientChannel(server.accept(), 16 * 1024);
+            assertEquals(ClientChannel.SMALL, client.buffer().capacity(), "an idle connection holds a small buffer");
+            byte[] body = new byte[10_000];
+            java.util.Arrays.fill(body, (byte) 'b');
+            sender.write(ByteBuffer.wrap(body));
+            int got = 0;
+            while (got < body.length) {
+                assertTrue(client.fill());
+                got += client.buffer().remaining();
+                client.buffer().position(client.buffer().limit()); // consumed
+            }
+            assertEquals(body.length, got, "every byte read once, across the growth");
+            assertEquals(16 * 1024, client.buffer().capacity(), "a read that filled the small buffer made room for more");
+            client.idle();
+            assertEquals(ClientChannel.SMALL, client.buffer().capacity(), "back to small between requests");
+            sender.write(ByteBuffer.wrap("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)));
+            assertTrue(client.fill());
+            assertEquals("GET / HTTP/1.1\r\n\r\n", buffered());
+            client.idle();
+            assertEquals("GET / HTTP/1.1\r\n\r\n", buffered(), "unread bytes are never dropped");
+        }
+    }
+
+    @Test
     void aClientThatClosesWhileItsResponseIsAwaitedRunsTheAction() throws Exception {
         CountDownLatch gone = new CountDownLatch(1);
         client.awaitingResponse(gone::countDown);

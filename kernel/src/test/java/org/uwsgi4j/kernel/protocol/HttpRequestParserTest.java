@@ -186,6 +186,24 @@ class HttpRequestParserTest {
     }
 
     @Test
+    void aHeadLargerThanTheFirstAllocationIsParsedWholeOrInPieces() throws Exception {
+        String head = "GET /big HTTP/1.1\r\nHost: h\r\nCookie: " + "c".repeat(3000) + "\r\nX-After: yes\r\n\r\nNEXT";
+        HttpRequestParser whole = new HttpRequestParser(ProtocolLimits.DEFAULTS);
+        ByteBuffer in = ByteBuffer.wrap(Fixtures.latin1(head));
+        assertTrue(whole.parse(in), "a 3 KB head in one buffer: the head buffer grows within one parse");
+        assertEquals("yes", whole.header("X-After"));
+        assertEquals(4, in.remaining(), "the pipelined bytes after the head are left in the input");
+        HttpRequestParser pieces = new HttpRequestParser(ProtocolLimits.DEFAULTS);
+        byte[] bytes = Fixtures.latin1(head);
+        boolean done = false;
+        for (int at = 0; at < bytes.length && !done; at += 700) {
+            done = pieces.parse(ByteBuffer.wrap(bytes, at, Math.min(700, bytes.length - at)));
+        }
+        assertTrue(done);
+        assertEquals(3000, pieces.header("Cookie").length());
+    }
+
+    @Test
     void tooManyHeadersAre431() {
         ProtocolLimits limits = new ProtocolLimits(4096, 3, 4096, 4096);
         HttpRequestParser p = new HttpRequestParser(limits);
