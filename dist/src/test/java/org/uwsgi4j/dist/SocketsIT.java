@@ -176,6 +176,10 @@ class SocketsIT {
             }
             String text = Files.readString(log);
             assertTrue(text.contains("*** Starting uwsgi4j"), text);
+            // the start's date as uWSGI's banner writes it: ctime(3), the day of the month space-padded
+            assertTrue(java.util.regex.Pattern.compile("\\*\\*\\* Starting uwsgi4j \\S+ \\(Java \\d+\\) on "
+                    + "\\[(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ 123]\\d "
+                    + "\\d\\d:\\d\\d:\\d\\d \\d{4}\\] \\*\\*\\*").matcher(text).find(), text);
             assertTrue(text.contains("uwsgi socket 0 bound to TCP address 127.0.0.1:"), text);
             // uWSGI's mode for a log file it creates: 0640, nobody else writes or reads it
             assertEquals("rw-r-----", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(log)));

@@ -1,11 +1,9 @@
 package org.uwsgi4j.kernel.boot;
 
 import java.nio.file.Path;
-import java.text.SimpleDateFormat;
-import java.util.Date;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.uwsgi4j.kernel.log.Strftime;
 
 /** The start-up lines uWSGI users look for at the top of a log. */
 final class Banner {
@@ -16,7 +14,8 @@ final class Banner {
     }
 
     static void log(String version) {
-        String date = new SimpleDateFormat("EEE MMM d HH:mm:ss yyyy", Locale.ROOT).format(new Date());
+        // ctime(3) as uWSGI's banner (the day of the month space-padded), without the JDK's locale data
+        String date = Strftime.ctime(System.currentTimeMillis() / 1000);
         LOG.info("*** Starting uwsgi4j {} (Java {}) on [{}] ***", version, Runtime.version().feature(), date);
         LOG.info("os: {}-{} {}", System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("os.arch"));
         LOG.info("detected number of CPU cores: {}", Runtime.getRuntime().availableProcessors());

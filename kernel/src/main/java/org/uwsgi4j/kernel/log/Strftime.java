@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.time.format.TextStyle;
 import java.time.temporal.IsoFields;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,13 +17,18 @@ import java.util.Locale;
  * %n %p %P %r %R %s %S %t %T %u %U %V %w %W %x %X %y %Y %z %Z %%}. Anything else (an unknown
  * conversion, a trailing {@code %}) is copied literally, as glibc does.
  */
-final class Strftime {
+public final class Strftime {
 
     /** {@code ctime(3)} without its newline: {@code Sun Nov 22 03:04:56 2026}. */
     static final Strftime CTIME = compile("%a %b %e %H:%M:%S %Y");
 
     /** Apache's request time, uWSGI's {@code %(ltime)}: {@code 22/Nov/2026:03:04:56 +0000}. */
     static final Strftime APACHE = compile("%d/%b/%Y:%H:%M:%S %z");
+
+    /** The C locale's names (glibc's strftime in the "C" locale, as a server runs): no locale data to load. */
+    private static final String[] DAYS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
+    private static final String[] MONTHS = {"January", "February", "March", "April", "May", "June", "July", "August",
+        "September", "October", "November", "December"};
 
     private static final DateTimeFormatter ZONE_NAME = DateTimeFormatter.ofPattern("zzz", Locale.ENGLISH);
 
@@ -70,6 +74,11 @@ final class Strftime {
         return new Strftime(pattern, fields.toArray(Field[]::new));
     }
 
+    /** {@code ctime(3)}'s text of {@code epochSecond} in the system's zone, as uWSGI's banner shows its start: {@code Sun Dec  6 16:35:44 2026}. */
+    public static String ctime(long epochSecond) {
+        return CTIME.format(epochSecond, ZoneId.systemDefault());
+    }
+
     /** The pattern as given. */
     String pattern() {
         return pattern;
@@ -90,10 +99,10 @@ final class Strftime {
 
     private static Field conversion(char c) {
         return switch (c) {
-            case 'a' -> (o, t) -> o.append(t.getDayOfWeek().getDisplayName(TextStyle.SHORT, Locale.ENGLISH));
-            case 'A' -> (o, t) -> o.append(t.getDayOfWeek().getDisplayName(TextStyle.FULL, Locale.ENGLISH));
-            case 'b', 'h' -> (o, t) -> o.append(t.getMonth().getDisplayName(TextStyle.SHORT, Locale.ENGLISH));
-            case 'B' -> (o, t) -> o.append(t.getMonth().getDisplayName(TextStyle.FULL, Locale.ENGLISH));
+            case 'a' -> (o, t) -> o.append(DAYS[t.getDayOfWeek().ordinal()], 0, 3);
+            case 'A' -> (o, t) -> o.append(DAYS[t.getDayOfWeek().ordinal()]);
+            case 'b', 'h' -> (o, t) -> o.append(MONTHS[t.getMonthValue() - 1], 0, 3);
+            case 'B' -> (o, t) -> o.append(MONTHS[t.getMonthValue() - 1]);
             case 'c' -> (o, t) -> CTIME.appendTo(o, t);
             case 'C' -> (o, t) -> pad(o, Math.floorDiv(t.getYear(), 100), 2, '0');
             case 'd' -> (o, t) -> pad(o, t.getDayOfMonth(), 2, '0');
