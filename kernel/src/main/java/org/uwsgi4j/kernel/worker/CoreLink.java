@@ -10,7 +10,11 @@ final class CoreLink {
     final FrameChannel channel;
     volatile long busySinceNanos;
     volatile long requests;
-    volatile boolean harakiri;
+    /**
+     * The master killed the worker for the request in hand (a harakiri, or an evil reload on RSS
+     * while it was busy): that request is the trouble, so it is never retried on another worker.
+     */
+    volatile boolean killedForItsRequest;
     volatile Job job;
 
     CoreLink(int id, FrameChannel channel) {

@@ -36,7 +36,7 @@ final class HungWorkers {
             if (!settings.harakiri().isZero()) {
                 for (CoreLink c : w.cores) {
                     long since = c == null ? 0 : c.busySinceNanos;
-                    if (since != 0 && now - since > settings.harakiri().toNanos() && !c.harakiri) {
+                    if (since != 0 && now - since > settings.harakiri().toNanos() && !c.killedForItsRequest) {
                         harakiri(w, c, now);
                     }
                 }
@@ -48,7 +48,7 @@ final class HungWorkers {
     }
 
     private void harakiri(Worker w, CoreLink c, long now) {
-        c.harakiri = true;
+        c.killedForItsRequest = true;
         LOG.warn("*** HARAKIRI ON WORKER {} (pid: {}, try: 1) ***", w.id, w.pid);
         if (pool.settings().harakiriVerbose()) {
             // uWSGI's --harakiri-verbose: where the worker is stuck, as the kernel sees it
@@ -67,6 +67,11 @@ final class HungWorkers {
         long rss = pool.processes().rss(w.pid);
         if (rss >= pool.settings().evilReloadOnRss() << 20) {
             LOG.warn("*** EVIL RELOAD ON WORKER {} RSS: {} (pid: {}) ***", w.id, rss, w.pid);
+            for (CoreLink c : w.cores) { // a request that grew the worker past the limit would grow the next one too
+                if (c != null && c.busySinceNanos != 0) {
+                    c.killedForItsRequest = true;
+                }
+            }
             pool.processes().kill(w.pid);
         }
     }

@@ -108,7 +108,7 @@ final class PoolTarget implements Target {
             job.servedBy(w.id, c.id, w.pid);
             long start = System.nanoTime();
             c.busySinceNanos = start;
-            Job.Outcome outcome = job.forward(c.channel, () -> !c.harakiri);
+            Job.Outcome outcome = job.forward(c.channel, () -> !c.killedForItsRequest);
             c.busySinceNanos = 0;
             c.job = null;
             if (outcome == Job.Outcome.RETRY) {

@@ -167,8 +167,12 @@ class WorkerPoolTest {
         running("processes", "2", "evil-reload-on-rss", "100");
         rig.processes.rss.put(101L, 99L << 20);
         rig.processes.rss.put(102L, 100L << 20);
+        CoreLink busy = rig.current().workers[2].cores[0];
+        busy.busySinceNanos = 1; // a request in hand
         rig.advance(Duration.ofSeconds(1));
         assertEquals(List.of(102L), rig.processes.killed);
+        assertTrue(busy.killedForItsRequest, "the request in hand grew the worker: it is not retried elsewhere");
+        assertFalse(rig.current().workers[1].cores[0].killedForItsRequest);
         rig.advance(Duration.ofMillis(999));
         assertEquals(List.of(102L), rig.processes.killed, "memory is read once a second");
         rig.advance(Duration.ofSeconds(1));
