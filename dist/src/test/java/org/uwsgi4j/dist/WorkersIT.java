@@ -255,10 +255,25 @@ class WorkersIT {
             UwsgiProcess.awaitFile(Path.of(marker + ".started"));
             new ProcessBuilder("kill", "-TERM", String.valueOf(server.pid())).start().waitFor();
             server.awaitLine("SIGTERM received: shutting down gracefully", Duration.ofSeconds(5));
+            // the listening socket closes first: a new client is refused (not answered 502) while the request in hand runs
+            awaitRefused(port);
+            assertTrue(!held.isDone(), "the request in hand is still running");
             Files.createFile(marker);
             var r = held.get(30, TimeUnit.SECONDS);
             assertEquals(200, r.status());
             assertEquals(0, server.awaitExit(Duration.ofSeconds(30)));
+        }
+    }
+
+    /** Waits (up to 10 s) until a connection to {@code port} is refused. */
+    private static void awaitRefused(int port) throws Exception {
+        for (long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos(); ; ) {
+            try (var socket = new java.net.Socket("127.0.0.1", port)) {
+                assertTrue(System.nanoTime() < deadline, "port " + port + " still accepts connections 10 s after SIGTERM");
+            } catch (java.net.ConnectException refused) {
+                return;
+            }
+            Thread.sleep(20); // polling for the close, bounded by the deadline
         }
     }
 

@@ -49,6 +49,7 @@ final class BindSockets implements BootStep {
         }
         boot.onStop(server);
         boot.acceptors.add(server::accept);
+        boot.stopAccepting.add(server::stopAccepting);
         if (stats.isPresent()) {
             try {
                 var address = SocketAddressSpec.parse(stats.get()).bindAddress();

@@ -61,6 +61,8 @@ final class Boot {
     final List<Path> handOver = new ArrayList<>();
     /** {@link BindSockets}: what starts accepting on the bound sockets ({@link Accept} runs them). */
     final List<Runnable> acceptors = new ArrayList<>();
+    /** {@link BindSockets}: what stops accepting (the listening sockets close), run first on a shutdown signal. */
+    final List<Runnable> stopAccepting = new CopyOnWriteArrayList<>();
 
     private final List<AutoCloseable> running = new ArrayList<>();
     private final List<ServiceRegistration<?>> registrations = new CopyOnWriteArrayList<>();

@@ -10,7 +10,9 @@ import org.uwsgi4j.launcher.api.SignalHandler;
 /**
  * The kernel's {@link SignalHandler}, as uWSGI 2.1 reads the signals: SIGHUP reloads the
  * workers gracefully; SIGTERM, SIGINT and SIGQUIT shut down gracefully. The work is posted to
- * the master's thread.
+ * the master's thread. On a shutdown signal the listening sockets close first, so new clients
+ * are refused while the requests in hand finish (uWSGI's users read a refused connection as
+ * "this instance is going", where a 502 would read as "it is broken").
  */
 final class MasterSignals implements SignalHandler {
 
@@ -18,10 +20,13 @@ final class MasterSignals implements SignalHandler {
 
     private final MasterLoop master;
     private final ProcessExit exit;
+    private final Runnable stopAccepting;
 
-    MasterSignals(MasterLoop master, ProcessExit exit) {
+    /** @param stopAccepting closes the listening sockets (idempotent) */
+    MasterSignals(MasterLoop master, ProcessExit exit, Runnable stopAccepting) {
         this.master = master;
         this.exit = exit;
+        this.stopAccepting = stopAccepting;
     }
 
     @Override
@@ -35,6 +40,7 @@ final class MasterSignals implements SignalHandler {
             master.reloadAll();
         } else {
             LOG.info("SIG{} received: shutting down gracefully...", signal);
+            stopAccepting.run();
             master.shutdownRequested();
             exit.exit(ProcessExit.SUCCESS);
         }

@@ -29,7 +29,7 @@ final class StartMaster implements BootStep {
         MasterLoop master = new MasterLoop(dir, boot::exit);
         boot.onStop(dir);
         boot.onStop(() -> master.shutdown(boot.pool.workerMercy()));
-        boot.register(SignalHandler.class, new MasterSignals(master, boot.exit));
+        boot.register(SignalHandler.class, new MasterSignals(master, boot.exit, () -> boot.stopAccepting.forEach(Runnable::run)));
         List<Path> touched = boot.kernel.touchReload();
         if (!touched.isEmpty()) {
             master.watchTouch(touched, path -> {

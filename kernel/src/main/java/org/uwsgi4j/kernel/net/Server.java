@@ -223,6 +223,20 @@ public final class Server implements AutoCloseable {
         return startEpochSeconds;
     }
 
+    /**
+     * Closes the listening sockets: new clients are refused from now on, connections already
+     * accepted go on. Idempotent, any thread; a socket that fails to close is logged.
+     */
+    public void stopAccepting() {
+        for (Listener l : listeners) {
+            try {
+                l.close();
+            } catch (IOException e) {
+                LOG.warn("closing {}: {}", l.boundName(), e.getMessage());
+            }
+        }
+    }
+
     /** Stops accepting, lets the in-JVM cores finish what they hold (up to 10 s), then stops them. */
     @Override
     public void close() throws IOException {
@@ -230,9 +244,7 @@ public final class Server implements AutoCloseable {
         if (t != null) {
             t.interrupt();
         }
-        for (Listener l : listeners) {
-            l.close();
-        }
+        stopAccepting();
         long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
         while (cores.busy() && System.nanoTime() < deadline) {
             try {
