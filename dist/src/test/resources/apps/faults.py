@@ -4,6 +4,7 @@
 #   /wait?f=PATH waits (bounded) until PATH exists, then answers: a request held in a worker
 #   /hang        sleeps a long time (for harakiri)
 #   /echo        the request body
+#   /echoall     the request body read to its end, and its CONTENT_LENGTH ("-" when none): "N:body"
 #   /version     the content of version.txt next to this file, read at import time
 #   /raise       raises (an exception for the stats)
 import os, time
@@ -33,6 +34,8 @@ def application(environ, start_response):
     elif path == "/echo":
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = environ["wsgi.input"].read(length)
+    elif path == "/echoall":
+        body = (environ.get("CONTENT_LENGTH") or "-").encode() + b":" + environ["wsgi.input"].read()
     elif path == "/version":
         body = VERSION.encode()
     elif path == "/raise":

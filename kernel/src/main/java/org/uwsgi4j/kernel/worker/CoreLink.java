@@ -11,8 +11,9 @@ final class CoreLink {
     volatile long busySinceNanos;
     volatile long requests;
     /**
-     * The master killed the worker for the request in hand (a harakiri, or an evil reload on RSS
-     * while it was busy): that request is the trouble, so it is never retried on another worker.
+     * The master killed the worker for the request in hand (a harakiri, an evil reload on RSS
+     * while it was busy, a request that outlasted --worker-reload-mercy): that request is the
+     * trouble, so it is never retried on another worker.
      */
     volatile boolean killedForItsRequest;
     volatile Job job;

@@ -93,6 +93,11 @@ final class Reloads {
         pool.master().postLater(() -> {
             if (pool.processes().isAlive(pid) && w.state == Worker.State.RETIRING) {
                 LOG.warn("worker {} (pid: {}) {}: killing it", w.id, w.pid, "did not stop within --worker-reload-mercy");
+                for (CoreLink c : w.cores) { // the requests that outlasted the mercy end with the worker, as in uWSGI
+                    if (c != null && c.busySinceNanos != 0) {
+                        c.killedForItsRequest = true;
+                    }
+                }
                 pool.processes().kill(w.pid);
             }
         }, pool.settings().workerMercy());

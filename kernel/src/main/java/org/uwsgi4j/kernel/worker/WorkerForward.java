@@ -166,7 +166,7 @@ final class WorkerForward implements Job, ClientRequest.ClientWatch {
 
     private void sendRequest(FrameChannel ch) throws IOException {
         ByteBuffer blob = ByteBuffer.wrap(vars.blob(), 0, vars.blobLength());
-        if (inline == null && !pulled) {
+        if (inline == null && !pulled && lengthKnown()) {
             long length = vars.contentLength();
             if (length <= INLINE_LIMIT && body.available() >= length) {
                 inline = body.readNBytes((int) length);
@@ -186,6 +186,15 @@ final class WorkerForward implements Job, ClientRequest.ClientWatch {
             }
             gone.inWorker(ch);
         }
+    }
+
+    /**
+     * Whether the body's length is known: it has a CONTENT_LENGTH, or it has none because there is
+     * no body. A chunked body streamed without one ({@code --http-chunked-input}) is pulled by the
+     * worker to its end, never inlined as empty.
+     */
+    private boolean lengthKnown() {
+        return vars.get("HTTP_TRANSFER_ENCODING") == null || vars.get("CONTENT_LENGTH") != null; // one scan unless chunked
     }
 
     private Outcome relayResponse(FrameChannel ch) throws IOException {
