@@ -26,6 +26,26 @@ class CheaperIT {
     Path cwd;
 
     @Test
+    void cheaperRssLimitHardCheapsWorkersDownToOneWhileTheirTotalIsOver() throws Exception {
+        Path app = UwsgiProcess.copyApp(APPS, "faults.py", cwd);
+        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
+                "--master", "--processes", "3", "--cheaper", "1", "--cheaper-initial", "3", "--cheaper-overload", "1",
+                "--cheaper-rss-limit-hard", "1", "--stats", "127.0.0.1:0")) {
+            int port = server.httpPort();
+            int stats = Integer.parseInt(server.awaitLine("Stats server enabled on 127\\.0\\.0\\.1:(\\d+)", UwsgiProcess.START_TIMEOUT).group(1));
+            server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
+            // any worker is over a 1-byte limit: one is cheaped each cycle, but never the last one
+            server.awaitLine("cheaper hard rss memory limit exceeded, cheap one of 3 workers", CYCLES);
+            server.awaitLine("cheaper hard rss memory limit exceeded, cheap one of 2 workers", CYCLES);
+            server.awaitLine("uWSGI worker \\d cheaped\\.", CYCLES);
+            server.awaitLine("uWSGI worker \\d cheaped\\.", CYCLES);
+            assertEquals(2, StatsReader.statuses(stats).stream().filter("cheap"::equals).count());
+            assertEquals(200, RawHttp.get(port, "/").status());
+            assertTrue(!server.output().contains("cheap one of 1 workers"), server.output());
+        }
+    }
+
+    @Test
     void spareGrowsWhileAllWorkersAreBusyAndCheapsThemWhenIdle() throws Exception {
         Path app = UwsgiProcess.copyApp(APPS, "faults.py", cwd);
         try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
