@@ -34,6 +34,23 @@ class SocketsIT {
     }
 
     @Test
+    void noSocketEndsTheStartAsInUwsgiUnlessTheInstanceIsSocketlessOnPurpose() throws Exception {
+        var none = UwsgiProcess.run(cwd, "--master", "--processes", "2");
+        assertEquals(1, none.exitCode(), none.output());
+        assertTrue(none.output().contains("The -s/--socket option is missing and stdin is not a socket."), none.output());
+        // an ini whose only section header is malformed: its socket is never read, and the start says why
+        Files.writeString(cwd.resolve("app.ini"), "[uwsgi\nhttp-socket = 127.0.0.1:0\n");
+        var malformed = UwsgiProcess.run(cwd, "--ini", "app.ini");
+        assertEquals(1, malformed.exitCode(), malformed.output());
+        assertTrue(malformed.output().contains("app.ini has no [uwsgi] section (app.ini:1: malformed section header '[uwsgi'"),
+                malformed.output());
+        try (var socketless = UwsgiProcess.start(cwd, "--no-server")) {
+            socketless.awaitLine("no socket given \\(--socket, --http-socket\\): serving nothing but the shell", UwsgiProcess.START_TIMEOUT);
+            assertTrue(socketless.isAlive());
+        }
+    }
+
+    @Test
     void unixHttpSocketWithChmodAndIpv6() throws Exception {
         Path sock = cwd.resolve("http.sock");
         try (var server = UwsgiProcess.start(cwd, "--http-socket", sock.toString(), "--chmod-socket=660",

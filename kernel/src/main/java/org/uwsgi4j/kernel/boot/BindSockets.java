@@ -25,6 +25,16 @@ final class BindSockets implements BootStep {
 
     private static final Logger LOG = LoggerFactory.getLogger(BindSockets.class);
 
+    /**
+     * An instance without sockets is one asked for: a shell (--shell, --shell-socket), a drop-in
+     * directory named (--bundles-dir), or uWSGI's --no-server. Anything else is a configuration
+     * that lost its socket (a misspelt option, a malformed ini section) and must not run silently.
+     */
+    private static boolean socketlessOnPurpose(Boot boot) {
+        return boot.options.isTrue("shell") || boot.options.value("shell-socket").isPresent()
+                || boot.options.value("bundles-dir").isPresent() || boot.options.isTrue("no-server");
+    }
+
     @Override
     public boolean run(Boot boot) throws StartupException {
         List<ListenSpec> specs;
@@ -35,6 +45,10 @@ final class BindSockets implements BootStep {
         }
         Optional<String> stats = boot.kernel.stats();
         if (specs.isEmpty() && stats.isEmpty()) {
+            if (!socketlessOnPurpose(boot)) {
+                // uWSGI's words (it would also take a socket inherited on stdin, which uwsgi4j does not)
+                throw new StartupException("The -s/--socket option is missing and stdin is not a socket.");
+            }
             LOG.info("*** no socket given (--socket, --http-socket): serving nothing but the shell and the drop-in directory ***");
             return true;
         }

@@ -245,8 +245,10 @@ final class ConfigAssembler {
         ParsedSource parsed = format.read(magic.expand(text), sectionName, section != null, path);
         if (!parsed.sectionFound()) {
             throw ConfigException.at(origin, option, path + " has no "
-                    + (format == ConfigFormat.XML ? (section == null ? "<uwsgi> root element" : "<uwsgi id=\"" + section + "\"> element") : "[" + sectionName + "] section"));
+                    + (format == ConfigFormat.XML ? (section == null ? "<uwsgi> root element" : "<uwsgi id=\"" + section + "\"> element") : "[" + sectionName + "] section")
+                    + (parsed.warnings().isEmpty() ? "" : " (" + String.join("; ", parsed.warnings()) + ")"));
         }
+        notices.addAll(parsed.warnings());
         loading.push(loopKey);
         try {
             process(parsed.entries());

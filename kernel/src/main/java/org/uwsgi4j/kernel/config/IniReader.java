@@ -8,6 +8,8 @@ import java.util.List;
  * {@code key = value} lines with surrounding blanks stripped, {@code ;} and {@code #}
  * comment lines, a bare {@code key} meaning an empty value (true for a flag), and no
  * quoting, continuation or inline comments. A key may repeat; every occurrence is kept.
+ * A section header without its closing {@code ]} is warned about, and the lines under it
+ * belong to no section (uWSGI reads them into a section named without the last character).
  */
 final class IniReader {
 
@@ -17,6 +19,7 @@ final class IniReader {
     /** The entries of {@code section} in {@code text}; {@code label} names the file in origins. */
     static ParsedSource read(String text, String section, String label) {
         List<RawEntry> entries = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         String current = "";
         boolean found = false;
         String[] lines = text.split("\n", -1);
@@ -26,11 +29,17 @@ final class IniReader {
                 continue;
             }
             if (line.startsWith("[")) {
-                current = line.endsWith("]") ? line.substring(1, line.length() - 1) : line.substring(1);
+                if (!line.endsWith("]")) {
+                    warnings.add(label + ":" + (i + 1) + ": malformed section header '" + line
+                            + "' (no closing ']'): the lines under it belong to no section");
+                    current = null;
+                    continue;
+                }
+                current = line.substring(1, line.length() - 1);
                 found |= current.equals(section);
                 continue;
             }
-            if (!current.equals(section)) {
+            if (!section.equals(current)) {
                 continue;
             }
             int eq = line.indexOf('=');
@@ -38,7 +47,7 @@ final class IniReader {
             String value = eq < 0 ? "" : strip(line.substring(eq + 1));
             entries.add(new RawEntry(key, value, Origin.of(label, i + 1)));
         }
-        return new ParsedSource(entries, found);
+        return new ParsedSource(entries, found, warnings);
     }
 
     /** Strips spaces, tabs and carriage returns at both ends, as uWSGI's ini parser does. */

@@ -49,6 +49,11 @@ final class OptionBinder {
                 if (!v.matches("[+-]?[0-9]+")) {
                     throw ConfigException.at(s.origin, s.key, "'" + (s.value == null ? "" : s.value) + "' is not a number");
                 }
+                if (v.startsWith("-") && !v.matches("-0+")) {
+                    // uWSGI refuses a negative value of every integer option (its check is < 0, its
+                    // line says "must be > 0": 0 is allowed, so this one says so)
+                    throw ConfigException.at(s.origin, s.key, "invalid value " + v + ": must be >= 0");
+                }
             }
             case BOOL -> {
                 if (!ResolvedEntry.isBooleanValue(s.value)) {

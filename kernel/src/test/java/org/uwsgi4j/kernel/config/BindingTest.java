@@ -28,6 +28,15 @@ class BindingTest {
     }
 
     @Test
+    void aNegativeValueOfAnIntOptionIsRefusedAsUwsgiDoesZeroIsNot() throws Exception {
+        write(dir, "app.ini", "[uwsgi]\nprocesses = -3\n");
+        var e = assertThrows(ConfigException.class, () -> load(dir, "app.ini"));
+        assertEquals("app.ini:2: option 'processes': invalid value -3: must be >= 0", e.getMessage());
+        write(dir, "zero.ini", "[uwsgi]\nharakiri = 0\nlisten = +5\n");
+        load(dir, "zero.ini");
+    }
+
+    @Test
     void intIsCheckedAfterPlaceholders() throws Exception {
         write(dir, "app.ini", "[uwsgi]\ncores = 2\nprocesses = %(cores * 2)\n");
         assertEquals("4", load(dir, "app.ini").value("processes").orElseThrow());

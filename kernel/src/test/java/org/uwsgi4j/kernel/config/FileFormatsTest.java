@@ -2,6 +2,7 @@ package org.uwsgi4j.kernel.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.uwsgi4j.kernel.config.TestConfigs.lines;
 import static org.uwsgi4j.kernel.config.TestConfigs.load;
 import static org.uwsgi4j.kernel.config.TestConfigs.write;
@@ -52,6 +53,19 @@ class FileFormatsTest {
         write(dir, "a.ini", "[uwsgi]\nsocket = :1\n");
         var e = assertThrows(ConfigException.class, () -> load(dir, "--ini", "a.ini:prod"));
         assertEquals("command line: option 'ini': a.ini has no [prod] section", e.getMessage());
+    }
+
+    @Test
+    void aMalformedSectionHeaderIsNamedWithItsLineAndItsLinesBelongToNoSection() throws Exception {
+        write(dir, "a.ini", "[uwsgi\nprocesses = 2\n");
+        var e = assertThrows(ConfigException.class, () -> load(dir, "--ini", "a.ini"));
+        assertEquals("command line: option 'ini': a.ini has no [uwsgi] section (a.ini:1: malformed section header '[uwsgi'"
+                + " (no closing ']'): the lines under it belong to no section)", e.getMessage());
+        write(dir, "b.ini", "[uwsgi]\nsocket = :1\n[other\nsocket = :2\n");
+        var config = load(dir, "--ini", "b.ini");
+        assertEquals(List.of("ini = b.ini", "socket = :1"), lines(config));
+        assertTrue(config.notices().contains("b.ini:3: malformed section header '[other' (no closing ']'): the lines under it belong to no section"),
+                config.notices().toString());
     }
 
     @Test
