@@ -51,7 +51,14 @@ import org.uwsgi4j.kernel.worker.FrameChannel;
  * <tr><td>{@code /call}</td><td>makes the call named by {@code QUERY_STRING}, no arguments (the language's
  *     {@code uwsgi} API, which sends {@code CALL}), and answers {@code ok} and the result's values, space-separated
  *     ({@code ok a b}), or {@code error} when the kernel answered {@code error}</td></tr>
+ * <tr><td>{@code /signal-register}</td><td>{@code QUERY_STRING} is a number N: registers, with the language's
+ *     {@code register_signal} and the target {@code workers}, a handler for signal N that remembers N, and one for
+ *     N+1 that raises; answers {@code registered}</td></tr>
+ * <tr><td>{@code /signals}</td><td>the signals the first handler ran for, space-separated, in order</td></tr>
  * </table>
+ *
+ * <p>With {@code KIT_SIGNAL_AT_LOAD=N} in its environment, the fixture app does what
+ * {@code /signal-register?N} does while it loads (at import time).
  *
  * "Clean-up" is the language's end of a response: WSGI's iterable {@code close()}, PSGI's
  * body {@code close}, Rack's body {@code close}. The cases run as root too: then the
@@ -440,6 +447,70 @@ public abstract class WorkerHostContract extends WorkerHostHarness {
         body.setLength(0);
         response(core, body);
         assertEquals("error", body.toString());
+    }
+
+    // ---- signals ----------------------------------------------------------------------------
+
+    @Test
+    void aSignalRunsItsHandlerBetweenRequestsAndAFailingOneIsAnError() throws IOException {
+        FrameChannel core = oneCore();
+        request(core, "/signal-register", new byte[0], "QUERY_STRING", "17");
+        assertEquals(List.of("register_signal", "17", "workers"), expect(core, FrameType.CALL).fields());
+        core.writeFields(FrameType.RESULT, 0, "ok");
+        assertEquals(List.of("register_signal", "18", "workers"), expect(core, FrameType.CALL).fields());
+        core.writeFields(FrameType.RESULT, 0, "ok");
+        StringBuilder body = new StringBuilder();
+        response(core, body);
+        assertEquals("registered", body.toString());
+
+        core.writeFields(FrameType.SIGNAL, 0, "17");
+        expect(core, FrameType.END);
+        core.writeFields(FrameType.SIGNAL, 0, "18");
+        assertEquals(1, expect(core, FrameType.ERROR).fields().size(), "a handler that raises: ERROR with one line");
+        core.writeFields(FrameType.SIGNAL, 0, "99");
+        assertEquals(1, expect(core, FrameType.ERROR).fields().size(), "no handler for the signal: ERROR with one line");
+        core.writeFields(FrameType.SIGNAL, 0, "17");
+        expect(core, FrameType.END);
+        assertEquals("17 17", get(core, "/signals"), "the handler ran once per SIGNAL, and the core serves on");
+    }
+
+    @Test
+    void aHandlerRegisteredWhileTheAppLoadsIsInheritedByEveryWorker() throws IOException {
+        start("host", Map.of("KIT_SIGNAL_AT_LOAD", "40"));
+        FrameChannel control = accept();
+        expect(control, FrameType.HELLO);
+        assertEquals(List.of("register_signal", "40", "workers"), expect(control, FrameType.CALL).fields(),
+                "registered at load time, on the control channel");
+        control.writeFields(FrameType.RESULT, 0, "ok");
+        expect(control, FrameType.CALL);
+        control.writeFields(FrameType.RESULT, 0, "ok");
+        expect(control, FrameType.READY);
+        FrameChannel first = fork(control, 1, 1).getFirst();
+        FrameChannel second = fork(control, 2, 1).getFirst();
+        for (FrameChannel core : List.of(first, second)) {
+            core.writeFields(FrameType.SIGNAL, 0, "40");
+            expect(core, FrameType.END);
+            assertEquals("40", get(core, "/signals"), "each worker ran its inherited handler once");
+        }
+    }
+
+    @Test
+    void aHandlerRegisteredInOneWorkerIsNotInAnother() throws IOException {
+        FrameChannel control = host(null, Map.of());
+        FrameChannel first = fork(control, 1, 1).getFirst();
+        FrameChannel second = fork(control, 2, 1).getFirst();
+        request(first, "/signal-register", new byte[0], "QUERY_STRING", "30");
+        expect(first, FrameType.CALL);
+        first.writeFields(FrameType.RESULT, 0, "ok");
+        expect(first, FrameType.CALL);
+        first.writeFields(FrameType.RESULT, 0, "ok");
+        response(first, new StringBuilder());
+        second.writeFields(FrameType.SIGNAL, 0, "30");
+        expect(second, FrameType.ERROR);
+        first.writeFields(FrameType.SIGNAL, 0, "30");
+        expect(first, FrameType.END);
+        assertEquals("30", get(first, "/signals"));
+        assertEquals("", get(second, "/signals"));
     }
 
     // ---- privileges -------------------------------------------------------------------------

@@ -41,4 +41,25 @@ public interface WorkerCall {
      * @throws Exception when the call fails: the worker gets an {@code error} {@code RESULT}
      */
     List<String> call(List<String> arguments) throws Exception;
+
+    /**
+     * Answers one call from {@code caller}. The default ignores who calls; a call whose answer
+     * depends on the caller (signals: which worker's memory holds the handler) overrides it.
+     *
+     * @param caller    the process that sent the {@code CALL}
+     * @param arguments the fields of the {@code CALL} frame after the call's name, in order
+     * @return the values of the {@code ok} {@code RESULT}, in order (maybe none)
+     * @throws Exception when the call fails: the worker gets an {@code error} {@code RESULT}
+     */
+    default List<String> call(Caller caller, List<String> arguments) throws Exception {
+        return call(arguments);
+    }
+
+    /**
+     * Who sent a {@code CALL}: the modifier1 of its worker pool, its worker id (0 for a
+     * preforking host, whose application is loaded before the workers fork: what it registers
+     * is inherited by every worker) and its pid.
+     */
+    record Caller(int modifier1, int workerId, long pid) {
+    }
 }

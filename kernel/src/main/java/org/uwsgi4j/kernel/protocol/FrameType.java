@@ -14,6 +14,7 @@ public enum FrameType {
     BODY(11),
     READ(12),
     GONE(13),
+    SIGNAL(14),
     START(20),
     DATA(21),
     END(22),

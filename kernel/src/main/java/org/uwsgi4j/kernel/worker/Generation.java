@@ -91,7 +91,7 @@ final class Generation implements AutoCloseable {
             long pid = Long.parseLong(f.get(4));
             if (f.get(1).equals("control")) {
                 control = ch;
-                controlLoop(ch);
+                controlLoop(ch, Integer.parseInt(f.get(2)), pid);
                 return;
             }
             int wid = Integer.parseInt(f.get(2));
@@ -109,7 +109,7 @@ final class Generation implements AutoCloseable {
     }
 
     /** Reads the host's control channel until it closes. */
-    private void controlLoop(FrameChannel ch) {
+    private void controlLoop(FrameChannel ch, int workerId, long hostPid) {
         try {
             while (true) {
                 Frame frame = ch.read();
@@ -125,7 +125,7 @@ final class Generation implements AutoCloseable {
                         pool.master().post(() -> pool.workerExited(this, wid, pid, status, signal));
                     }
                     case LOG -> LOG.info("{}", new String(bytes(frame), java.nio.charset.StandardCharsets.UTF_8));
-                    case CALL -> answerCall(ch, f);
+                    case CALL -> answerCall(ch, workerId, hostPid, f);
                     default -> LOG.warn("unexpected {} frame on the control channel of generation {}", frame.type(), number);
                 }
             }
@@ -135,8 +135,8 @@ final class Generation implements AutoCloseable {
     }
 
     /** A CALL on the control channel (an application calling while it loads): one RESULT. */
-    private void answerCall(FrameChannel ch, List<String> fields) throws IOException {
-        String[] result = pool.calls().answer(fields).toArray(String[]::new);
+    private void answerCall(FrameChannel ch, int workerId, long pid, List<String> fields) throws IOException {
+        String[] result = pool.calls().answer(workerId, pid, fields).toArray(String[]::new);
         synchronized (ch) {
             ch.writeFields(FrameType.RESULT, 0, result);
         }

@@ -91,7 +91,13 @@ final class PoolTarget implements Target {
     /** Serves requests on core {@code c} of worker {@code w} while it takes them; runs on the core's own thread. */
     void serveCore(Worker w, CoreLink c) {
         while (w.takesRequests()) {
-            Job job;
+            Job job = w.signals.poll(); // a signal for this worker first: between requests
+            if (job != null) {
+                if (runSignal(w, c, job)) {
+                    continue;
+                }
+                break;
+            }
             try {
                 job = queue.poll(200, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
@@ -142,6 +148,20 @@ final class PoolTarget implements Target {
                 // gone already
             }
         }
+    }
+
+    /**
+     * Runs a signal's handler on core {@code c} (a {@link SignalJob}); no request is counted.
+     * False when the worker's channel broke meanwhile.
+     */
+    private static boolean runSignal(Worker w, CoreLink c, Job signal) {
+        c.job = signal;
+        signal.servedBy(w.id, c.id, w.pid);
+        c.busySinceNanos = System.nanoTime();
+        Job.Outcome outcome = signal.forward(c.channel, () -> false);
+        c.busySinceNanos = 0;
+        c.job = null;
+        return outcome == Job.Outcome.DONE;
     }
 
     /**

@@ -30,6 +30,8 @@ final class Worker {
     volatile boolean recycling;
     /** Being stopped by the cheaper mode: its exit leaves the slot cheaped instead of respawning it. */
     volatile boolean cheaping;
+    /** Signals for it, taken by its first free core between requests ({@link SignalJob}). */
+    final java.util.concurrent.ConcurrentLinkedQueue<Job> signals = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     Worker(int id, Generation generation, int threads, long spawnedAtMillis) {
         this.id = id;

@@ -24,7 +24,23 @@ import org.uwsgi4j.kernel.api.WorkerCall;
 public final class WorkerCalls {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerCalls.class);
-    private final Map<String, WorkerCall> byName = new ConcurrentHashMap<>();
+    private final Map<String, WorkerCall> byName;
+    /** The modifier1 of the pool whose workers this answers; -1 for the table itself. */
+    private final int modifier1;
+
+    public WorkerCalls() {
+        this(new ConcurrentHashMap<>(), -1);
+    }
+
+    private WorkerCalls(Map<String, WorkerCall> byName, int modifier1) {
+        this.byName = byName;
+        this.modifier1 = modifier1;
+    }
+
+    /** The same calls, answering the workers of the pool of {@code modifier1} (the callers' identity). */
+    WorkerCalls forPool(int modifier1) {
+        return new WorkerCalls(byName, modifier1);
+    }
 
     /** Registers {@code call} under {@code name}; a later one of the same name replaces it. */
     public void add(String name, WorkerCall call) {
@@ -38,17 +54,18 @@ public final class WorkerCalls {
 
     /**
      * The fields of the {@code RESULT} that answers a {@code CALL} with {@code fields} (the
-     * call's name, then its arguments): {@code ok} and the values, or {@code error} and why.
-     * Never throws.
+     * call's name, then its arguments) from worker {@code workerId} (0: the host) of pid
+     * {@code pid}: {@code ok} and the values, or {@code error} and why. Never throws.
      */
-    List<String> answer(List<String> fields) {
+    List<String> answer(int workerId, long pid, List<String> fields) {
         String name = fields.isEmpty() ? "" : fields.getFirst();
         WorkerCall call = byName.get(name);
         if (call == null) {
             return List.of("error", "no such call: " + name);
         }
         try {
-            List<String> values = call.call(List.copyOf(fields.subList(1, fields.size())));
+            List<String> values = call.call(new WorkerCall.Caller(modifier1, workerId, pid),
+                    List.copyOf(fields.subList(1, fields.size())));
             List<String> result = new ArrayList<>(values.size() + 1);
             result.add("ok");
             for (String v : values) {

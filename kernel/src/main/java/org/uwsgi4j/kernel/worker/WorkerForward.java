@@ -74,6 +74,9 @@ final class WorkerForward implements Job, ClientRequest.ClientWatch {
     private boolean appError;
     /** The response was replaced by a 500: the worker's DATA and END are read and dropped. */
     private boolean ignoreRest;
+    /** The worker that serves it (for its CALLs' caller). */
+    private int workerId;
+    private long workerPid;
 
     /**
      * A request to forward; it asks to be told when its client goes away.
@@ -97,6 +100,8 @@ final class WorkerForward implements Job, ClientRequest.ClientWatch {
 
     @Override
     public void servedBy(int workerId, int coreId, long pid) {
+        this.workerId = workerId;
+        this.workerPid = pid;
         request.servedBy(workerId, coreId, pid);
     }
 
@@ -229,7 +234,7 @@ final class WorkerForward implements Job, ClientRequest.ClientWatch {
 
     /** A worker's CALL (docs/worker-protocol.md), answered with one RESULT. */
     private void call(FrameChannel ch, List<String> fields) throws IOException {
-        writeFields(ch, FrameType.RESULT, calls.answer(fields).toArray(String[]::new));
+        writeFields(ch, FrameType.RESULT, calls.answer(workerId, workerPid, fields).toArray(String[]::new));
     }
 
     private void writeFields(FrameChannel ch, FrameType type, String... fields) throws IOException {

@@ -67,8 +67,8 @@ public final class WorkerPool implements AutoCloseable, WorkerStats.Source {
         this.dir = master.runtimeDir();
         this.master = master;
         this.exit = master.exit();
-        this.calls = calls;
-        this.target = new PoolTarget(this, settings, master, calls);
+        this.calls = calls.forPool(modifier1);
+        this.target = new PoolTarget(this, settings, master, this.calls);
         this.spawner = new Spawner(this);
         this.generations = new Generations(this, spawner);
         this.reloads = new Reloads(this);
@@ -193,6 +193,47 @@ public final class WorkerPool implements AutoCloseable, WorkerStats.Source {
             }
         }
         return views;
+    }
+
+    /**
+     * Delivers signal {@code signum} to the workers {@code target} names (docs/signals.md):
+     * {@code ""} or {@code worker} one worker (the first idle one, else the first running one),
+     * {@code workers} and {@code active-workers} every running worker, {@code workerN} worker N.
+     * Each takes it between two requests. A handler registered by one worker ({@code ownerWid}
+     * above 0) lives only in that worker's memory: another worker chosen gets nothing and
+     * uWSGI's line is logged. {@code handled} runs each time a worker ran the handler. Any thread.
+     */
+    public void deliverSignal(int signum, String target, int ownerWid, Runnable handled) {
+        Generation g = generations.current();
+        List<Worker> running = new ArrayList<>();
+        if (g != null) {
+            for (int i = 1; i < g.workers.length; i++) {
+                if (g.workers[i].takesRequests()) {
+                    running.add(g.workers[i]);
+                }
+            }
+        }
+        List<Worker> to = new ArrayList<>();
+        if (target.isEmpty() || target.equals("worker") || target.equals("worker0")) {
+            running.stream().filter(w -> !w.busy()).findFirst().or(() -> running.stream().findFirst()).ifPresent(to::add);
+        } else if (target.equals("workers") || target.equals("active-workers")) {
+            to.addAll(running);
+        } else {
+            int n = Integer.parseInt(target.substring("worker".length()));
+            running.stream().filter(w -> w.id == n).findFirst().ifPresentOrElse(to::add,
+                    () -> LOG.info("could not deliver signal {} to worker {}", signum, n));
+        }
+        if (to.isEmpty() && !target.matches("worker[1-9][0-9]*")) {
+            LOG.info("could not deliver signal {} to workers pool", signum);
+        }
+        for (Worker w : to) {
+            if (ownerWid != 0 && ownerWid != w.id) {
+                LOG.info("[uwsgi-signal] you have registered this signal in worker {} memory area, only that process will be able to run it", ownerWid);
+                LOG.info("error managing signal {} on worker {}", signum, w.id);
+                continue;
+            }
+            w.signals.add(new SignalJob(signum, calls, handled));
+        }
     }
 
     /** Checks what can be checked before any worker starts: the --uid/--gid user and group exist. */

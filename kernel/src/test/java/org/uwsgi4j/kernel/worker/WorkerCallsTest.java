@@ -38,19 +38,19 @@ class WorkerCallsTest {
             seen.add(args);
             return List.of("got", String.join("+", args));
         });
-        assertEquals(List.of("ok", "got", "a+b"), calls.answer(List.of("echo", "a", "b")));
+        assertEquals(List.of("ok", "got", "a+b"), calls.answer(0, 0, List.of("echo", "a", "b")));
         assertEquals(List.of(List.of("a", "b")), seen);
-        assertEquals(List.of("ok"), calls.answer(List.of("echo")).subList(0, 1));
+        assertEquals(List.of("ok"), calls.answer(0, 0, List.of("echo")).subList(0, 1));
     }
 
     @Test
     void anUnknownOrRemovedCallIsAnErrorResultNamingIt() {
-        assertEquals(List.of("error", "no such call: cache_get"), calls.answer(List.of("cache_get", "k")));
-        assertEquals(List.of("error", "no such call: "), calls.answer(List.of()));
+        assertEquals(List.of("error", "no such call: cache_get"), calls.answer(0, 0, List.of("cache_get", "k")));
+        assertEquals(List.of("error", "no such call: "), calls.answer(0, 0, List.of()));
         WorkerCall call = args -> List.of();
         calls.add("gone", call);
         calls.remove("gone", call);
-        assertEquals(List.of("error", "no such call: gone"), calls.answer(List.of("gone")));
+        assertEquals(List.of("error", "no such call: gone"), calls.answer(0, 0, List.of("gone")));
     }
 
     @Test
@@ -60,7 +60,7 @@ class WorkerCallsTest {
         calls.add("c", first);
         calls.add("c", second);
         calls.remove("c", first);
-        assertEquals(List.of("ok", "second"), calls.answer(List.of("c")));
+        assertEquals(List.of("ok", "second"), calls.answer(0, 0, List.of("c")));
     }
 
     @Test
@@ -70,9 +70,9 @@ class WorkerCallsTest {
         });
         calls.add("nul", args -> List.of("a\0b"));
         calls.add("null", args -> null);
-        assertEquals(List.of("error", "the store is down"), calls.answer(List.of("fails")));
-        assertEquals("error", calls.answer(List.of("nul")).getFirst(), "a value that cannot travel as a field");
-        assertEquals("error", calls.answer(List.of("null")).getFirst());
+        assertEquals(List.of("error", "the store is down"), calls.answer(0, 0, List.of("fails")));
+        assertEquals("error", calls.answer(0, 0, List.of("nul")).getFirst(), "a value that cannot travel as a field");
+        assertEquals("error", calls.answer(0, 0, List.of("null")).getFirst());
     }
 
     @Test

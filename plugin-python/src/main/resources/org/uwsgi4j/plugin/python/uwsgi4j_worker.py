@@ -39,7 +39,7 @@ from time import monotonic as _monotonic
 
 PROTOCOL_VERSION = "1"       # the sixth field of HELLO (docs/worker-protocol.md)
 HELLO, READY, LOADFAIL, FORK, EXITED = 1, 2, 3, 4, 5
-REQUEST, BODY, READ, GONE = 10, 11, 12, 13
+REQUEST, BODY, READ, GONE, SIGNAL = 10, 11, 12, 13, 14
 START, DATA, END, ERROR, SENDFILE = 20, 21, 22, 23, 24
 LOG, STOP = 30, 31
 CALL, RESULT = 40, 41
@@ -59,6 +59,7 @@ HOP_BY_HOP = frozenset(("connection", "keep-alive", "proxy-authenticate", "proxy
 CORES = {}                         # thread ident -> the Core it serves (for the uwsgi module)
 REQUESTS = itertools.count(1)      # this worker's requests, for uwsgi.request_id()
 WORKER = {"id": 0}                 # this process's worker id (0 in the host), for uwsgi.worker_id()
+SIGNAL_HANDLERS = {}               # signal number -> handler registered in this process (forks inherit)
 
 
 class Loading:
@@ -343,6 +344,10 @@ class Core:
                     self.busy = True
                     self.handle(str(ch.view[start:stop], "latin-1").split("\0"), flags)
                     self.busy = False
+                elif ftype == SIGNAL:
+                    self.busy = True
+                    self.signal(int(str(ch.view[start:stop], "latin-1").split("\0")[0]))
+                    self.busy = False
                 elif ftype == STOP:
                     break
                 elif ftype != GONE:      # a GONE that crossed our END on the wire is stale
@@ -351,6 +356,23 @@ class Core:
             pass
         finally:
             ch.close()
+
+    def signal(self, signum):
+        """SIGNAL between requests: runs the handler this process holds for it, then END; ERROR
+        with one line when there is none or it raised (its traceback on stderr)."""
+        handler = SIGNAL_HANDLERS.get(signum)
+        if handler is None:
+            self.ch.send(frame(ERROR, fields("no handler for signal %d in worker %d" % (signum, WORKER["id"]))))
+            return
+        try:
+            handler(signum)
+        except ChannelClosed:
+            raise
+        except BaseException as e:
+            sys.stderr.write(traceback.format_exc())
+            self.ch.send(frame(ERROR, fields(one_line(e))))
+            return
+        self.ch.send(END_FRAME)
 
     def expect_body(self):
         while True:
@@ -771,6 +793,12 @@ def serve_worker(env, loaded, worker_id):
         base["wsgi.file_wrapper"] = FileWrapper
     WORKER["id"] = worker_id
     app, router = loaded
+    post_fork_hook = getattr(sys.modules["uwsgi"], "post_fork_hook", None)
+    if callable(post_fork_hook):             # uwsgi.post_fork_hook (uwsgidecorators' @postfork)
+        try:
+            post_fork_hook()
+        except Exception:
+            sys.stderr.write(traceback.format_exc())
     start_tracebacker(env, worker_id)   # listening before the cores' HELLOs: once "spawned", it answers
     cores = [Core(app, Channel(env["UWSGI4J_SOCKET"], env["UWSGI4J_TOKEN"], "core", worker_id, i), base, router)
              for i in range(threads)]
@@ -1060,6 +1088,53 @@ def uwsgi_module(env):
         core = current_core()
         return core.request_id if core is not None else 0
 
+    def number(signum):
+        signum = int(signum)
+        if not 0 <= signum <= 255:
+            raise OverflowError("unsigned byte integer is greater than maximum" if signum > 255
+                                else "unsigned byte integer is less than minimum")
+        return signum
+
+    def register_signal(signum, who, handler):
+        """uWSGI's uwsgi.register_signal: the handler stays in this process (a worker forked
+        later inherits it, as in uWSGI); the kernel learns the number and the target."""
+        signum = number(signum)
+        if not callable(handler):
+            raise TypeError("the signal handler must be callable")
+        who = who.decode("latin-1") if isinstance(who, (bytes, bytearray)) else str(who)
+        try:
+            _call("register_signal", str(signum), who)
+        except RuntimeError as e:
+            raise ValueError("unable to register signal: %s" % e) from None
+        SIGNAL_HANDLERS[signum] = handler
+
+    def raise_signal(signum, remote=None):
+        if remote is not None:
+            raise ValueError("uwsgi4j cannot send signals to remote nodes")
+        _call("signal", str(number(signum)))
+
+    def signal_registered(signum):
+        return True if number(signum) in SIGNAL_HANDLERS else None
+
+    def adder(call, what):
+        def add(signum, *args):
+            try:
+                _call(call, str(number(signum)), *[str(a) for a in args])
+            except RuntimeError as e:
+                raise ValueError("unable to add %s: %s" % (what, e)) from None
+        return add
+
+    add_timer, add_file_monitor = adder("add_timer", "timer"), adder("add_file_monitor", "file monitor")
+    m.add_timer = lambda signum, secs: add_timer(signum, int(secs))
+    m.add_rb_timer = lambda signum, secs, iterations=0: adder("add_rb_timer", "rb_timer")(signum, int(secs), int(iterations))
+    m.add_cron = lambda signum, minute, hour, day, month, week: adder("add_cron", "cron")(
+        signum, int(minute), int(hour), int(day), int(month), int(week))
+    m.add_file_monitor = lambda signum, filename: add_file_monitor(
+        signum, filename.decode() if isinstance(filename, bytes) else str(filename))
+    m.register_signal = register_signal
+    m.signal = raise_signal
+    m.signal_registered = signal_registered
+    m.post_fork_hook = None
     m.masterpid = lambda: master_pid
     m.worker_id = lambda: WORKER["id"]
     m.request_id = request_id

@@ -5,6 +5,8 @@ import json
 import os
 import socket
 
+HANDLED = []     # the signals the handler of /signal-register ran for, in order
+
 # Count the worker's sendall() calls: the channels are opened after this import.
 SENDS = [0]
 _sendall = socket.socket.sendall
@@ -32,6 +34,23 @@ class Closing:
 
     def close(self):
         self.environ["wsgi.errors"].write("closed\n")
+
+
+def register_signals(n):
+    import uwsgi
+
+    def handler(signum):
+        HANDLED.append(signum)
+
+    def failing(signum):
+        raise RuntimeError("signal handler failed")
+
+    uwsgi.register_signal(n, "workers", handler)
+    uwsgi.register_signal(n + 1, "workers", failing)
+
+
+if os.environ.get("KIT_SIGNAL_AT_LOAD"):
+    register_signals(int(os.environ["KIT_SIGNAL_AT_LOAD"]))
 
 
 def application(environ, start_response):
@@ -156,6 +175,13 @@ def application(environ, start_response):
             values = ["error"]
         start_response("200 OK", text)
         return [" ".join(values).encode()]
+    if path == "/signal-register":
+        register_signals(int(environ["QUERY_STRING"]))
+        start_response("200 OK", text)
+        return [b"registered"]
+    if path == "/signals":
+        start_response("200 OK", text)
+        return [" ".join(str(n) for n in HANDLED).encode()]
     if path == "/file-at-2":
         f = open(environ["QUERY_STRING"], "rb")
         f.seek(2)

@@ -1,0 +1,38 @@
+package org.uwsgi4j.kernel.api;
+
+import java.util.List;
+
+/**
+ * uWSGI's signal framework, offered by the kernel as a service (docs/signals.md): 256 signals,
+ * each registered by an application in a worker with a target ({@code workers}, {@code worker2}
+ * …) and a handler that lives in the worker's language. Raising one delivers it to its target
+ * worker(s) between requests; the worker runs the handler.
+ *
+ * <p>Plugins raise signals on their own schedule (plugin-cron's {@code uwsgi.add_cron}); the
+ * shell lists them. Thread-safe; never blocks on a worker.
+ */
+public interface Signals {
+
+    /**
+     * Raises signal {@code signum} (0-255) as uWSGI's master routes it: to the target its
+     * registration named. A signal nobody registered is logged as uWSGI logs it and dropped.
+     *
+     * @throws IllegalArgumentException when {@code signum} is not in 0-255
+     */
+    void raise(int signum);
+
+    /** True when an application registered {@code signum}. */
+    boolean registered(int signum);
+
+    /** The registered signals, in number order. */
+    List<Registration> registrations();
+
+    /**
+     * One registered signal: its number, target ({@code ""} is uWSGI's default, any one
+     * worker), the modifier1 of the pool whose workers hold its handler, the worker that
+     * registered it (0: the preforking host, inherited by every worker), and how many times it
+     * was raised and how many times a worker ran its handler.
+     */
+    record Registration(int signum, String target, int modifier1, int workerId, long raised, long handled) {
+    }
+}
