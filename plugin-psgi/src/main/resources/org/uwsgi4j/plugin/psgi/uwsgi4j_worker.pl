@@ -34,7 +34,7 @@ use JSON::PP ();
 use constant {
     PROTOCOL_VERSION => '1',
     HELLO => 1, READY => 2, LOADFAIL => 3, FORK => 4, EXITED => 5,
-    REQUEST => 10, BODY => 11, READ => 12, GONE => 13,
+    REQUEST => 10, BODY => 11, READ => 12, GONE => 13, SIGNAL => 14,
     START => 20, DATA => 21, END_ => 22, ERROR => 23, SENDFILE => 24,
     LOG => 30, STOP => 31, CALL => 40, RESULT => 41,
     BODY_INLINE => 1,
@@ -47,6 +47,7 @@ use constant END_FRAME => pack('CCvV', END_, 0, 0, 0);
 
 our %ENVV = %ENV;            # the start-up environment, before the app changes %ENV
 our $WORKER_ID = 0;          # this process's worker id (0 in the host)
+our %SIGNAL_HANDLERS;        # signal number => handler registered in this process (forks inherit)
 our $CORE;                   # the core serving the request in hand (per thread with ithreads)
 our $LOADING;                # while the app loads: the Loading control channel state
 our $STOPPING = 0;           # a stop signal came (worker)
@@ -334,6 +335,10 @@ sub serve {
                 $self->{busy} = 1;
                 $self->handle($payload, $flags);
                 $self->{busy} = 0;
+            } elsif ($type == main::SIGNAL) {
+                $self->{busy} = 1;
+                $self->signal($payload);
+                $self->{busy} = 0;
             } elsif ($type == main::STOP) {
                 last;
             } elsif ($type != main::GONE) {     # a GONE that crossed our END is stale
@@ -346,6 +351,27 @@ sub serve {
         main::log_err("uwsgi4j worker: $e") unless blessed($e) && $e->isa('uwsgi4j::Closed');
     };
     $ch->close;
+}
+
+# SIGNAL between requests: the handler this process holds for it, then END; ERROR with one
+# line when there is none or it died (the error on stderr).
+sub signal {
+    my ($self, $payload) = @_;
+    my ($signum) = main::split_fields($payload);
+    my $handler = $main::SIGNAL_HANDLERS{$signum};
+    if (!$handler) {
+        $self->{ch}->send(main::frame(main::ERROR, main::fields("no handler for signal $signum in worker $main::WORKER_ID")));
+        return;
+    }
+    my $ok = eval { $handler->($signum); 1 };
+    if (!$ok) {
+        my $e = $@;
+        die $e if blessed($e) && $e->isa('uwsgi4j::Closed');
+        main::log_err("$e");
+        $self->{ch}->send(main::frame(main::ERROR, main::fields(main::one_line($e))));
+        return;
+    }
+    $self->{ch}->send(main::END_FRAME);
 }
 
 # The next BODY's payload; GONE and STOP on the way are remembered.
@@ -1007,10 +1033,10 @@ sub serve_flagged {
     eval {
         while (!$core->{stopping}) {
             my ($type, $flags, $payload) = $ch->read;
-            if ($type == REQUEST) {
+            if ($type == REQUEST || $type == SIGNAL) {
                 $busy->[$i] = 1;
                 $core->{busy} = 1;
-                $core->handle($payload, $flags);
+                if ($type == REQUEST) { $core->handle($payload, $flags) } else { $core->signal($payload) }
                 $core->{busy} = 0;
                 $busy->[$i] = 0;
                 last if $$stopping;
@@ -1202,6 +1228,30 @@ sub log {
     }
     return 1;
 }
+
+sub _signum {
+    my ($n) = @_;
+    die "invalid signal number " . (defined $n ? $n : 'undef') . "\n" unless defined $n && $n =~ /\A[0-9]+\z/ && $n <= 255;
+    return $n + 0;
+}
+
+# uWSGI's uwsgi::register_signal(NUM, TARGET, CODE): the handler stays in this process (a
+# worker forked later inherits it); the kernel learns the number and the target.
+sub register_signal {
+    my ($n, $who, $handler) = @_;
+    $n = _signum($n);
+    die "the signal handler must be a code reference\n" unless ref $handler eq 'CODE';
+    _call('register_signal', $n, defined $who ? $who : '');
+    $main::SIGNAL_HANDLERS{$n} = $handler;
+    return 1;
+}
+
+sub signal { _call('signal', _signum($_[0])); return 1 }
+sub signal_registered { return exists $main::SIGNAL_HANDLERS{_signum($_[0])} ? 1 : 0 }
+sub add_timer { my ($n, $secs) = @_; _call('add_timer', _signum($n), int($secs)); return 1 }
+sub add_rb_timer { my ($n, $secs, $it) = @_; _call('add_rb_timer', _signum($n), int($secs), int($it || 0)); return 1 }
+sub add_cron { my ($n, @when) = @_; _call('add_cron', _signum($n), map { int($_) } @when[0 .. 4]); return 1 }
+sub add_file_monitor { my ($n, $path) = @_; _call('add_file_monitor', _signum($n), $path); return 1 }
 
 sub worker_id { return $main::WORKER_ID }
 sub masterpid { return $main::ENVV{UWSGI4J_MASTER_PID} || 0 }

@@ -25,6 +25,14 @@ sub close { $_[0]{env}{'psgi.errors'}->print("closed\n") }
 package main;
 
 my $TEXT = ['Content-Type' => 'text/plain'];
+our @HANDLED;    # the signals the handler of /signal-register ran for, in order
+
+sub register_signals {
+    my ($n) = @_;
+    uwsgi::register_signal($n, 'workers', sub { push @HANDLED, $_[0] });
+    uwsgi::register_signal($n + 1, 'workers', sub { die "signal handler failed\n" });
+}
+register_signals($ENV{KIT_SIGNAL_AT_LOAD}) if $ENV{KIT_SIGNAL_AT_LOAD};
 
 sub read_all {
     my ($input) = @_;
@@ -88,6 +96,13 @@ my $app = sub {
     if ($path eq '/file') {
         open(my $fh, '<', $env->{QUERY_STRING}) or die "$env->{QUERY_STRING}: $!";
         return [200, $TEXT, $fh];
+    }
+    if ($path eq '/signal-register') {
+        register_signals($env->{QUERY_STRING});
+        return [200, ['Content-Type' => 'text/plain'], ['registered']];
+    }
+    if ($path eq '/signals') {
+        return [200, ['Content-Type' => 'text/plain'], [join(' ', @HANDLED)]];
     }
     if ($path eq '/call') {
         my $answer = eval { join(' ', 'ok', uwsgi::_call($env->{QUERY_STRING})) } || 'error';

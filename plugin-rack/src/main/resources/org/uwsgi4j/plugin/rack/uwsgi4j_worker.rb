@@ -27,7 +27,7 @@ require "tmpdir"
 module Uwsgi4j
   PROTOCOL_VERSION = "1"
   HELLO, READY, LOADFAIL, FORK, EXITED = 1, 2, 3, 4, 5
-  REQUEST, BODY, READ, GONE = 10, 11, 12, 13
+  REQUEST, BODY, READ, GONE, SIGNAL = 10, 11, 12, 13, 14
   START, DATA, END_, ERROR, SENDFILE = 20, 21, 22, 23, 24
   LOG, STOP = 30, 31
   CALL, RESULT = 40, 41
@@ -200,6 +200,7 @@ module Uwsgi4j
 
   LOADING = Loading.new
   WORKER = { id: 0, requests: 0 }
+  SIGNAL_HANDLERS = {} # signal number => handler registered in this process (forks inherit)
 
   def self.call_result(name, f)
     return f[1..] if f.first == "ok"
@@ -427,6 +428,10 @@ module Uwsgi4j
           @busy = true
           handle(payload, flags)
           @busy = false
+        elsif type == SIGNAL
+          @busy = true
+          signal(Integer(Uwsgi4j.split_fields(payload).first))
+          @busy = false
         elsif type == STOP
           break
         elsif type != GONE # a GONE that crossed our END on the wire is stale
@@ -437,6 +442,25 @@ module Uwsgi4j
       nil
     ensure
       @ch.close
+    end
+
+    # SIGNAL between requests: the handler this process holds for it, then END; ERROR with one
+    # line when there is none or it raised (the backtrace on stderr).
+    def signal(signum)
+      handler = SIGNAL_HANDLERS[signum]
+      unless handler
+        @ch.put(Uwsgi4j.frame(ERROR, Uwsgi4j.fields("no handler for signal #{signum} in worker #{WORKER[:id]}")))
+        return
+      end
+      begin
+        handler.call(signum)
+      rescue ChannelClosed
+        raise
+      rescue Exception => e # rubocop:disable Lint/RescueException
+        fail(e)
+        return
+      end
+      @ch.put(END_FRAME)
     end
 
     # Waits for the BODY frame that answers a READ (or follows an inline REQUEST).
@@ -913,6 +937,32 @@ module Uwsgi4j
       end
       true
     end
+    signum = lambda do |n|
+      n = Integer(n)
+      raise ArgumentError, "invalid signal number #{n}" unless (0..255).cover?(n)
+      n
+    end
+    # uWSGI's UWSGI.register_signal(NUM, TARGET, HANDLER): the handler stays in this process (a
+    # worker forked later inherits it); the kernel learns the number and the target.
+    mod.define_singleton_method(:register_signal) do |n, who, handler|
+      n = signum.call(n)
+      raise ArgumentError, "the signal handler must respond to call" unless handler.respond_to?(:call)
+      kernel_call("register_signal", n, who.to_s)
+      SIGNAL_HANDLERS[n] = handler
+      true
+    end
+    mod.define_singleton_method(:signal) { |n| kernel_call("signal", signum.call(n)); true }
+    mod.define_singleton_method(:signal_registered) { |n| SIGNAL_HANDLERS.key?(signum.call(n)) }
+    mod.define_singleton_method(:add_timer) { |n, secs| kernel_call("add_timer", signum.call(n), Integer(secs)); true }
+    mod.define_singleton_method(:add_rb_timer) do |n, secs, iterations = 0|
+      kernel_call("add_rb_timer", signum.call(n), Integer(secs), Integer(iterations))
+      true
+    end
+    mod.define_singleton_method(:add_cron) do |n, *fields|
+      kernel_call("add_cron", signum.call(n), *fields.first(5).map { |f| Integer(f) })
+      true
+    end
+    mod.define_singleton_method(:add_file_monitor) { |n, path| kernel_call("add_file_monitor", signum.call(n), path.to_s); true }
     mod.define_singleton_method(:masterpid) { master_pid }
     mod.define_singleton_method(:worker_id) { WORKER[:id] }
     mod.define_singleton_method(:request_id) { Thread.current[:uwsgi4j_core]&.request_id || 0 }

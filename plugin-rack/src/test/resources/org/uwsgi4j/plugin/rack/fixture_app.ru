@@ -13,6 +13,14 @@ end
 $gc_starts = 0
 GC.singleton_class.prepend(CountedStarts)
 
+HANDLED = [] # the signals the handler of /signal-register ran for, in order
+
+def register_signals(n)
+  UWSGI.register_signal(n, "workers", ->(signum) { HANDLED << signum })
+  UWSGI.register_signal(n + 1, "workers", ->(_signum) { raise "signal handler failed" })
+end
+register_signals(Integer(ENV["KIT_SIGNAL_AT_LOAD"])) if ENV["KIT_SIGNAL_AT_LOAD"]
+
 # A body whose close is logged through rack.errors.
 class Closing
   def initialize(env, chunks, fail: false)
@@ -76,6 +84,11 @@ run(lambda do |env|
     [200, TEXT.dup, Closing.new(env, Enumerator.new { |y| loop { y << "tick" } })]
   when "/file"
     [200, TEXT.dup, FileBody.new(env["QUERY_STRING"])]
+  when "/signal-register"
+    register_signals(Integer(env["QUERY_STRING"]))
+    [200, TEXT.dup, ["registered"]]
+  when "/signals"
+    [200, TEXT.dup, [HANDLED.join(" ")]]
   when "/call"
     values = begin
       ["ok"] + UWSGI.kernel_call(env["QUERY_STRING"])
