@@ -48,6 +48,7 @@ public final class SignalTable implements Signals {
         this.master = master;
         this.timers = new SignalTimers(System::nanoTime, this::raise);
         this.monitors = new FileMonitors(this::raise);
+        timers.start();
     }
 
     @Deactivate

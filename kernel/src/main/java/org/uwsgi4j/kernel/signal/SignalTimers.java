@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  *       its timers once more) is not added twice.</li>
  * </ul>
  *
- * A thread of its own ({@code uwsgi4j-timers}) sleeps to the next tick; {@link #fireDue} is the
- * decision, tested with a fake clock.
+ * A thread of its own ({@code uwsgi4j-timers}, from {@link #start}) sleeps to the next tick;
+ * {@link #fireDue} is the decision, tested with a fake clock.
  */
 final class SignalTimers implements AutoCloseable {
 
@@ -41,7 +41,14 @@ final class SignalTimers implements AutoCloseable {
         this.raise = raise;
     }
 
-    /** Adds a timer; its first tick is one period from now. Starts the thread at the first. */
+    /** Starts the thread that raises the signals (once). */
+    synchronized void start() {
+        if (thread == null && !closed) {
+            thread = Thread.ofPlatform().daemon().name("uwsgi4j-timers").start(this::run);
+        }
+    }
+
+    /** Adds a timer; its first tick is one period from now. */
     synchronized void add(int signum, int seconds, int iterations) {
         long period = TimeUnit.SECONDS.toNanos(seconds);
         for (Timer t : timers) {
@@ -54,9 +61,6 @@ final class SignalTimers implements AutoCloseable {
             LOG.info("added timer for signal {} every {} second(s), {} time(s)", signum, seconds, iterations);
         } else {
             LOG.info("added timer for signal {} every {} second(s)", signum, seconds);
-        }
-        if (thread == null && !closed) {
-            thread = Thread.ofPlatform().daemon().name("uwsgi4j-timers").start(this::run);
         }
         changed = true;
         notifyAll();

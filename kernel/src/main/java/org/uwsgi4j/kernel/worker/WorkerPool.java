@@ -197,30 +197,34 @@ public final class WorkerPool implements AutoCloseable, WorkerStats.Source {
 
     /**
      * Delivers signal {@code signum} to the workers {@code target} names (docs/signals.md):
-     * {@code ""} or {@code worker} one worker (the first idle one, else the first running one),
-     * {@code workers} and {@code active-workers} every running worker, {@code workerN} worker N.
-     * Each takes it between two requests. A handler registered by one worker ({@code ownerWid}
+     * {@code ""} or {@code worker} one worker (the first idle one, else the first running one,
+     * else one still spawning), {@code workers} and {@code active-workers} every worker of the
+     * current generation not cheaped, {@code workerN} worker N. Each takes it between two
+     * requests; a worker still spawning once it runs (a signal raised while the app loads waits
+     * for the workers, as in uWSGI's pipes). A handler registered by one worker ({@code ownerWid}
      * above 0) lives only in that worker's memory: another worker chosen gets nothing and
      * uWSGI's line is logged. {@code handled} runs each time a worker ran the handler. Any thread.
      */
     public void deliverSignal(int signum, String target, int ownerWid, Runnable handled) {
         Generation g = generations.current();
-        List<Worker> running = new ArrayList<>();
+        List<Worker> active = new ArrayList<>(); // running, or spawning: it takes the signal once it runs
         if (g != null) {
             for (int i = 1; i < g.workers.length; i++) {
-                if (g.workers[i].takesRequests()) {
-                    running.add(g.workers[i]);
+                if (g.workers[i].active()) {
+                    active.add(g.workers[i]);
                 }
             }
         }
         List<Worker> to = new ArrayList<>();
         if (target.isEmpty() || target.equals("worker") || target.equals("worker0")) {
-            running.stream().filter(w -> !w.busy()).findFirst().or(() -> running.stream().findFirst()).ifPresent(to::add);
+            active.stream().filter(w -> w.takesRequests() && !w.busy()).findFirst()
+                    .or(() -> active.stream().filter(Worker::takesRequests).findFirst())
+                    .or(() -> active.stream().findFirst()).ifPresent(to::add);
         } else if (target.equals("workers") || target.equals("active-workers")) {
-            to.addAll(running);
+            to.addAll(active);
         } else {
             int n = Integer.parseInt(target.substring("worker".length()));
-            running.stream().filter(w -> w.id == n).findFirst().ifPresentOrElse(to::add,
+            active.stream().filter(w -> w.id == n).findFirst().ifPresentOrElse(to::add,
                     () -> LOG.info("could not deliver signal {} to worker {}", signum, n));
         }
         if (to.isEmpty() && !target.matches("worker[1-9][0-9]*")) {
