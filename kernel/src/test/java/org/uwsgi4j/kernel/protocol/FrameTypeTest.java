@@ -13,6 +13,7 @@ class FrameTypeTest {
         assertEquals(1, FrameType.HELLO.code());
         assertEquals(10, FrameType.REQUEST.code());
         assertEquals(13, FrameType.GONE.code());
+        assertEquals(14, FrameType.SIGNAL.code());
         assertEquals(24, FrameType.SENDFILE.code());
         assertEquals(41, FrameType.RESULT.code());
         for (FrameType t : FrameType.values()) {
@@ -22,7 +23,7 @@ class FrameTypeTest {
 
     @Test
     void unknownCodesAreRefused() {
-        for (int code : new int[] {0, 6, 9, 14, 25, 42, 255, -1, 256}) {
+        for (int code : new int[] {0, 6, 9, 15, 25, 42, 255, -1, 256}) {
             assertThrows(IllegalArgumentException.class, () -> FrameType.of(code), "code " + code);
         }
     }

@@ -369,7 +369,7 @@ class Core:
         except ChannelClosed:
             raise
         except BaseException as e:
-            sys.stderr.write(traceback.format_exc())
+            sys.stderr.write(app_traceback(e))
             self.ch.send(frame(ERROR, fields(one_line(e))))
             return
         self.ch.send(END_FRAME)

@@ -5,8 +5,6 @@ import json
 import os
 import socket
 
-HANDLED = []     # the signals the handler of /signal-register ran for, in order
-
 # Count the worker's sendall() calls: the channels are opened after this import.
 SENDS = [0]
 _sendall = socket.socket.sendall
@@ -34,23 +32,6 @@ class Closing:
 
     def close(self):
         self.environ["wsgi.errors"].write("closed\n")
-
-
-def register_signals(n):
-    import uwsgi
-
-    def handler(signum):
-        HANDLED.append(signum)
-
-    def failing(signum):
-        raise RuntimeError("signal handler failed")
-
-    uwsgi.register_signal(n, "workers", handler)
-    uwsgi.register_signal(n + 1, "workers", failing)
-
-
-if os.environ.get("KIT_SIGNAL_AT_LOAD"):
-    register_signals(int(os.environ["KIT_SIGNAL_AT_LOAD"]))
 
 
 def application(environ, start_response):
@@ -189,3 +170,24 @@ def application(environ, start_response):
         return environ["wsgi.file_wrapper"](f)
     start_response("404 Not Found", text)
     return [b"not found"]
+
+
+# Signals (the kit's /signal-register and /signals): at the end, so the lines above keep their numbers.
+HANDLED = []     # the signals the handler of /signal-register ran for, in order
+
+
+def register_signals(n):
+    import uwsgi
+
+    def handler(signum):
+        HANDLED.append(signum)
+
+    def failing(signum):
+        raise RuntimeError("signal handler failed")
+
+    uwsgi.register_signal(n, "workers", handler)
+    uwsgi.register_signal(n + 1, "workers", failing)
+
+
+if os.environ.get("KIT_SIGNAL_AT_LOAD"):
+    register_signals(int(os.environ["KIT_SIGNAL_AT_LOAD"]))
