@@ -46,7 +46,8 @@ class CronIT {
                 "--http-modifier1", "101", "--shell-socket", cwd.resolve("shell.sock").toString(),
                 "--chdir", work.toString(), "--env", "CRON_IT=from-env",
                 "--cron", "-1 -1 -1 -1 -1 echo every-$((40+2))-$CRON_IT-$(basename \"$PWD\")",
-                "--cron", "5 -1 -1 -1 -1 echo at-five", "--curl-cron", "-1 -1 -1 -1 -1 " + url))) {
+                "--cron", "5 -1 -1 -1 -1 echo at-five", "--curl-cron", "-1 -1 -1 -1 -1 " + url,
+                "--legion-cron", "mylegion -1 -1 -1 -1 -1 echo legion-ran"))) {
             Shell shell = new Shell(cwd, server.awaitShell());
             server.awaitLine("\\[uwsgi-cron\\] command \"echo at-five\" registered as cron task", WAIT);
             server.awaitLine("\\[uwsgi-cron\\] running \"echo every-.*\" \\(pid \\d+\\)", WAIT);
@@ -77,6 +78,9 @@ class CronIT {
             assertEquals(3, count(server, "every-42-from-env-work"), server.output());
             assertEquals(before, hits.get());
             assertTrue(server.isAlive());
+            assertEquals(1, count(server, "\\[uwsgi-cron\\] no legion \"mylegion\" exists \\(no legion plugin\\): its cron tasks do not run"),
+                    "logged once, though due in three minutes");
+            assertFalse(server.output().contains("legion-ran\n"), "no lord, no run");
         } finally {
             endpoint.stop(0);
         }

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * unchanged ({@code @postfork}, {@code @signal}, {@code @timer}, {@code @cron}, {@code @filemon}):
  * its handlers write files the test reads; a signal for {@code workers} is handled once by each
  * worker; a failing handler and an unregistered signal are uWSGI's log line and the workers serve
- * on. The {@code @cron} runs on the test's clock ({@link TestClock}).
+ * on; the shell's {@code uwsgi:signal} raises one and {@code uwsgi:signals} counts it. The
+ * {@code @cron} runs on the test's clock ({@link TestClock}).
  */
 class SignalsIT {
 
@@ -40,7 +41,7 @@ class SignalsIT {
         Path app = UwsgiProcess.copyApp(APPS, "decorators.py", cwd);
         try (var server = UwsgiProcess.start(cwd, Map.of("OUT", out.toString()), CronIT.concat(clock.options(),
                 "--plugins", "python3,cron", "--master", "--processes", "2", "--http-socket", "127.0.0.1:0",
-                "--wsgi-file", app.toString()))) {
+                "--wsgi-file", app.toString(), "--shell-socket", cwd.resolve("shell.sock").toString()))) {
             int port = server.httpPort();
             server.workerPid(1);
             server.workerPid(2);
@@ -62,10 +63,22 @@ class SignalsIT {
             clock.set(Instant.parse("2026-01-07T10:01:00Z"));
             awaitCount(out.resolve("cron"), 2);
 
+            Shell shell = new Shell(cwd, server.awaitShell());
+            assertEquals("signal 17 raised", shell.run("uwsgi:signal 17").output().strip());
+            awaitLines(out.resolve("workers-17"), List.of("1", "1", "2", "2"));
+            // raised twice (HTTP, shell), handled four times; the handlers wrote before their END: ask again until counted
+            for (long deadline = System.nanoTime() + WAIT.toNanos(); ; ) {
+                String table = shell.run("uwsgi:signals").output();
+                if (table.lines().anyMatch(l -> l.matches("17\\s+workers\\s+0\\s+0\\s+2\\s+4\\s*"))) {
+                    break;
+                }
+                assertTrue(System.nanoTime() < deadline, table);
+            }
+
             for (int i = 0; i < 4; i++) {
                 assertEquals(200, get(port, "").statusCode(), "the workers serve on");
             }
-            assertEquals(List.of("1", "2"), sorted(out.resolve("workers-17")), "once by each worker, no more");
+            assertEquals(List.of("1", "1", "2", "2"), sorted(out.resolve("workers-17")), "once by each worker per raise, no more");
             assertEquals(List.of("1", "2"), sorted(out.resolve("postfork")));
         }
     }

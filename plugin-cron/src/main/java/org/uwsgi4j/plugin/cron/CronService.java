@@ -217,10 +217,8 @@ public final class CronService {
 
     /** Kills a command past its harakiri (uWSGI's line); the task's run is over then. */
     private void harakiri(Instant now) {
-        for (Scheduler.Slot s : scheduler.slots()) {
-            Scheduler.Run r = s.running;
-            int limit = s.task.harakiri();
-            if (r instanceof CommandRun cmd && limit > 0 && now.isAfter(r.started().plusSeconds(limit))) {
+        for (Scheduler.Slot s : scheduler.overdue(now)) {
+            if (s.running instanceof CommandRun cmd) {
                 LOG.info("*** HARAKIRI ON CRON \"{}\" (pid: {}) ***", s.task.action(), cmd.pid());
                 cmd.kill();
                 s.running = null;

@@ -103,6 +103,22 @@ final class Scheduler {
         return due;
     }
 
+    /**
+     * The tasks whose run is past their harakiri at {@code now} (a command started more than
+     * {@code harakiri} seconds ago); the caller kills them.
+     */
+    List<Slot> overdue(Instant now) {
+        List<Slot> overdue = new ArrayList<>();
+        for (Slot s : slots) {
+            Run r = s.running;
+            int limit = s.task.harakiri();
+            if (r != null && limit > 0 && s.task.kind() == CronTask.Kind.COMMAND && now.isAfter(r.started().plusSeconds(limit))) {
+                overdue.add(s);
+            }
+        }
+        return overdue;
+    }
+
     /** The next minute at or after {@code now} in which {@code slot}'s schedule matches (within a year), or null. */
     static Instant next(Slot slot, Instant now, ZoneId zone) {
         long minute = Math.floorDiv(now.getEpochSecond(), 60);

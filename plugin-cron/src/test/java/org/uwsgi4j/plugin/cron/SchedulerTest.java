@@ -103,6 +103,31 @@ class SchedulerTest {
     }
 
     @Test
+    void aCommandRunningPastItsHarakiriIsOverdueAndHarakiriMinusOneNever() {
+        Scheduler.Slot limited = scheduler.add(new CronTask(CronSchedule.EVERY_MINUTE, CronTask.Kind.COMMAND, "slow", false, 30, null));
+        Scheduler.Slot unlimited = scheduler.add(new CronTask(CronSchedule.EVERY_MINUTE, CronTask.Kind.COMMAND, "slower", false, -1, null));
+        assertEquals(List.of(), scheduler.overdue(at(10, 0, 0)), "nothing runs");
+        limited.running = started(at(10, 0, 0));
+        unlimited.running = started(at(10, 0, 0));
+        assertEquals(List.of(), scheduler.overdue(at(10, 0, 30)));
+        assertEquals(List.of(limited), scheduler.overdue(at(10, 0, 31)));
+        assertEquals(List.of(limited), scheduler.overdue(at(11, 0, 0)), "harakiri=0 in cron2 (-1) is never killed");
+    }
+
+    private static Scheduler.Run started(Instant when) {
+        return new Scheduler.Run() {
+            @Override
+            public Instant started() {
+                return when;
+            }
+
+            @Override
+            public void kill() {
+            }
+        };
+    }
+
+    @Test
     void nextIsTheFirstMatchingMinuteFromNow() {
         Scheduler.Slot slot = scheduler.add(task(15, "q"));
         assertEquals(at(10, 15, 0), Scheduler.next(slot, at(10, 3, 12), UTC));
