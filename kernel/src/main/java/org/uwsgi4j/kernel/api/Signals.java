@@ -29,10 +29,11 @@ public interface Signals {
 
     /**
      * One registered signal: its number, target ({@code ""} is uWSGI's default, any one
-     * worker), the modifier1 of the pool whose workers hold its handler, the worker that
-     * registered it (0: the preforking host, inherited by every worker), and how many times it
-     * was raised and how many times a worker ran its handler.
+     * worker), the modifier1 of the pool whose workers hold its handler, the workers that
+     * registered it ({@code [0]}: the preforking host, so every worker it forks; with
+     * {@code --lazy-apps} each worker registers its own), and how many times it was raised and
+     * how many times a worker ran its handler.
      */
-    record Registration(int signum, String target, int modifier1, int workerId, long raised, long handled) {
+    record Registration(int signum, String target, int modifier1, java.util.SortedSet<Integer> workers, long raised, long handled) {
     }
 }

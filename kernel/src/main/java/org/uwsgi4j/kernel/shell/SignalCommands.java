@@ -31,7 +31,7 @@ public final class SignalCommands {
         table.add(new String[] {"SIGNAL", "TARGET", "MODIFIER1", "WID", "RAISED", "HANDLED"});
         for (Signals.Registration r : signals.registrations()) {
             table.add(new String[] {String.valueOf(r.signum()), r.target().isEmpty() ? "default" : r.target(),
-                    String.valueOf(r.modifier1()), String.valueOf(r.workerId()), String.valueOf(r.raised()), String.valueOf(r.handled())});
+                    String.valueOf(r.modifier1()), r.workers().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")), String.valueOf(r.raised()), String.valueOf(r.handled())});
         }
         return Table.render(table);
     }

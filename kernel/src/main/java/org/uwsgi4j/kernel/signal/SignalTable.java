@@ -59,7 +59,9 @@ public final class SignalTable implements Signals {
 
     /**
      * Registers {@code signum} for {@code target}, its handler in {@code caller}'s memory (the
-     * host's: every worker's); a later registration replaces it (a reloaded app registers again).
+     * host's: every worker's). A worker registering what other workers registered with the same
+     * target ({@code --lazy-apps}: each loads the app) adds itself to the holders; any other
+     * registration replaces the earlier one (a reloaded app registers again).
      *
      * @throws IllegalArgumentException for a number out of 0-255 or a target uwsgi4j cannot serve
      */
@@ -71,7 +73,9 @@ public final class SignalTable implements Signals {
         if (!TARGET.matcher(target).matches()) {
             throw new IllegalArgumentException("unsupported signal target: " + target);
         }
-        entries.set(signum, new Entry(target, caller.modifier1(), caller.workerId()));
+        int wid = caller.workerId();
+        entries.updateAndGet(signum, old -> old != null && wid != 0 && !old.holders.contains(0) && old.target.equals(target)
+                && old.modifier1 == caller.modifier1() ? old.with(wid) : new Entry(target, caller.modifier1(), java.util.Set.of(wid)));
         LOG.info("[uwsgi-signal] signum {} registered (wid: {} modifier1: {} target: {})", signum, caller.workerId(),
                 caller.modifier1(), target.isEmpty() ? "default, any worker" : target);
     }
@@ -85,14 +89,14 @@ public final class SignalTable implements Signals {
             if (pools.isEmpty()) {
                 LOG.info("could not deliver signal {} to workers pool", signum);
             } else {
-                pools.getFirst().deliverSignal(signum, "", 0, () -> { });
+                pools.getFirst().deliverSignal(signum, "", wid -> true, () -> { });
             }
             return;
         }
         e.raised.incrementAndGet();
         for (WorkerPool p : pools) {
             if (p.modifier1() == e.modifier1) {
-                p.deliverSignal(signum, e.target, e.workerId, e.handled::incrementAndGet);
+                p.deliverSignal(signum, e.target, wid -> e.holders.contains(0) || e.holders.contains(wid), e.handled::incrementAndGet);
                 return;
             }
         }
@@ -110,7 +114,7 @@ public final class SignalTable implements Signals {
         for (int i = 0; i < 256; i++) {
             Entry e = entries.get(i);
             if (e != null) {
-                all.add(new Registration(i, e.target, e.modifier1, e.workerId, e.raised.get(), e.handled.get()));
+                all.add(new Registration(i, e.target, e.modifier1, new java.util.TreeSet<>(e.holders), e.raised.get(), e.handled.get()));
             }
         }
         return all;
@@ -137,17 +141,31 @@ public final class SignalTable implements Signals {
         }
     }
 
+    /** A registration: the workers whose memory holds the handler (0: every worker, the host's), its counters. */
     private static final class Entry {
         final String target;
         final int modifier1;
-        final int workerId;
-        final AtomicLong raised = new AtomicLong();
-        final AtomicLong handled = new AtomicLong();
+        final java.util.Set<Integer> holders;
+        final AtomicLong raised;
+        final AtomicLong handled;
 
-        Entry(String target, int modifier1, int workerId) {
+        Entry(String target, int modifier1, java.util.Set<Integer> holders) {
+            this(target, modifier1, holders, new AtomicLong(), new AtomicLong());
+        }
+
+        private Entry(String target, int modifier1, java.util.Set<Integer> holders, AtomicLong raised, AtomicLong handled) {
             this.target = target;
             this.modifier1 = modifier1;
-            this.workerId = workerId;
+            this.holders = holders;
+            this.raised = raised;
+            this.handled = handled;
+        }
+
+        /** The same registration, held by worker {@code wid} too (lazy workers each register theirs). */
+        Entry with(int wid) {
+            java.util.Set<Integer> more = new java.util.HashSet<>(holders);
+            more.add(wid);
+            return new Entry(target, modifier1, java.util.Set.copyOf(more), raised, handled);
         }
     }
 }

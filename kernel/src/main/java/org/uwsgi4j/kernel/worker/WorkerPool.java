@@ -201,11 +201,13 @@ public final class WorkerPool implements AutoCloseable, WorkerStats.Source {
      * else one still spawning), {@code workers} and {@code active-workers} every worker of the
      * current generation not cheaped, {@code workerN} worker N. Each takes it between two
      * requests; a worker still spawning once it runs (a signal raised while the app loads waits
-     * for the workers, as in uWSGI's pipes). A handler registered by one worker ({@code ownerWid}
-     * above 0) lives only in that worker's memory: another worker chosen gets nothing and
-     * uWSGI's line is logged. {@code handled} runs each time a worker ran the handler. Any thread.
+     * for the workers, as in uWSGI's pipes). The handler lives in the memory of the workers
+     * {@code holds} accepts (all, when the host registered it before forking): the one worker of
+     * the default target is chosen among them; a worker named by the target that lacks it gets
+     * nothing and uWSGI's line is logged. {@code handled} runs each time a worker ran the
+     * handler. Any thread.
      */
-    public void deliverSignal(int signum, String target, int ownerWid, Runnable handled) {
+    public void deliverSignal(int signum, String target, java.util.function.IntPredicate holds, Runnable handled) {
         Generation g = generations.current();
         List<Worker> active = new ArrayList<>(); // running, or spawning: it takes the signal once it runs
         if (g != null) {
@@ -217,9 +219,11 @@ public final class WorkerPool implements AutoCloseable, WorkerStats.Source {
         }
         List<Worker> to = new ArrayList<>();
         if (target.isEmpty() || target.equals("worker") || target.equals("worker0")) {
-            active.stream().filter(w -> w.takesRequests() && !w.busy()).findFirst()
-                    .or(() -> active.stream().filter(Worker::takesRequests).findFirst())
-                    .or(() -> active.stream().findFirst()).ifPresent(to::add);
+            List<Worker> holders = active.stream().filter(w -> holds.test(w.id)).toList();
+            List<Worker> among = holders.isEmpty() ? active : holders;
+            among.stream().filter(w -> w.takesRequests() && !w.busy()).findFirst()
+                    .or(() -> among.stream().filter(Worker::takesRequests).findFirst())
+                    .or(() -> among.stream().findFirst()).ifPresent(to::add);
         } else if (target.equals("workers") || target.equals("active-workers")) {
             to.addAll(active);
         } else {
@@ -231,8 +235,10 @@ public final class WorkerPool implements AutoCloseable, WorkerStats.Source {
             LOG.info("could not deliver signal {} to workers pool", signum);
         }
         for (Worker w : to) {
-            if (ownerWid != 0 && ownerWid != w.id) {
-                LOG.info("[uwsgi-signal] you have registered this signal in worker {} memory area, only that process will be able to run it", ownerWid);
+            if (!holds.test(w.id)) {
+                LOG.info("[uwsgi-signal] you have registered this signal in worker {} memory area, only that process will be able to run it",
+                        java.util.stream.IntStream.rangeClosed(1, g.workers.length - 1).filter(holds).mapToObj(String::valueOf)
+                                .collect(java.util.stream.Collectors.joining(",")));
                 LOG.info("error managing signal {} on worker {}", signum, w.id);
                 continue;
             }

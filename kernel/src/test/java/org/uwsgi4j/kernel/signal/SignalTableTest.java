@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.uwsgi4j.kernel.api.Signals;
@@ -31,7 +33,11 @@ class SignalTableTest {
             table.register(host, 9, target);
         }
         table.register(new WorkerCall.Caller(5, 2, 101), 9, "workers");
-        assertEquals(List.of(new Signals.Registration(9, "workers", 5, 2, 0, 0)), table.registrations());
+        assertEquals(List.of(new Signals.Registration(9, "workers", 5, new TreeSet<>(Set.of(2)), 0, 0)), table.registrations());
+        table.register(new WorkerCall.Caller(5, 1, 102), 9, "workers");
+        assertEquals(new TreeSet<>(Set.of(1, 2)), table.registrations().getFirst().workers(), "lazy workers each hold theirs");
+        table.register(host, 9, "workers");
+        assertEquals(new TreeSet<>(Set.of(0)), table.registrations().getFirst().workers(), "a reloaded host's registration replaces them");
         assertTrue(table.registered(9));
         assertFalse(table.registered(10));
     }
