@@ -28,6 +28,11 @@ def fails(signum):
     raise ValueError("handler failed on purpose")
 
 
+@signal(19)
+def option_timer(signum):        # raised by the server's --timer "19 1"
+    mark("timer-option")
+
+
 @timer(1)
 def tick(signum):
     mark("timer")

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * uWSGI's signals end to end with a Python app that uses Debian's {@code uwsgidecorators}
  * unchanged ({@code @postfork}, {@code @signal}, {@code @timer}, {@code @cron}, {@code @filemon}):
- * its handlers write files the test reads; a signal for {@code workers} is handled once by each
+ * its handlers write files the test reads (and one for the option {@code --timer}); a signal for {@code workers} is handled once by each
  * worker; a failing handler and an unregistered signal are uWSGI's log line and the workers serve
  * on; the shell's {@code uwsgi:signal} raises one and {@code uwsgi:signals} counts it. The
  * {@code @cron} runs on the test's clock ({@link TestClock}).
@@ -41,13 +41,14 @@ class SignalsIT {
         Path app = UwsgiProcess.copyApp(APPS, "decorators.py", cwd);
         try (var server = UwsgiProcess.start(cwd, Map.of("OUT", out.toString()), CronIT.concat(clock.options(),
                 "--plugins", "python3,cron", "--master", "--processes", "2", "--http-socket", "127.0.0.1:0",
-                "--wsgi-file", app.toString(), "--shell-socket", cwd.resolve("shell.sock").toString()))) {
+                "--wsgi-file", app.toString(), "--timer", "19 1", "--shell-socket", cwd.resolve("shell.sock").toString()))) {
             int port = server.httpPort();
             server.workerPid(1);
             server.workerPid(2);
             awaitLines(out.resolve("postfork"), List.of("1", "2"));
             awaitLines(out.resolve("cron"), List.of("1"));
             awaitCount(out.resolve("timer"), 2);
+            awaitCount(out.resolve("timer-option"), 2);
 
             assertEquals(200, get(port, "17").statusCode());
             awaitLines(out.resolve("workers-17"), List.of("1", "2"));

@@ -21,6 +21,31 @@ public interface Signals {
      */
     void raise(int signum);
 
+    /**
+     * Raises {@code signum} every {@code seconds} seconds, {@code iterations} times (0: for
+     * ever), on the monotonic clock and without drift (uWSGI's timers and rb timers). The same
+     * timer added twice is one timer.
+     *
+     * @return what removes it (a plugin that goes away closes the timers it added)
+     * @throws IllegalArgumentException for a number out of 0-255 or a period under 1 second
+     */
+    Source addTimer(int signum, int seconds, int iterations);
+
+    /**
+     * Raises {@code signum} when {@code path} changes: a directory when an entry in it is
+     * created, changed or deleted; a file when it is (uWSGI's file monitors).
+     *
+     * @return what removes it
+     * @throws IllegalArgumentException when the path cannot be watched
+     */
+    Source addFileMonitor(int signum, String path);
+
+    /** A timer or file monitor added: {@link #close} removes it (again: nothing). */
+    interface Source extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /** True when an application registered {@code signum}. */
     boolean registered(int signum);
 

@@ -18,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.uwsgi4j.kernel.api.Signals;
 
 /**
  * The file monitors ({@code uwsgi.add_file_monitor}, uWSGI's fsmon on inotify): a directory
@@ -39,11 +40,11 @@ final class FileMonitors implements AutoCloseable {
     }
 
     /** Watches {@code path} for {@code signum}; uWSGI's line, or why it cannot. */
-    synchronized void add(int signum, String path) {
+    synchronized Signals.Source add(int signum, String path) {
         Path p = Path.of(path).toAbsolutePath().normalize();
         for (Monitor m : monitors) {
             if (m.signum == signum && m.path.equals(p)) {
-                return;
+                return () -> monitors.remove(m);
             }
         }
         boolean dir = Files.isDirectory(p);
@@ -55,8 +56,10 @@ final class FileMonitors implements AutoCloseable {
                 Thread.ofPlatform().daemon().name("uwsgi4j-fsmon").start(() -> run(w));
             }
             WatchKey key = watched.register(watcher, ENTRY_CREATE, ENTRY_MODIFY, ENTRY_DELETE);
-            monitors.add(new Monitor(signum, p, dir, key));
+            Monitor m = new Monitor(signum, p, dir, key);
+            monitors.add(m);
             LOG.info("[uwsgi-fsmon] registered monitor for \"{}\"", path);
+            return () -> monitors.remove(m);
         } catch (IOException | RuntimeException e) {
             LOG.info("[uwsgi-fsmon] unable to register monitor for \"{}\": {}", path, e.getMessage());
             throw new IllegalArgumentException("unable to monitor " + path + ": " + e.getMessage());

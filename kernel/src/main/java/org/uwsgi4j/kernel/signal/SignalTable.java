@@ -121,18 +121,20 @@ public final class SignalTable implements Signals {
     }
 
     /** uwsgi.add_timer / add_rb_timer: raise {@code signum} every {@code seconds}, {@code iterations} times (0: for ever). */
-    public void addTimer(int signum, int seconds, int iterations) {
+    @Override
+    public Source addTimer(int signum, int seconds, int iterations) {
         check(signum);
         if (seconds < 1) {
             throw new IllegalArgumentException("a timer needs a period of at least 1 second, got " + seconds);
         }
-        timers.add(signum, seconds, iterations);
+        return timers.add(signum, seconds, iterations);
     }
 
     /** uwsgi.add_file_monitor: raise {@code signum} when {@code path} (a file, or a directory's entries) changes. */
-    public void addFileMonitor(int signum, String path) {
+    @Override
+    public Source addFileMonitor(int signum, String path) {
         check(signum);
-        monitors.add(signum, path);
+        return monitors.add(signum, path);
     }
 
     static void check(int signum) {

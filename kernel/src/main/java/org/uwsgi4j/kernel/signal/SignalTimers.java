@@ -7,6 +7,7 @@ import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.uwsgi4j.kernel.api.Signals;
 
 /**
  * The signal timers ({@code uwsgi.add_timer}, {@code uwsgi.add_rb_timer}): each raises its
@@ -49,14 +50,15 @@ final class SignalTimers implements AutoCloseable {
     }
 
     /** Adds a timer; its first tick is one period from now. */
-    synchronized void add(int signum, int seconds, int iterations) {
+    synchronized Signals.Source add(int signum, int seconds, int iterations) {
         long period = TimeUnit.SECONDS.toNanos(seconds);
         for (Timer t : timers) {
             if (t.signum == signum && t.period == period && t.iterations == iterations) {
-                return;
+                return () -> remove(t);
             }
         }
-        timers.add(new Timer(signum, period, iterations, nanos.getAsLong() + period));
+        Timer timer = new Timer(signum, period, iterations, nanos.getAsLong() + period);
+        timers.add(timer);
         if (iterations > 0) {
             LOG.info("added timer for signal {} every {} second(s), {} time(s)", signum, seconds, iterations);
         } else {
@@ -64,6 +66,11 @@ final class SignalTimers implements AutoCloseable {
         }
         changed = true;
         notifyAll();
+        return () -> remove(timer);
+    }
+
+    private synchronized void remove(Timer timer) {
+        timers.remove(timer);
     }
 
     /**

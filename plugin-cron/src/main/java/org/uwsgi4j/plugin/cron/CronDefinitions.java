@@ -54,6 +54,52 @@ final class CronDefinitions {
         return tasks;
     }
 
+    /**
+     * The signals the options raise on a period or a change: {@code --timer "SIGNAL SECONDS"}
+     * ({@code --signal-timer}, {@code --rbtimer}, {@code --signal-rbtimer}: a period) and
+     * {@code --fs-signal "PATH SIGNAL"} ({@code --touch-signal}: a change of PATH).
+     */
+    static List<org.uwsgi4j.kernel.api.Signals.Source> signals(Options options, org.uwsgi4j.kernel.api.Signals signals) {
+        List<org.uwsgi4j.kernel.api.Signals.Source> added = new ArrayList<>();
+        for (String name : List.of("signal-timer", "signal-rbtimer")) {
+            for (String v : options.values(name)) {
+                String[] f = v.strip().split("\\s+");
+                int[] n = numbers(name, v, f, 0, 1);
+                added.add(signals.addTimer(n[0], n[1], 0));
+            }
+        }
+        for (String name : List.of("fs-signal", "touch-signal")) {
+            for (String v : options.values(name)) {
+                String[] f = v.strip().split("\\s+");
+                int[] n = numbers(name, v, f, 1);
+                added.add(signals.addFileMonitor(n[0], f[0]));
+            }
+        }
+        return added;
+    }
+
+    private static int[] numbers(String option, String value, String[] f, int... at) {
+        int[] n = new int[at.length];
+        if (f.length != 2) {
+            throw new IllegalArgumentException("--" + option + " '" + value + "': expected two values ("
+                    + (option.endsWith("timer") ? "SIGNAL SECONDS" : "PATH SIGNAL") + ")");
+        }
+        for (int i = 0; i < at.length; i++) {
+            try {
+                n[i] = Integer.parseInt(f[at[i]]);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--" + option + " '" + value + "': " + f[at[i]] + " is no number");
+            }
+            if (i == 0 && (n[i] < 0 || n[i] > 255)) {
+                throw new IllegalArgumentException("--" + option + " '" + value + "': signal " + n[i] + " out of range (0-255)");
+            }
+        }
+        if (option.endsWith("timer") && n[1] < 1) {
+            throw new IllegalArgumentException("--" + option + " '" + value + "': a timer needs at least 1 second");
+        }
+        return n;
+    }
+
     /** "MIN HOUR DAY MONTH WEEKDAY ACTION" (uWSGI's sscanf of five numbers, then the rest). */
     static CronTask classic(String option, String value, String legion, CronTask.Kind kind, boolean unique, int harakiri) {
         String[] parts = value.strip().split("\\s+", 6);

@@ -59,6 +59,8 @@ public final class CronService {
     private final HttpClient http;
     private final Thread thread;
     private volatile boolean running = true;
+    /** The timers and file monitors of the options, removed when the plugin goes. */
+    private final List<Signals.Source> sources;
 
     @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile WallClock clock;
@@ -76,6 +78,7 @@ public final class CronService {
                 LOG.info("[uwsgi-cron] command \"{}\" registered as cron task", t.action());
             }
         }
+        this.sources = CronDefinitions.signals(options, signals);
         this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(10)).build();
         this.thread = Thread.ofPlatform().daemon().name("uwsgi4j-cron").unstarted(this::loop);
     }
@@ -89,7 +92,8 @@ public final class CronService {
     void deactivate() {
         running = false;
         thread.interrupt();
-        http.close();
+        sources.forEach(Signals.Source::close);
+        http.shutdownNow();
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)

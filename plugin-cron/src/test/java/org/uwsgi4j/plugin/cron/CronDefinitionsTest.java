@@ -62,6 +62,48 @@ class CronDefinitionsTest {
     }
 
     @Test
+    void timerAndFileSignalOptionsAddToTheSignals() {
+        List<String> added = new java.util.ArrayList<>();
+        org.uwsgi4j.kernel.api.Signals signals = new org.uwsgi4j.kernel.api.Signals() {
+            @Override
+            public void raise(int signum) {
+            }
+
+            @Override
+            public Source addTimer(int signum, int seconds, int iterations) {
+                added.add("timer " + signum + " " + seconds);
+                return () -> added.add("closed timer " + signum);
+            }
+
+            @Override
+            public Source addFileMonitor(int signum, String path) {
+                added.add("monitor " + signum + " " + path);
+                return () -> { };
+            }
+
+            @Override
+            public boolean registered(int signum) {
+                return false;
+            }
+
+            @Override
+            public List<Registration> registrations() {
+                return List.of();
+            }
+        };
+        var sources = CronDefinitions.signals(options("signal-timer", "17 5", "signal-rbtimer", " 18  60 ", "fs-signal", "/etc/app 3",
+                "touch-signal", "/tmp/x 4"), signals);
+        assertEquals(List.of("timer 17 5", "timer 18 60", "monitor 3 /etc/app", "monitor 4 /tmp/x"), added);
+        sources.getFirst().close();
+        assertEquals("closed timer 17", added.getLast());
+        assertEquals("--signal-timer '300 5': signal 300 out of range (0-255)",
+                assertThrows(IllegalArgumentException.class, () -> CronDefinitions.signals(options("signal-timer", "300 5"), signals)).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> CronDefinitions.signals(options("signal-timer", "1 0"), signals));
+        assertThrows(IllegalArgumentException.class, () -> CronDefinitions.signals(options("fs-signal", "/etc/app"), signals));
+        assertThrows(IllegalArgumentException.class, () -> CronDefinitions.signals(options("touch-signal", "/tmp/x four"), signals));
+    }
+
+    @Test
     void badValuesAreOneLineNamingTheOption() {
         assertEquals("--cron '* * * * * date': invalid cron syntax ('*' is no number; uWSGI writes -1 for any and -N for every N)",
                 assertThrows(IllegalArgumentException.class, () -> CronDefinitions.from(options("cron", "* * * * * date"))).getMessage());
