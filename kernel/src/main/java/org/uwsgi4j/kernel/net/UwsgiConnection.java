@@ -132,7 +132,8 @@ final class UwsgiConnection implements AcceptedStart.Steps {
         try (InputStream body = memory >= 0
                 ? BodySpool.readWhole(client, length, memory, ctx.settings.bodyReadWarningMb() << 20).open()
                 : new BodyInput(client, length)) {
-            Exchange exchange = submit(false, body, memory >= 0);
+            // nothing left in the socket (a body read whole, or none): the client's close is watched for
+            Exchange exchange = submit(false, body, memory >= 0 || length == 0);
             exchange.await();
             logIt.run();
         }
