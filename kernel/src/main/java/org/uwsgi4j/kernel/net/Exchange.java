@@ -41,6 +41,8 @@ final class Exchange implements ClientRequest {
     /** Told when the client goes away (set by the target); see {@link #clientClosed}. */
     private volatile ClientWatch watch;
     private volatile boolean clientGone;
+    /** Served by the kernel from a static file: logged as uWSGI logs those (app -1, 0 switches). */
+    private boolean staticFile;
     /** Run on the serving thread once the request is served (see {@link #whenDone}); null when a connection thread awaits it. */
     private Runnable then;
 
@@ -132,6 +134,16 @@ final class Exchange implements ClientRequest {
     @Override
     public String describe() {
         return vars.get("REMOTE_ADDR") + " - " + vars.get("REQUEST_METHOD") + " " + vars.get("REQUEST_URI");
+    }
+
+    /** Marks the request as served by the kernel from a static file, with no app and no worker. */
+    void servedStatic() {
+        staticFile = true;
+    }
+
+    /** True when the kernel served the request from a static file. */
+    boolean isStatic() {
+        return staticFile;
     }
 
     /** The worker (id from 1) that served the request. */

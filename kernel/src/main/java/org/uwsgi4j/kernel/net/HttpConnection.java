@@ -23,7 +23,8 @@ import org.uwsgi4j.kernel.protocol.RequestVars;
  * request may be dispatched by the accepting thread already (see {@link #start}).
  *
  * <pre>
- *  read ─▶ HttpRequestParser (head) ─▶ CgiVars ─▶ body: streamed | buffered (post-buffering, chunked)
+ *  read ─▶ HttpRequestParser (head) ─▶ CgiVars ─▶ a static file? answered here (StaticResponder) ─▶ request log ─▶ next request
+ *       ─▶ body: streamed | buffered (post-buffering, chunked)
  *       ─▶ dispatch table: target of its modifier1 (wait for a core) ─▶ response written by the core ─▶ request log ─▶ next request
  * </pre>
  *
@@ -109,6 +110,10 @@ final class HttpConnection implements AcceptedStart.Steps {
         long startNanos = System.nanoTime();
         long startMicros = ServerContext.epochMicros();
         cgi.build(parser, info, vars);
+        if (claimedByStatics()) {
+            vars.clear();
+            return false; // a static file: stat, open and send on the connection's virtual thread, never here
+        }
         var response = responseWriter();
         var exchange = exchange(InputStream.nullInputStream(), response, true);
         exchange.whenDone(() -> {
@@ -124,6 +129,11 @@ final class HttpConnection implements AcceptedStart.Steps {
         });
         ctx.submit(exchange);
         return true;
+    }
+
+    /** True when a static rule may serve the request in {@code vars}: one check when there is none. */
+    private boolean claimedByStatics() {
+        return ctx.statics.active() && ctx.statics.claims(vars.get("REQUEST_METHOD"), vars.get("PATH_INFO"));
     }
 
     private HttpResponseWriter responseWriter() {
@@ -260,6 +270,15 @@ final class HttpConnection implements AcceptedStart.Steps {
         ChunkedBodyInput streamed = null;
         try {
             cgi.build(parser, info, vars);
+            if (parser.framing() == HttpRequestParser.Framing.NONE && claimedByStatics()) {
+                var response = responseWriter();
+                if (StaticResponder.serve(ctx.statics, vars, response)) {
+                    var exchange = exchange(InputStream.nullInputStream(), response, false);
+                    exchange.servedStatic();
+                    logged(exchange, response, false, startMicros, startNanos);
+                    return mayCarryAnother(exchange, response);
+                }
+            }
             if (parser.expectContinue() && parser.framing() != HttpRequestParser.Framing.NONE && !client.buffer().hasRemaining()) {
                 write(CONTINUE);
             }

@@ -3,6 +3,7 @@ package org.uwsgi4j.kernel.net;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.GatheringByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -180,6 +181,30 @@ public final class HttpResponseWriter implements ClientResponse {
             write(data);
         }
         bodyBytes += len; // after the write: a failed write is not "generated" (uWSGI's response_size)
+    }
+
+    /**
+     * Sends {@code count} bytes of {@code file} from {@code position} as the body, zero-copy
+     * (FileChannel.transferTo to the socket: sendfile on Linux), after the held-back head. A file
+     * that shrank meanwhile ends the body short, and {@link #finish} then closes the connection.
+     */
+    public void sendFile(FileChannel file, long position, long count) throws IOException {
+        if (framing == null) {
+            throw new IllegalStateException("body written before the response was started");
+        }
+        write();
+        if (framing == Framing.NONE) {
+            return;
+        }
+        long sent = 0;
+        while (sent < count) {
+            long n = file.transferTo(position + sent, count - sent, out);
+            if (n <= 0) {
+                break; // end of the file: it shrank
+            }
+            sent += n;
+            bodyBytes += n;
+        }
     }
 
     /** One gathering write of the held-back head (if any) followed by {@code buffers}. */

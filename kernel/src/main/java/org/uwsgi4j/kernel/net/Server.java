@@ -16,6 +16,7 @@ import org.uwsgi4j.kernel.dispatch.Modifiers;
 import org.uwsgi4j.kernel.dispatch.RequestQueue;
 import org.uwsgi4j.kernel.log.RequestLog;
 import org.uwsgi4j.kernel.os.Posix;
+import org.uwsgi4j.kernel.statics.StaticConfig;
 
 /**
  * The network side of an instance: the listening sockets in the order the options name them
@@ -95,7 +96,8 @@ public final class Server implements AutoCloseable {
         LOG.info("your server socket listen backlog is limited to {} connections", listen);
         var cores = modifiers.startCores(workers, threads, listen, options.seconds("queue-timeout").toNanos());
         var reaper = new IdleReaper(settings.socketTimeout());
-        var context = new ServerContext(modifiers.table(), requestLog, settings, reaper, hostname(), workers);
+        var context = new ServerContext(modifiers.table(), requestLog, settings, reaper, hostname(), workers,
+                StaticConfig.fromOptions(options));
         var backlog = new BacklogMonitor(ListenBacklog::queue, System::nanoTime, LOG::warn);
         for (Listener l : listeners) {
             backlog.watch(l.boundName(), l.port() < 0 ? ListenBacklog.Socket.UNKNOWN : ListenBacklog.find(l.port()),

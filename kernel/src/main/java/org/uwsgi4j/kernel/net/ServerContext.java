@@ -6,10 +6,11 @@ import org.uwsgi4j.kernel.dispatch.RequestQueue;
 import org.uwsgi4j.kernel.log.RequestLog;
 import org.uwsgi4j.kernel.log.RequestRecord;
 import org.uwsgi4j.kernel.os.ProcMemory;
+import org.uwsgi4j.kernel.statics.StaticFiles;
 
 /**
  * What every connection of an instance shares: the dispatch table, the request log, the
- * settings, the socket-timeout reaper and the request counters.
+ * settings, the socket-timeout reaper, the request counters and the static-file rules.
  */
 final class ServerContext {
 
@@ -20,10 +21,13 @@ final class ServerContext {
     final String hostname;
     final long pid = ProcessHandle.current().pid();
     final AtomicLong totalRequests = new AtomicLong();
+    /** The static-file rules (none: {@link StaticFiles#active} false). */
+    final StaticFiles statics;
     private final WorkerCounters[] workers;
 
     ServerContext(DispatchTable table, RequestLog requestLog, ServerSettings settings, IdleReaper reaper,
-                  String hostname, int workerCount) {
+                  String hostname, int workerCount, StaticFiles statics) {
+        this.statics = statics;
         this.table = table;
         this.requestLog = requestLog;
         this.settings = settings;
@@ -68,11 +72,11 @@ final class ServerContext {
                 .varsBytes(varsBytes)
                 .pid(exchange.workerPid())
                 .workerId(wid)
-                .appId(0)
-                .appRequests(workerRequests)
+                .appId(exchange.isStatic() ? -1 : 0)
+                .appRequests(exchange.isStatic() ? -1 : workerRequests)
                 .totalRequests(total)
                 .core(exchange.coreId())
-                .switches(1)
+                .switches(exchange.isStatic() ? 0 : 1)
                 .modifier1(exchange.modifier1())
                 .modifier2(exchange.modifier2())
                 .startMicros(startMicros)

@@ -73,8 +73,8 @@ final class UwsgiConnection implements AcceptedStart.Steps {
             return false;
         }
         packetParsed = true;
-        if (parser.modifier1() == PING || vars.contentLength() != 0) {
-            return false;
+        if (parser.modifier1() == PING || vars.contentLength() != 0 || claimedByStatics()) {
+            return false; // a static file is stat'ed, opened and sent on the connection's virtual thread, never here
         }
         submit(true, InputStream.nullInputStream(), true);
         return true;
@@ -128,6 +128,9 @@ final class UwsgiConnection implements AcceptedStart.Steps {
             return;
         }
         long length = vars.contentLength();
+        if (length == 0 && claimedByStatics() && serveStatic()) {
+            return;
+        }
         long memory = length > 0 ? ctx.settings.bufferedMemory(length) : -1;
         try (InputStream body = memory >= 0
                 ? BodySpool.readWhole(client, length, memory, ctx.settings.bodyReadWarningMb() << 20).open()
@@ -137,6 +140,31 @@ final class UwsgiConnection implements AcceptedStart.Steps {
             exchange.await();
             logIt.run();
         }
+    }
+
+    /** True when a static rule may serve the request in {@code vars}: one check when there is none. */
+    private boolean claimedByStatics() {
+        return ctx.statics.active() && ctx.statics.claims(vars.get("REQUEST_METHOD"), vars.get("PATH_INFO"));
+    }
+
+    /** Answers the request from a static file and logs it; false when no file serves it (nothing written). */
+    private boolean serveStatic() throws IOException {
+        long startNanos = System.nanoTime();
+        long startMicros = ServerContext.epochMicros();
+        var response = responseWriter();
+        if (!StaticResponder.serve(ctx.statics, vars, response)) {
+            return false;
+        }
+        var exchange = new Exchange(parser.modifier1(), parser.modifier2(), vars, InputStream.nullInputStream(), response, false);
+        exchange.servedStatic();
+        ctx.finished(exchange, response, parser.datasize(), vars.uwsgiVarCount(), startMicros, startNanos);
+        return true;
+    }
+
+    private HttpResponseWriter responseWriter() {
+        String protocol = vars.get("SERVER_PROTOCOL");
+        return new HttpResponseWriter(client.socket(), protocol == null ? "HTTP/1.1" : protocol, false,
+                "HEAD".equals(vars.get("REQUEST_METHOD")), true);
     }
 
     /** uWSGI's lines for a packet it will not serve; the connection is then closed. */
@@ -157,9 +185,7 @@ final class UwsgiConnection implements AcceptedStart.Steps {
     private Exchange submit(boolean fromAcceptor, InputStream body, boolean bodyRead) {
         long startNanos = System.nanoTime();
         long startMicros = ServerContext.epochMicros();
-        String protocol = vars.get("SERVER_PROTOCOL");
-        var response = new HttpResponseWriter(client.socket(), protocol == null ? "HTTP/1.1" : protocol, false,
-                "HEAD".equals(vars.get("REQUEST_METHOD")), true);
+        var response = responseWriter();
         var exchange = new Exchange(parser.modifier1(), parser.modifier2(), vars, body, response, false);
         boolean watchable = bodyRead; // else the body is read from the socket as the app wants it
         logIt = () -> {
