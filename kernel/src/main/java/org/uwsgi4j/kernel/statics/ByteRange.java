@@ -52,7 +52,7 @@ record ByteRange(long first, long last) {
                 return IGNORED;
             }
             long first = Long.parseLong(from);
-            long last = to.isEmpty() ? size - 1 : Long.parseLong(to);
+            long last = to.isEmpty() ? Long.MAX_VALUE : Long.parseLong(to);
             if (last < first) {
                 return IGNORED;
             }

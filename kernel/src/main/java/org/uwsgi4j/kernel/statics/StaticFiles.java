@@ -215,14 +215,4 @@ public final class StaticFiles {
     static long mtime(BasicFileAttributes attrs) {
         return attrs.lastModifiedTime().to(TimeUnit.SECONDS);
     }
-
-    /** For tests and the start-up lines: the mappings, in the order they are tried. */
-    List<Rule> rules() {
-        return List.of(rules);
-    }
-
-    /** The mime types in use. */
-    MimeTypes mimeTypes() {
-        return mimeTypes;
-    }
 }
