@@ -21,7 +21,8 @@ command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install wrk)
 
 work=$(mktemp -d)
 mkdir -p "$work/www" "$work/nginx/logs"
-head -c 10240 /dev/urandom | base64 -w 76 | head -c 10240 > "$work/www/file.txt"   # 10 KiB of text
+chmod 755 "$work" "$work/www"   # nginx workers run as another user when started by root
+head -c 10240 /dev/urandom | base64 -w 76 | head -c 10240 > "$work/www/file.txt"; chmod 644 "$work/www/file.txt"   # 10 KiB of text
 app="$root/examples/python/hello.py"
 declare -A PORT PID
 names=()

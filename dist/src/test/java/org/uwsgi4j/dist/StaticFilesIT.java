@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * distribution, on an HTTP socket and a uwsgi socket: 200 with uWSGI's headers, 304, HEAD, 206,
  * 416, the index of a directory, skipped extensions, Expires, the gzip variant decoded by curl,
  * every way out of the mapped directory (403; NUL 400), a symlink into a {@code --static-safe}
- * directory, and what falls through to the app (a missing file, POST, a skipped extension).
+ * directory, and what falls through to the app (a missing file, POST, a skipped extension);
+ * the uwsgi socket answered directly and through real nginx's {@code uwsgi_pass}.
  */
 class StaticFilesIT {
 
@@ -137,6 +138,13 @@ class StaticFilesIT {
             assertTrue(uwsgi(uwsgiPort, "/static/../app.py").startsWith("HTTP/1.1 403 "));
             assertEquals("", uwsgi(uwsgiPort, "/static/a.txt\0.png"), "a NUL in a var: the packet is refused, as uWSGI does");
             assertTrue(uwsgi(uwsgiPort, "/static/nope").endsWith("app GET /static/nope"));
+            try (var nginx = Nginx.start(cwd, uwsgiPort, "")) { // real nginx, uwsgi_pass
+                var proxied = RawHttp.get(nginx.port, "/static/sub/");
+                assertEquals(200, proxied.status());
+                assertEquals("<h1>i</h1>\n", proxied.text());
+                assertEquals("text/html", proxied.headers().get("content-type"));
+                assertEquals(403, RawHttp.get(nginx.port, "/static/out").status());
+            }
             assertFalse(server.output().contains("Traceback"));
         }
     }
