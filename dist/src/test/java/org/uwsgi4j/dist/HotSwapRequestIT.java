@@ -11,7 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A runtime bundle dropped in while the server runs answers requests at once; once it is
- * deleted, its modifier is unavailable: uWSGI's log line and a 502, and the server goes on.
+ * deleted, its modifier is unavailable once the swap grace passes: uWSGI's log line and a 502,
+ * and the server goes on.
  */
 class HotSwapRequestIT {
 
@@ -22,7 +23,7 @@ class HotSwapRequestIT {
     void droppedInRuntimeServesAndItsRemovalGives502() throws Exception {
         Path bundles = Files.createDirectory(cwd.resolve("drop"));
         try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--http-modifier1", "101",
-                "--bundles-dir", bundles.toString())) {
+                "--plugin-swap-grace", "1", "--bundles-dir", bundles.toString())) {
             int port = Integer.parseInt(server.awaitLine("uwsgi socket 0 bound to TCP address 127\\.0\\.0\\.1:(\\d+)",
                     UwsgiProcess.START_TIMEOUT).group(1));
             server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);

@@ -22,7 +22,8 @@ import org.uwsgi4j.launcher.api.KernelStartedBundles;
  * Watches the drop-in directory ({@code --bundles-dir}, default {@code bundles/} in the
  * distribution) with Apache Felix FileInstall: a jar copied in is installed and started,
  * replaced is updated, deleted is uninstalled ({@link DropInLog} logs each, {@link NotABundle}
- * refuses what is no bundle). The directory must be safe by {@link CodePaths}' rule (else the
+ * refuses what is no bundle); one with the name of a running plugin replaces it
+ * ({@link PluginReplacement}, which watches every install, the shell's too). The directory must be safe by {@link CodePaths}' rule (else the
  * start ends, unless {@code --allow-unsafe-code-dirs}), and {@link UnsafeDropIn} keeps out
  * each file in it that is not.
  *
@@ -63,6 +64,9 @@ final class WatchDropIn implements BootStep {
         var listener = new DropInLog(dir);
         boot.context.addBundleListener(listener);
         boot.onStop(() -> boot.context.removeBundleListener(listener));
+        var replacement = new PluginReplacement(boot.context);
+        boot.context.addBundleListener(replacement);
+        boot.onStop(() -> boot.context.removeBundleListener(replacement));
         boot.register(ArtifactInstaller.class, new NotABundle(dir));
         if (!boot.kernel.allowUnsafeCodeDirs()) {
             boot.register(ArtifactInstaller.class, new UnsafeDropIn(dir, new CodePaths(CheckCodeDirs.serverUid(boot))),

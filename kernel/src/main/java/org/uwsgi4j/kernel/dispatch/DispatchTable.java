@@ -1,5 +1,6 @@
 package org.uwsgi4j.kernel.dispatch;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -28,6 +29,10 @@ import org.slf4j.LoggerFactory;
  * mount and hands it to that mount's runtime; modifier1 0's own runtime is then bound to a slot
  * beyond the 256 that only the router reads. A non-zero modifier1 still finds its runtime in
  * its slot. Without such mounts nothing changes (no router, no extra lookup).
+ *
+ * <p><b>Swaps</b> ({@link #holdFor}): a runtime going away while its plugin is updated holds its
+ * slot for a grace ({@code --plugin-swap-grace}) with a {@link SwapHold}, so the requests that
+ * come meanwhile wait for the next runtime rather than getting a 502.
  *
  * <p>The first target bound to a slot keeps it (uWSGI lets the first loaded plugin win);
  * a target is unbound by whoever bound it. Binding happens on any thread, rarely; looking up
@@ -61,10 +66,18 @@ public final class DispatchTable {
         return slots.get(modifier1 & 0xff);
     }
 
-    /** Puts {@code target} into slot {@code modifier1} unless another holds it (then warns; false). */
+    /**
+     * Puts {@code target} into slot {@code modifier1} unless another holds it (then warns; false).
+     * A slot held for a swap ({@link #holdFor}) is taken too, and the requests it held go to
+     * {@code target}.
+     */
     public synchronized boolean bind(int modifier1, Target target) {
         int slot = slot(modifier1);
         if (slots.compareAndSet(slot, unavailable[slot], target)) {
+            return true;
+        }
+        if (slots.get(slot) instanceof SwapHold hold && slots.compareAndSet(slot, hold, target)) {
+            hold.release(target);
             return true;
         }
         if (slots.get(slot) != target) {
@@ -93,6 +106,44 @@ public final class DispatchTable {
         if (apps.remove(target)) {
             defaultApp = apps.isEmpty() ? null : apps.getFirst();
         }
+    }
+
+    /**
+     * Empties slot {@code modifier1} as {@link #unbind} does when {@code target} holds it, but
+     * through a swap: for up to {@code grace} the slot's requests are held
+     * ({@link SwapHold}) rather than refused, and go to the target {@link #bind bound} next
+     * within the grace; when the grace passes first, the slot is empty and they get the
+     * unavailable answer. A zero grace is {@link #unbind}.
+     */
+    public synchronized void holdFor(int modifier1, Target target, Duration grace) {
+        int slot = slot(modifier1);
+        if (grace.isZero() || slots.get(slot) != target) {
+            unbind(modifier1, target);
+            return;
+        }
+        var hold = new SwapHold();
+        slots.set(slot, hold);
+        if (apps.remove(target)) {
+            defaultApp = apps.isEmpty() ? null : apps.getFirst();
+        }
+        Thread.ofVirtual().name("uwsgi4j-swap-hold-" + modifier1).start(() -> {
+            try {
+                Thread.sleep(grace); // the grace's timer: the slot is decided by then
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            graceOver(slot, hold);
+        });
+    }
+
+    /** The grace of {@code hold} passed: if it still holds {@code slot}, the slot is empty and the held are refused. */
+    private void graceOver(int slot, SwapHold hold) {
+        synchronized (this) {
+            if (!slots.compareAndSet(slot, hold, unavailable[slot])) {
+                return;
+            }
+        }
+        hold.release(unavailable[slot]);
     }
 
     /**
@@ -132,7 +183,7 @@ public final class DispatchTable {
         int queued = 0;
         for (int slot = 0; slot < slots.length(); slot++) {
             Target t = slots.get(slot);
-            if (!(t instanceof Unavailable) && !(t instanceof MountRouter) && seen.add(t)) {
+            if (!(t instanceof Unavailable) && !(t instanceof MountRouter) && seen.add(t)) { // a SwapHold counts what it holds
                 queued += t.queued();
             }
         }

@@ -2,6 +2,7 @@ package org.uwsgi4j.kernel.dispatch;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -22,13 +23,18 @@ import org.uwsgi4j.kernel.api.AppRuntime;
  * </pre>
  *
  * The runtime is looked up when a core takes the request, so a runtime that goes away while
- * requests wait is seen at once (they get the "unavailable modifier" answer). A runtime that
+ * requests wait is seen at once: they go back to the slot, which holds them while the runtime
+ * is swapped ({@link SwapHold}) and else gives the "unavailable modifier" answer. Each core
+ * notes the runtime of the request in hand, so a runtime going away can wait for those
+ * ({@link #awaitIdle}). A runtime that
  * throws before starting its response: a 500 and the error in the log.
  */
 public final class JvmCores implements Target, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JvmCores.class);
     private static final long PID = ProcessHandle.current().pid();
+    /** What a core serves with while a request whose runtime went away is handed back. */
+    private static final Object NO_RUNTIME = new Object();
 
     private final Modifiers modifiers;
     private final RequestQueue<ClientRequest> queue;
@@ -87,23 +93,29 @@ public final class JvmCores implements Target, AutoCloseable {
             if (request == null) {
                 continue;
             }
-            core.inRequest = true;
+            AppRuntime runtime = modifiers.runtimeOrNull(request.modifier1());
+            core.serving = runtime == null ? NO_RUNTIME : runtime;
             try {
                 request.servedBy(core.worker, core.id, PID);
-                run(request);
+                run(request, runtime);
             } catch (RuntimeException e) {
                 LOG.error("!!! uwsgi4j internal error serving a request on core {} !!!", core.id(), e);
             } finally {
-                core.inRequest = false;
+                core.serving = null;
                 core.requests.incrementAndGet();
             }
         }
     }
 
-    private void run(ClientRequest request) {
-        AppRuntime runtime = modifiers.runtimeOrNull(request.modifier1());
+    private void run(ClientRequest request, AppRuntime runtime) {
         if (runtime == null) {
-            Unavailable.refuse(request);
+            // its runtime went away while it waited: the slot decides (held during a swap, else refused)
+            Target now = modifiers.table().target(request.modifier1());
+            if (now == this) {
+                Unavailable.refuse(request);
+            } else {
+                now.submit(request);
+            }
             return;
         }
         ClientResponse response = request.response();
@@ -154,6 +166,31 @@ public final class JvmCores implements Target, AutoCloseable {
         return queue.size() > 0 || cores.stream().anyMatch(Core::inRequest);
     }
 
+    /** How many cores serve a request with {@code runtime} now. */
+    int inHand(AppRuntime runtime) {
+        return (int) cores.stream().filter(c -> c.serving == runtime).count();
+    }
+
+    /**
+     * Waits until no core serves a request with {@code runtime} (one going away), at most
+     * {@code grace}; returns how many still did then (0: all finished).
+     */
+    int awaitIdle(AppRuntime runtime, Duration grace) {
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (true) {
+            int serving = inHand(runtime);
+            if (serving == 0 || System.nanoTime() - deadline >= 0) {
+                return serving;
+            }
+            try {
+                Thread.sleep(5); // a swap's rare wait for the requests in hand, bounded by the grace
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return serving;
+            }
+        }
+    }
+
     @Override
     public synchronized void close() {
         closed = true;
@@ -169,7 +206,8 @@ public final class JvmCores implements Target, AutoCloseable {
         private final int worker;
         private final int id;
         private final AtomicLong requests = new AtomicLong();
-        private volatile boolean inRequest;
+        /** The runtime of the request in hand ({@link #NO_RUNTIME} when it has none), null when idle. */
+        private volatile Object serving;
         private Thread thread;
 
         Core(int worker, int id) {
@@ -194,7 +232,7 @@ public final class JvmCores implements Target, AutoCloseable {
 
         /** True while serving a request. */
         public boolean inRequest() {
-            return inRequest;
+            return serving != null;
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.uwsgi4j.kernel.dispatch;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -29,6 +30,8 @@ public final class Modifiers {
     private final DispatchTable table;
     /** The cores, once the sockets are bound ({@link #startCores}); guarded by this. */
     private JvmCores cores;
+    /** {@code --plugin-swap-grace}, set with the cores; guarded by this. */
+    private Duration swapGrace = Duration.ZERO;
 
     @Activate
     public Modifiers(@Reference DispatchTable table) {
@@ -59,16 +62,36 @@ public final class Modifiers {
         }
     }
 
+    /**
+     * A runtime goes away (its bundle is stopped: updated, refreshed, removed). Its slot is held
+     * for the swap grace ({@link DispatchTable#holdFor}): requests that come meanwhile wait for
+     * the next runtime of that modifier, and those already queued for a core join them. The
+     * requests the runtime has in hand finish before this returns (bounded by the grace), so the
+     * service is released only then.
+     */
     void unbindRuntime(AppRuntime runtime, Map<String, Object> props) {
         int modifier = modifierOf(props);
-        if (modifier >= 0) {
-            Slot current = slots.get(modifier);
-            if (current != null && current.runtime() == runtime && slots.compareAndSet(modifier, current, null)) {
-                synchronized (this) {
-                    if (cores != null) {
-                        table.unbind(modifier, cores);
-                    }
-                }
+        Slot current = modifier < 0 ? null : slots.get(modifier);
+        if (current == null || current.runtime() != runtime) {
+            return;
+        }
+        JvmCores serving;
+        Duration grace;
+        synchronized (this) {
+            serving = cores;
+            grace = swapGrace;
+            if (serving != null) {
+                table.holdFor(modifier, serving, grace); // first: a core that finds no runtime hands its request back to the slot
+            }
+        }
+        slots.compareAndSet(modifier, current, null);
+        int inHand = serving == null ? 0 : serving.inHand(runtime);
+        if (inHand > 0) {
+            LOG.info("modifier1 {}: waiting for {} request(s) in hand of plugin {} before it goes", modifier, inHand, current.plugin());
+            int left = serving.awaitIdle(runtime, grace);
+            if (left > 0) {
+                LOG.warn("!!! modifier1 {}: {} request(s) of plugin {} still in hand after --plugin-swap-grace; releasing it anyway !!!",
+                        modifier, left, current.plugin());
             }
         }
     }
@@ -77,9 +100,12 @@ public final class Modifiers {
      * The in-JVM cores ({@code workers × threads}, a queue whose gate closes at
      * {@code queueCapacity}, {@code queueTimeoutNanos} its {@code --queue-timeout}), bound to
      * the table for every modifier with a runtime now or later; their threads start with the
-     * first runtime. Called once the sockets are bound.
+     * first runtime. A runtime that goes away holds its slot for {@code swapGrace}
+     * ({@code --plugin-swap-grace}). Called once the sockets are bound.
      */
-    public synchronized JvmCores startCores(int workers, int threads, int queueCapacity, long queueTimeoutNanos) {
+    public synchronized JvmCores startCores(int workers, int threads, int queueCapacity, long queueTimeoutNanos,
+                                            Duration swapGrace) {
+        this.swapGrace = swapGrace;
         cores = new JvmCores(this, workers, threads, queueCapacity, queueTimeoutNanos);
         for (int m = 0; m < 256; m++) {
             if (slots.get(m) != null) {

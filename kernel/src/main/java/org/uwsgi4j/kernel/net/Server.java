@@ -94,7 +94,8 @@ public final class Server implements AutoCloseable {
             throw e;
         }
         LOG.info("your server socket listen backlog is limited to {} connections", listen);
-        var cores = modifiers.startCores(workers, threads, listen, options.seconds("queue-timeout").toNanos());
+        var cores = modifiers.startCores(workers, threads, listen, options.seconds("queue-timeout").toNanos(),
+                options.seconds("plugin-swap-grace"));
         var reaper = new IdleReaper(settings.socketTimeout());
         var context = new ServerContext(modifiers.table(), requestLog, settings, reaper, hostname(), workers,
                 StaticConfig.fromOptions(options));

@@ -36,7 +36,8 @@ public final class WorkerPool implements AutoCloseable, WorkerStats.Source {
     public static final int FAILED_APP_CODE = 22;
 
     private final int modifier1;
-    private final WorkerHost host;
+    /** What the next host or lazy worker runs: master thread ({@link #swapHost}), read anywhere. */
+    private volatile WorkerHost host;
     private final PoolSettings settings;
     private final RuntimeDir dir;
     private final MasterLoop master;
@@ -335,6 +336,15 @@ public final class WorkerPool implements AutoCloseable, WorkerStats.Source {
     }
 
     // ---- master thread: commands and the loop's verbs
+
+    /**
+     * The pool's runtime was swapped for another version of its plugin: from now on its hosts
+     * and lazy workers run {@code next}. The workers running now are not touched: a
+     * {@link #reload} replaces them.
+     */
+    void swapHost(WorkerHost next) {
+        host = next;
+    }
 
     /** Graceful reload: a new generation loads the current code; the old one retires once it serves. */
     public void reload() {

@@ -46,7 +46,7 @@ class JvmCoresTest {
 
     @Test
     void theCoresStartWithTheFirstRuntimeBound() throws Exception {
-        cores = modifiers.startCores(1, 1, 10, 0);
+        cores = modifiers.startCores(1, 1, 10, 0, java.time.Duration.ZERO);
         FakeRequest waiting = new FakeRequest(101);
         cores.submit(waiting); // no runtime yet: a running core would answer it "unavailable" at once
         modifiers.bindRuntime(HELLO, props(101));
@@ -58,7 +58,7 @@ class JvmCoresTest {
     @Test
     void aRuntimeBoundBeforeTheSocketsIsInTheTableOnceTheCoresStart() throws Exception {
         modifiers.bindRuntime(HELLO, props(101));
-        cores = modifiers.startCores(2, 2, 10, 0);
+        cores = modifiers.startCores(2, 2, 10, 0, java.time.Duration.ZERO);
         assertSame(cores, table.target(101));
         FakeRequest request = new FakeRequest(101);
         table.target(101).submit(request);
@@ -68,7 +68,7 @@ class JvmCoresTest {
 
     @Test
     void aRuntimeThatGoesAwayLeavesItsModifierUnavailable() throws Exception {
-        cores = modifiers.startCores(1, 1, 10, 0);
+        cores = modifiers.startCores(1, 1, 10, 0, java.time.Duration.ZERO);
         modifiers.bindRuntime(HELLO, props(101));
         modifiers.unbindRuntime(HELLO, props(101));
         FakeRequest request = new FakeRequest(101);
@@ -78,7 +78,7 @@ class JvmCoresTest {
 
     @Test
     void aRuntimeThatThrowsGetsA500() throws Exception {
-        cores = modifiers.startCores(1, 1, 10, 0);
+        cores = modifiers.startCores(1, 1, 10, 0, java.time.Duration.ZERO);
         modifiers.bindRuntime(THROWS, props(101));
         FakeRequest request = new FakeRequest(101);
         table.target(101).submit(request);

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.lang.reflect.Proxy;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,7 +15,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.osgi.framework.BundleContext;
-import org.uwsgi4j.kernel.api.AppRuntime;
 import org.uwsgi4j.kernel.api.Options;
 import org.uwsgi4j.kernel.api.WorkerHost;
 import org.uwsgi4j.kernel.api.WorkerRuntime;
@@ -31,7 +29,7 @@ import org.uwsgi4j.kernel.log.TestOptions;
 @Timeout(10)
 class WorkerRuntimeTrackerTest {
 
-    private static final Map<String, Object> PYTHON = Map.of(AppRuntime.MODIFIER1, 0, AppRuntime.PLUGIN, "python");
+    private static final WorkerRuntimeTracker.Source SOURCE = new WorkerRuntimeTracker.Source(7, 1, "0.1.0");
     private final List<Integer> exitCodes = new CopyOnWriteArrayList<>();
     private final DispatchTable table = new DispatchTable();
     private RuntimeDir dir;
@@ -79,7 +77,7 @@ class WorkerRuntimeTrackerTest {
     @Test
     void aRuntimeStartedWithTheServerThatRefusesTheOptionsEndsTheStartWithExitCode1() throws Exception {
         Refusing runtime = new Refusing("--threads 4: this language has no threads");
-        tracker.bindRuntime(runtime, PYTHON);
+        tracker.added(runtime, 0, "python", SOURCE);
         tracker.activated();
         master.turn(0);
         assertEquals(List.of(1), exitCodes);
@@ -91,7 +89,7 @@ class WorkerRuntimeTrackerTest {
         var unavailable = table.target(0);
         tracker.activated();
         Refusing runtime = new Refusing("--threads 4: this language has no threads");
-        tracker.bindRuntime(runtime, PYTHON);
+        tracker.added(runtime, 0, "python", SOURCE);
         master.turn(0);
         assertEquals(List.of(), exitCodes);
         assertEquals(0, runtime.hostsAsked.get());
@@ -101,7 +99,7 @@ class WorkerRuntimeTrackerTest {
     @Test
     void aRuntimeWithoutProblemsIsAskedForItsWorkerHost() throws Exception {
         Refusing runtime = new Refusing();
-        tracker.bindRuntime(runtime, PYTHON);
+        tracker.added(runtime, 0, "python", SOURCE);
         tracker.activated();
         master.turn(0);
         assertEquals(1, runtime.hostsAsked.get());
@@ -113,13 +111,13 @@ class WorkerRuntimeTrackerTest {
         WorkerRuntime broken = options -> {
             throw new IllegalArgumentException("home /nowhere: no bin/python in /nowhere");
         };
-        tracker.bindRuntime(broken, PYTHON);
+        tracker.added(broken, 0, "python", SOURCE);
         tracker.activated();
         master.turn(0);
         assertEquals(List.of(1), exitCodes, "at boot");
 
         exitCodes.clear();
-        tracker.bindRuntime(broken, Map.of(AppRuntime.MODIFIER1, 5, AppRuntime.PLUGIN, "other"));
+        tracker.added(broken, 5, "other", SOURCE);
         master.turn(0);
         assertEquals(List.of(), exitCodes, "dropped in later");
         assertTrue(table.target(5) != null);
