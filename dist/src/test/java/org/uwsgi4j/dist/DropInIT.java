@@ -38,13 +38,13 @@ class DropInIT {
             assertTrue(System.nanoTime() - copied < TWO_SECONDS.toNanos(), "active later than 2 s");
             var plugins = shell.run("uwsgi:plugins");
             assertEquals(0, plugins.exitCode(), plugins.output());
-            assertTrue(plugins.lines().stream().anyMatch(l -> l.matches("echo\\s+0\\.1\\.0\\s+ACTIVE\\s+101\\s+-")), plugins.output());
+            assertTrue(plugins.lines().stream().anyMatch(l -> l.matches("echo\\s+0\\.1\\.0\\s+ACTIVE\\s+101\\s+-\\s+\\S+/drop/echo\\.jar")), plugins.output());
 
             Files.delete(jar);
             server.awaitLine("bundles-dir: uninstalled org\\.uwsgi4j\\.plugin-echo 0\\.1\\.0", TWO_SECONDS);
             plugins = shell.run("uwsgi:plugins");
             assertTrue(plugins.lines().stream().noneMatch(l -> l.contains("ACTIVE")), plugins.output());
-            assertTrue(plugins.lines().stream().anyMatch(l -> l.matches("echo\\s+0\\.1\\.0\\s+available\\s+101 \\(not registered\\)\\s+-")),
+            assertTrue(plugins.lines().stream().anyMatch(l -> l.matches("echo\\s+0\\.1\\.0\\s+available\\s+101 \\(not registered\\)\\s+-\\s+\\S+")),
                     plugins.output());
             assertTrue(server.isAlive());
         }

@@ -136,6 +136,49 @@ class HotSwapIT {
         }
     }
 
+    @Test
+    void shellSwapsAPluginFromAJarWithTheDropInChecksAndRefusesWhatCannotServe() throws Exception {
+        Path socket = cwd.resolve("shell.sock");
+        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--http-modifier1", "101", "--plugins", "echo",
+                "--shell-socket", socket.toString())) {
+            int port = server.httpPort();
+            var shell = new Shell(cwd, server.awaitShell());
+            var load = Load.start(port, 2, 2, "/shell", r -> { });
+            load.awaitMore(50);
+
+            Path newer = versioned(ECHO, "0.2.0", "");
+            var swapped = shell.run("uwsgi:swap echo " + newer);
+            assertEquals(0, swapped.exitCode(), swapped.output());
+            assertEquals("plugin echo 0.2.0 from " + newer + " is ACTIVE", swapped.lines().getLast(), swapped.output());
+            server.awaitLine("plugin org\\.uwsgi4j\\.plugin-echo: 0\\.1\\.0 replaced by 0\\.2\\.0", SWAP);
+            load.awaitMore(50);
+            var plugins = shell.run("uwsgi:plugins");
+            assertTrue(plugins.lines().stream().anyMatch(l -> l.matches("echo\\s+0\\.2\\.0\\s+ACTIVE\\s+101\\s+-\\s+" + newer)),
+                    plugins.output());
+            assertTrue(plugins.lines().stream().anyMatch(l -> l.matches("echo\\s+0\\.1\\.0\\s+RESOLVED\\s+.*/plugins/plugin-echo\\.jar")),
+                    plugins.output());
+
+            Path unsafe = versioned(ECHO, "0.3.0", "");
+            Files.setPosixFilePermissions(unsafe, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+            var refused = shell.run("uwsgi:swap echo " + unsafe);
+            assertEquals(1, refused.exitCode(), refused.output());
+            assertTrue(refused.output().contains("uwsgi:swap " + unsafe + ": refused: unsafe: "), refused.output());
+
+            var other = shell.run("uwsgi:swap python " + newer);
+            assertEquals(1, other.exitCode(), other.output());
+            assertTrue(other.output().contains("refused: it holds plugin echo"), other.output());
+
+            var broken = shell.run("uwsgi:swap echo " + versioned(ECHO, "0.4.0", "org.example.nosuch"));
+            assertEquals(1, broken.exitCode(), broken.output());
+            assertTrue(broken.output().contains("not swapped, the running version serves on"), broken.output());
+            load.awaitMore(50);
+            plugins = shell.run("uwsgi:plugins");
+            assertTrue(plugins.lines().stream().anyMatch(l -> l.matches("echo\\s+0\\.2\\.0\\s+ACTIVE\\s+.*")), plugins.output());
+            assertTrue(plugins.lines().stream().noneMatch(l -> l.contains("0.4.0")), plugins.output());
+            assertEquals(List.of(), load.stop(), server.output());
+        }
+    }
+
     /** Polls (bounded) the stats server until a core is in a request. */
     private static void awaitInRequest(int statsPort) throws IOException, InterruptedException {
         for (long deadline = System.nanoTime() + SWAP.toNanos(); ; ) {

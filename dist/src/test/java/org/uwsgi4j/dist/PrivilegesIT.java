@@ -99,7 +99,7 @@ class PrivilegesIT {
             server.awaitLine("bundles-dir: started org\\.uwsgi4j\\.plugin-echo 0\\.1\\.0", WAIT);
             var plugins = shell.run("uwsgi:plugins");
             assertEquals(0, plugins.exitCode(), plugins.output());
-            assertTrue(plugins.lines().stream().anyMatch(l -> l.matches("echo\\s+0\\.1\\.0\\s+ACTIVE\\s+101\\s+-")), plugins.output());
+            assertTrue(plugins.lines().stream().anyMatch(l -> l.matches("echo\\s+0\\.1\\.0\\s+ACTIVE\\s+101\\s+-\\s+\\S+")), plugins.output());
             assertEquals(200, RawHttp.get(port, "/").status());
 
             new ProcessBuilder("kill", "-TERM", String.valueOf(server.pid())).start().waitFor();

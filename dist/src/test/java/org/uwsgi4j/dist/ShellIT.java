@@ -39,7 +39,7 @@ class ShellIT {
             assertTrue(options.lines().contains("plugins = echo"), options.output());
 
             var plugins = shell.run("uwsgi:plugins");
-            assertTrue(plugins.lines().stream().anyMatch(l -> l.matches("echo\\s+0\\.1\\.0\\s+ACTIVE\\s+101\\s+-")), plugins.output());
+            assertTrue(plugins.lines().stream().anyMatch(l -> l.matches("echo\\s+0\\.1\\.0\\s+ACTIVE\\s+101\\s+-\\s+\\S+/plugins/plugin-echo\\.jar")), plugins.output());
 
             var bad = shell.run("uwsgi:nosuch");
             assertEquals(1, bad.exitCode(), bad.output());

@@ -12,18 +12,19 @@ import java.util.List;
  * @param state     {@code available} (found in plugins/, not installed) or the bundle state
  * @param modifier1 the modifier, {@code -}, or {@code N (not registered)}
  * @param options   the canonical option names in declared order; empty for {@code -}
+ *                  (the last column, FROM, the jar's path, is not kept)
  */
 record PluginRow(String name, String version, String state, String modifier1, List<String> options) {
 
     static List<PluginRow> parse(String table) {
         List<String> lines = table.lines().toList();
-        if (lines.isEmpty() || !lines.getFirst().matches("NAME\\s+VERSION\\s+STATE\\s+MODIFIER1\\s+OPTIONS")) {
+        if (lines.isEmpty() || !lines.getFirst().matches("NAME\\s+VERSION\\s+STATE\\s+MODIFIER1\\s+OPTIONS\\s+FROM")) {
             throw new AssertionError("not a uwsgi:plugins table:\n" + table);
         }
         return lines.stream().skip(1).map(line -> {
-            String[] cells = line.split("\\s{2,}", 5);
-            if (cells.length != 5) {
-                throw new AssertionError("row without 5 columns: '" + line + "' in\n" + table);
+            String[] cells = line.split("\\s{2,}", 6);
+            if (cells.length != 6) {
+                throw new AssertionError("row without 6 columns: '" + line + "' in\n" + table);
             }
             List<String> options = cells[4].equals("-") ? List.of() : Arrays.asList(cells[4].split(","));
             return new PluginRow(cells[0], cells[1], cells[2], cells[3], options);

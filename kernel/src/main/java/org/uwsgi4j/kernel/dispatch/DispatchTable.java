@@ -77,7 +77,7 @@ public final class DispatchTable {
             return true;
         }
         if (slots.get(slot) instanceof SwapHold hold && slots.compareAndSet(slot, hold, target)) {
-            hold.release(target);
+            LOG.info("modifier1 {}: its next runtime took over; {} request(s) had waited for it", modifier1, hold.release(target));
             return true;
         }
         if (slots.get(slot) != target) {
@@ -143,6 +143,7 @@ public final class DispatchTable {
                 return;
             }
         }
+        LOG.info("modifier1 {}: no runtime came within --plugin-swap-grace", slot == ROUTED_ZERO ? 0 : slot);
         hold.release(unavailable[slot]);
     }
 

@@ -82,6 +82,10 @@ public final class Modifiers {
             grace = swapGrace;
             if (serving != null) {
                 table.holdFor(modifier, serving, grace); // first: a core that finds no runtime hands its request back to the slot
+                if (!grace.isZero()) {
+                    LOG.info("modifier1 {}: plugin {} went away; its requests wait up to {} s for its next version (--plugin-swap-grace)",
+                            modifier, current.plugin(), grace.toSeconds());
+                }
             }
         }
         slots.compareAndSet(modifier, current, null);

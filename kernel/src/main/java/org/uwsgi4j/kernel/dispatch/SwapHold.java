@@ -40,12 +40,15 @@ final class SwapHold implements Target {
         to.submit(request);
     }
 
-    /** The slot is decided: every request held, and every later one, goes to {@code to}. Once. */
-    void release(Target to) {
+    /**
+     * The slot is decided: every request held, and every later one, goes to {@code to}. Once;
+     * returns how many requests were held.
+     */
+    int release(Target to) {
         List<ClientRequest> waiting;
         synchronized (this) {
             if (decided != null) {
-                return;
+                return 0;
             }
             decided = to;
             waiting = held;
@@ -54,6 +57,7 @@ final class SwapHold implements Target {
         for (ClientRequest request : waiting) {
             to.submit(request);
         }
+        return waiting.size();
     }
 
     /** While holding, the network is read on: a held request waits in no queue. */

@@ -106,8 +106,11 @@ public final class CheckedInstall {
         return bundle;
     }
 
-    /** The file {@code location} names, when it is safe to load code from; else an error naming why. */
-    private Path checked(String command, String location) {
+    /**
+     * The file {@code location} names, when it is safe to load code from; else an error naming
+     * why. Every shell command that loads code checks its file here ({@link UwsgiCommands#swap} too).
+     */
+    Path checked(String command, String location) {
         Path file = file(location).orElseThrow(() -> new IllegalArgumentException(command + " " + location
                 + ": refused: only a file can be checked for who could have written it; copy it into a safe directory first"));
         Optional<String> problem = new CodePaths(new LibcCredentials().uid()).problem(file);
