@@ -43,13 +43,19 @@ class HotSwapIT {
     @TempDir
     Path cwd;
 
+    /**
+     * Also what a refresh touches (item 5): the python plugin's workers, and the kernel, live
+     * through the three updates of echo untouched (the same worker, one generation).
+     */
     @Test
-    void echoUpdatedThreeTimesByTheDropInDirectoryUnderLoadFailsNoRequest() throws Exception {
+    void echoUpdatedThreeTimesByTheDropInDirectoryUnderLoadFailsNoRequestAndTouchesNoOtherPlugin() throws Exception {
         Path drop = Files.createDirectory(cwd.resolve("drop"));
         Files.copy(versioned(ECHO, "0.1.0", ""), drop.resolve("echo.jar"));
+        Files.writeString(cwd.resolve("app.py"), VERSION_APP);
         try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--http-modifier1", "101",
-                "--bundles-dir", drop.toString())) {
+                "--wsgi-file", "app.py", "--bundles-dir", drop.toString())) {
             int port = server.httpPort();
+            long worker = server.workerPid(1);
             server.awaitLine("bundles-dir: started org\\.uwsgi4j\\.plugin-echo 0\\.1\\.0", UwsgiProcess.START_TIMEOUT);
             var load = Load.start(port, 10, 10, "/swap", r -> { });
             load.awaitMore(200);
@@ -61,6 +67,11 @@ class HotSwapIT {
             }
             assertEquals(List.of(), load.stop(), server.output());
             assertTrue(server.output().lines().noneMatch(l -> l.contains("unavailable modifier")), server.output());
+            server.awaitLine("modifier1 101: its next runtime took over", SWAP);
+            assertEquals(1, server.output().lines().filter(l -> l.matches(".*spawned uWSGI worker 1 .*")).count(), server.output());
+            assertTrue(server.output().lines().noneMatch(l -> l.contains("generation 2") || l.contains("modifier1 0:")), server.output());
+            assertEquals(1, server.output().lines().filter(l -> l.contains("uwsgi4j is ready")).count(), "the kernel did not restart");
+            assertTrue(ProcessHandle.of(worker).map(ProcessHandle::isAlive).orElse(false), "the python worker lives on");
         }
     }
 
