@@ -179,9 +179,16 @@ class HotSwapIT {
             assertEquals(1, other.exitCode(), other.output());
             assertTrue(other.output().contains("refused: it holds plugin echo"), other.output());
 
-            var broken = shell.run("uwsgi:swap echo " + versioned(ECHO, "0.4.0", "org.example.nosuch"));
+            // a version that resolves but cannot start: the running one is back at once
+            Path failing = versioned(ECHO, "0.4.0", "");
+            try (var fs = java.nio.file.FileSystems.newFileSystem(failing)) {
+                Path mf = fs.getPath("META-INF/MANIFEST.MF");
+                Files.writeString(mf, Files.readString(mf).stripTrailing() + "\r\nBundle-Activator: org.example.Nope\r\n\r\n");
+            }
+            var broken = shell.run("uwsgi:swap echo " + failing);
             assertEquals(1, broken.exitCode(), broken.output());
             assertTrue(broken.output().contains("not swapped, the running version serves on"), broken.output());
+            server.awaitLine("plugin org\\.uwsgi4j\\.plugin-echo: 0\\.4\\.0 could not start; 0\\.2\\.0 back", SWAP);
             load.awaitMore(50);
             plugins = shell.run("uwsgi:plugins");
             assertTrue(plugins.lines().stream().anyMatch(l -> l.matches("echo\\s+0\\.2\\.0\\s+ACTIVE\\s+.*")), plugins.output());
