@@ -1,5 +1,6 @@
 package org.uwsgi4j.kernel.boot;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,10 +18,11 @@ import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.resource.Namespace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.uwsgi4j.kernel.plugin.PluginJars;
 
 /**
- * One version of a plugin runs at a time: a bundle that starts with the symbolic name of one
- * that runs (a newer plugin-python dropped into the drop-in directory, or installed from the
+ * One version of a plugin runs at a time: a plugin bundle (one with the {@code uwsgi4j.plugin}
+ * capability) that starts with the symbolic name of one that runs (a newer plugin-python dropped into the drop-in directory, or installed from the
  * shell) replaces it, and the one it replaced comes back when it goes away. Each runtime's swap
  * is then the usual one ({@code --plugin-swap-grace}: the requests wait, a worker pool reloads).
  *
@@ -67,10 +69,13 @@ final class PluginReplacement implements SynchronousBundleListener {
         }
     }
 
-    /** The other bundle of {@code bundle}'s symbolic name that is active now, if any. */
+    /**
+     * The other bundle of {@code bundle}'s symbolic name that is active now, if any, when
+     * {@code bundle} is a uwsgi4j plugin (the framework's own bundles are never replaced so).
+     */
     private java.util.Optional<Bundle> running(Bundle bundle) {
         String name = bundle.getSymbolicName();
-        if (name == null) {
+        if (name == null || !isPlugin(bundle)) {
             return java.util.Optional.empty();
         }
         for (Bundle other : context.getBundles()) {
@@ -80,6 +85,14 @@ final class PluginReplacement implements SynchronousBundleListener {
             }
         }
         return java.util.Optional.empty();
+    }
+
+    private static boolean isPlugin(Bundle bundle) {
+        try {
+            return PluginJars.read(bundle).isPresent();
+        } catch (IOException | IllegalStateException e) {
+            return false;
+        }
     }
 
     private void replace(Bundle running, Bundle newcomer) {
