@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.osgi.framework.Bundle;
@@ -73,18 +74,18 @@ final class PluginReplacement implements SynchronousBundleListener {
      * The other bundle of {@code bundle}'s symbolic name that is active now, if any, when
      * {@code bundle} is a uwsgi4j plugin (the framework's own bundles are never replaced so).
      */
-    private java.util.Optional<Bundle> running(Bundle bundle) {
+    private Optional<Bundle> running(Bundle bundle) {
         String name = bundle.getSymbolicName();
         if (name == null || !isPlugin(bundle)) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         for (Bundle other : context.getBundles()) {
             if (other.getBundleId() != bundle.getBundleId() && name.equals(other.getSymbolicName())
                     && (other.getState() & (Bundle.ACTIVE | Bundle.STARTING)) != 0) {
-                return java.util.Optional.of(other);
+                return Optional.of(other);
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     private static boolean isPlugin(Bundle bundle) {

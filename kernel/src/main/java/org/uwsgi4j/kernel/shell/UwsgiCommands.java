@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
@@ -100,7 +102,7 @@ public final class UwsgiCommands {
         }
         // on a thread of its own that does not inherit Gogo's per-thread streams: what the swap
         // logs goes to the server's log, not to this shell session
-        var result = new java.util.concurrent.CompletableFuture<Bundle>();
+        var result = new CompletableFuture<Bundle>();
         Thread.ofPlatform().name("uwsgi4j-swap-" + name).inheritInheritableThreadLocals(false).start(() -> {
             try {
                 result.complete(installAndStart(name, jar, file));
@@ -114,7 +116,7 @@ public final class UwsgiCommands {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("uwsgi:swap " + name + ": interrupted");
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             switch (e.getCause()) {
                 case IOException io -> throw io;
                 case BundleException be -> throw be;
