@@ -3,7 +3,7 @@ package org.uwsgi4j.kernel.boot;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.uwsgi4j.kernel.log.Strftime;
+import org.uwsgi4j.kernel.api.Strftime;
 
 /** The start-up lines uWSGI users look for at the top of a log. */
 final class Banner {

@@ -24,8 +24,9 @@ import org.uwsgi4j.launcher.api.ProcessExit;
  *  CheckCodeDirs   plugins/, --plugins-dir, the drop-in dir: safe owner and mode (StrictModes)
  *  ReportConfig    --show-config (exit on --dry-run)
  *  StartDaemon     --daemonize: start the daemon and exit 0
- *  LogBanner       the start-up lines
+ *  LogBanner       the start-up lines (held until ReleaseLog)
  *  StartPlugins    the selected plugins; publish Instance, Options, PoolSettings
+ *  ReleaseLog      the lines held since the banner go to the loggers the plugins brought
  *  StartMaster     runtime dir, master loop, signals, --touch-*reload
  *  BindSockets     sockets, cores, stats server
  *  BindShell       --shell-socket: a 0600 Unix socket, or TCP with a token
@@ -66,6 +67,7 @@ public final class Kernel {
                 new StartDaemon(),
                 new LogBanner(),
                 new StartPlugins(),
+                new ReleaseLog(),
                 new StartMaster(),
                 new BindSockets(),
                 new BindShell(),
@@ -90,6 +92,12 @@ public final class Kernel {
         boot.stop();
     }
 
+    private void releaseLog() {
+        if (boot.log != null) {
+            boot.log.release();
+        }
+    }
+
     private void boot() {
         try {
             for (BootStep step : steps) {
@@ -98,12 +106,14 @@ public final class Kernel {
                 }
             }
         } catch (StartupException e) {
+            releaseLog();
             LOG.error(e.getMessage());
             boot.exit(ProcessExit.FAILURE);
         } catch (Exception e) {
             if (stopping) {
                 return; // the framework is stopping while we start: not an error, and the exit is under way
             }
+            releaseLog();
             LOG.error("!!! uwsgi4j internal error during start-up !!!", e);
             boot.exit(ProcessExit.FAILURE);
         }

@@ -11,7 +11,8 @@ import org.uwsgi4j.launcher.api.SignalHandler;
 
 /**
  * Makes the runtime directory and starts the master (published later by {@link PublishMaster}),
- * takes the process's signals ({@link MasterSignals}) and watches the {@code --touch-*reload} files.
+ * takes the process's signals ({@link MasterSignals}) and watches the {@code --touch-*reload} files
+ * and {@code --touch-logreopen} ({@code --log-reopen} reopens the log at each reload).
  */
 final class StartMaster implements BootStep {
 
@@ -43,6 +44,13 @@ final class StartMaster implements BootStep {
                 LOG.info("*** {} has been touched... chain reload !!! ***", path);
                 master.chainReloadAll();
             });
+        }
+        List<Path> reopen = boot.options.values("touch-logreopen").stream().map(Path::of).toList();
+        if (!reopen.isEmpty()) {
+            master.watchTouch(reopen, path -> boot.log.reopen());
+        }
+        if (boot.options.isTrue("log-reopen")) {
+            master.onReload(boot.log::reopen);
         }
         boot.master = master;
         return true;

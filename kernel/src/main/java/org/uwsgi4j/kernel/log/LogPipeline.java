@@ -3,19 +3,13 @@ package org.uwsgi4j.kernel.log;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -26,34 +20,41 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import org.uwsgi4j.kernel.api.LogEncoder;
+import org.uwsgi4j.kernel.api.LogLine;
+import org.uwsgi4j.kernel.api.LogSink;
 import org.uwsgi4j.kernel.api.LogSubscriber;
 import org.uwsgi4j.kernel.api.LogSubscriber.Stream;
 import org.uwsgi4j.kernel.api.Options;
+import org.uwsgi4j.kernel.api.Strftime;
 
 /**
- * Where every log line of the instance goes: the Java counterpart of uWSGI's fd 2.
+ * Where every log line of the instance goes: the Java counterpart of uWSGI's log master.
  *
  * <pre>
- *  SLF4J (launcher's LineLog) ─▶ System.err ═▶ {@link #serverStream()} ─┐
- *  anything else on System.err ─────────────┘                          ├─▶ server(line) ─┐
- *                                                                      │                 │ --log-date prefix (server lines only)
- *  RequestLog ───────────────────────────────────────────────────────────▶ request(line) ─┤
- *                                                                                         ├─▶ sink: stderr, or --logto FILE
- *                                                                                         │   (one write per line, in order)
- *                                                                                         └─▶ bounded queue ─▶ subscriber thread
- *                                                                                             ─▶ every {@link LogSubscriber}
+ *  SLF4J, System.err, worker output ─▶ {@link #serverStream()} ─▶ server(line) ─┐ --log-date prefix
+ *  RequestLog ──────────────────────────────────────────────────▶ request(line) ─┤
+ *                                                                               ▼ one lock: lines keep their order
+ *         ┌── raw line ─▶ bounded queue ─▶ subscriber thread ─▶ every {@link LogSubscriber} (alarms)
+ *         ├── (held from {@link #hold()} to {@link #release()}: the banner waits for the logging plugins)
+ *         ├── each {@link LogSink} of the stream: encode() here ─▶ its bounded queue ─▶ its thread ─▶ write()
+ *         └── no sink took it: the stream's {@link LogEncoder} (if any) ─▶ the default output
+ *               (stderr, --logto FILE with rotation, --logto HOST:PORT), written here,
+ *               or through a queue and thread of its own with --threaded-logger
  * </pre>
  *
  * <p>{@link #installAsSystemErr()} makes {@code System.err} this pipeline (uWSGI dup2()s the log
  * file onto fd 2); {@link #close()} puts the previous stream back. Writers never wait for
- * subscribers: a line is written to the sink synchronously (like uWSGI's write(2)) and offered
- * to the subscribers' queue; when that queue is full the line is dropped for subscribers only
- * and the loss is logged once the subscriber thread catches up.
+ * subscribers or sinks: a full queue drops the line for that consumer only, counts it, and a
+ * line says so once the consumer catches up.
  */
 public final class LogPipeline implements AutoCloseable {
 
-    /** Lines queued for subscribers before new lines are dropped for them. */
+    /** Lines queued for subscribers, and for each sink, before new lines are dropped for them. */
     public static final int DEFAULT_QUEUE_CAPACITY = 8192;
+
+    /** Lines held between {@link #hold()} and {@link #release()} at most; later ones go through. */
+    static final int MAX_HELD = 100_000;
 
     private static final int MAX_PARTIAL_LINE = 64 * 1024;
     private static final Item STOP = new Item(Stream.SERVER, "");
@@ -64,16 +65,32 @@ public final class LogPipeline implements AutoCloseable {
     private record Subscription(LogSubscriber subscriber, Set<Stream> streams, AtomicBoolean failed) {
     }
 
-    private final OutputStream sink;
-    private final boolean closeSink;
+    private record Sink(SinkQueue queue, Set<Stream> streams, AtomicBoolean failed) {
+    }
+
+    private record Encoder(LogEncoder encoder, Set<Stream> streams, AtomicBoolean failed) {
+    }
+
+    /** A sink as {@code uwsgi:loggers} shows it. */
+    public record SinkStatus(String name, String description, Set<Stream> streams, long queued, long written,
+                             long dropped, long failed) {
+    }
+
+    private final LogOutput output;
     private final OutputStream fallback;
     private final PerSecond datePrefix;
     private final Clock clock;
+    private final int queueCapacity;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final BlockingQueue<Item> queue;
     private final CopyOnWriteArrayList<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<Sink> sinks = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<Encoder> encoders = new CopyOnWriteArrayList<>();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong defaultLines = new AtomicLong();
     private final PrintStream serverStream;
+    private final SinkQueue threaded;
+    private List<LogLine> held;
     private volatile boolean serverWanted;
     private volatile boolean requestWanted;
     private volatile boolean closed;
@@ -89,23 +106,30 @@ public final class LogPipeline implements AutoCloseable {
      * @param logDate       strftime pattern of the {@code --log-date} prefix, or null for none
      * @param zone          time zone of the prefix
      * @param clock         source of "now" for the prefix
-     * @param queueCapacity lines queued for subscribers at most
+     * @param queueCapacity lines queued for subscribers (and each sink) at most
      */
     public LogPipeline(OutputStream sink, boolean closeSink, OutputStream fallback, String logDate,
                        ZoneId zone, Clock clock, int queueCapacity) {
-        this.sink = sink;
-        this.closeSink = closeSink;
+        this(new StreamOutput(sink, closeSink), false, fallback, logDate, zone, clock, queueCapacity);
+    }
+
+    LogPipeline(LogOutput output, boolean threadedLogger, OutputStream fallback, String logDate,
+                ZoneId zone, Clock clock, int queueCapacity) {
+        this.output = output;
         this.fallback = fallback;
         this.datePrefix = logDate == null ? null : new PerSecond(Strftime.compile(logDate), zone);
         this.clock = clock;
+        this.queueCapacity = queueCapacity;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.serverStream = new PrintStream(new LineSplitter(), true, StandardCharsets.UTF_8);
+        this.threaded = threadedLogger ? new SinkQueue("default", new OutputSink(output), queueCapacity, this::server) : null;
     }
 
     /**
      * The pipeline {@code options} ask for: {@code --logto FILE} (appended to, created with mode
-     * 0640 if missing; truncated first with {@code --log-truncate}) or else {@code stderr}, and
-     * the {@code --log-date[=FORMAT]} prefix.
+     * 0640 if missing; truncated first with {@code --log-truncate}; rotated at
+     * {@code --log-maxsize} to {@code --log-backupname}), {@code --logto HOST:PORT} (UDP), or else
+     * {@code stderr}; the {@code --log-date[=FORMAT]} prefix and {@code --threaded-logger}.
      *
      * @throws LogSetupException when the log file cannot be opened; its message is the one line
      *                           to show the user
@@ -113,11 +137,18 @@ public final class LogPipeline implements AutoCloseable {
     public static LogPipeline open(Options options, OutputStream stderr) throws LogSetupException {
         String logDate = logDatePattern(options.value("log-date"));
         Optional<String> logto = options.value("logto");
+        ZoneId zone = ZoneId.systemDefault();
+        Clock clock = Clock.systemUTC();
+        LogOutput output;
         if (logto.isEmpty()) {
-            return new LogPipeline(stderr, false, stderr, logDate, ZoneId.systemDefault(), Clock.systemUTC(), DEFAULT_QUEUE_CAPACITY);
+            output = new StreamOutput(stderr, false);
+        } else if (logto.get().contains(":")) {
+            output = UdpOutput.connect(logto.get()); // uWSGI's rule: a colon makes it an address
+        } else {
+            output = LogFile.open(Path.of(logto.get()), options.isTrue("log-truncate"), options.number("log-maxsize"),
+                    options.value("log-backupname").orElse(null), clock, zone);
         }
-        OutputStream file = openLogFile(Path.of(logto.get()), options.isTrue("log-truncate"));
-        return new LogPipeline(file, true, stderr, logDate, ZoneId.systemDefault(), Clock.systemUTC(), DEFAULT_QUEUE_CAPACITY);
+        return new LogPipeline(output, options.isTrue("threaded-logger"), stderr, logDate, zone, clock, DEFAULT_QUEUE_CAPACITY);
     }
 
     /**
@@ -141,33 +172,11 @@ public final class LogPipeline implements AutoCloseable {
      * ({@code open("FILE"): No such file or directory}).
      */
     public static OutputStream openLogFile(Path file, boolean truncate) throws LogSetupException {
-        Set<OpenOption> open = truncate
-                ? Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)
-                : Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         try {
-            FileChannel channel;
-            try {
-                channel = FileChannel.open(file, open, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
-            } catch (UnsupportedOperationException notPosix) {
-                channel = FileChannel.open(file, open);
-            }
-            return Channels.newOutputStream(channel);
+            return java.nio.channels.Channels.newOutputStream(LogFile.openChannel(file, truncate));
         } catch (IOException e) {
-            throw new LogSetupException("open(\"" + file + "\"): " + reason(e));
+            throw new LogSetupException("open(\"" + file + "\"): " + LogFile.reason(e));
         }
-    }
-
-    private static String reason(IOException e) {
-        if (e instanceof NoSuchFileException) {
-            return "No such file or directory";
-        }
-        if (e instanceof AccessDeniedException) {
-            return "Permission denied";
-        }
-        if (e instanceof FileSystemException fse && fse.getReason() != null) {
-            return fse.getReason();
-        }
-        return e.getMessage();
     }
 
     /**
@@ -187,19 +196,17 @@ public final class LogPipeline implements AutoCloseable {
         return serverStream;
     }
 
-    /** Writes a server log line (prefixed with the {@code --log-date} date, if any). */
+    /** Logs a server line (prefixed with the {@code --log-date} date, if any). */
     public void server(String line) {
-        StringBuilder out = new StringBuilder(line.length() + 40);
-        if (datePrefix != null) {
-            out.append(datePrefix.format(clock.instant().getEpochSecond())).append(" - ");
-        }
-        out.append(line).append('\n');
-        write(Stream.SERVER, line, out.toString().getBytes(StandardCharsets.UTF_8), serverWanted);
+        long micros = nowMicros();
+        String text = datePrefix == null ? line : datePrefix.format(micros / 1_000_000) + " - " + line;
+        byte[] bytes = (text + '\n').getBytes(StandardCharsets.UTF_8);
+        emit(new LogLine(Stream.SERVER, text, bytes, micros), line, serverWanted);
     }
 
     /**
-     * Writes a request log line. Its chars are written as ISO-8859-1 bytes (request data are
-     * bytes decoded one char per byte), or as UTF-8 if it holds a char above U+00FF.
+     * Logs a request line. Its chars are written as ISO-8859-1 bytes (request data are bytes
+     * decoded one char per byte), or as UTF-8 if it holds a char above U+00FF.
      */
     public void request(String line) {
         int n = line.length();
@@ -213,25 +220,203 @@ public final class LogPipeline implements AutoCloseable {
             bytes[i] = (byte) c;
         }
         bytes[bytes.length - 1] = '\n';
-        write(Stream.REQUEST, line, bytes, requestWanted);
+        emit(new LogLine(Stream.REQUEST, line, bytes, nowMicros()), line, requestWanted);
     }
 
-    private void write(Stream stream, String line, byte[] bytes, boolean wanted) {
+    private long nowMicros() {
+        var now = clock.instant();
+        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
+    }
+
+    private void emit(LogLine line, String raw, boolean wanted) {
         writeLock.lock();
         try {
-            OutputStream out = closed ? fallback : sink;
-            try {
-                out.write(bytes);
-                out.flush();
-            } catch (IOException e) {
-                // like uWSGI: a failing log write is not reported (where would it go?)
+            if (closed) {
+                writeQuietly(fallback, line.message());
+                return;
             }
-            if (wanted && !closed && Thread.currentThread() != dispatcher && !queue.offer(new Item(stream, line))) {
+            if (wanted && Thread.currentThread() != dispatcher && !queue.offer(new Item(line.stream(), raw))) {
                 dropped.incrementAndGet();
+            }
+            if (held != null && held.size() < MAX_HELD) {
+                held.add(line);
+                return;
+            }
+            route(line);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Hands {@code line} to every sink of its stream, or to the default output if none takes it. */
+    private void route(LogLine line) {
+        boolean taken = false;
+        for (Sink s : sinks) {
+            if (!s.streams().contains(line.stream())) {
+                continue;
+            }
+            byte[] bytes = encode(s.queue().name(), s.failed(), () -> s.queue().sink().encode(line));
+            if (bytes != null) {
+                s.queue().offer(bytes);
+                taken = true;
+            }
+        }
+        if (!taken) {
+            writeDefault(encodeForDefault(line));
+        }
+    }
+
+    private byte[] encodeForDefault(LogLine line) {
+        for (Encoder e : encoders) {
+            if (e.streams().contains(line.stream())) {
+                byte[] bytes = encode(e.encoder().getClass().getName(), e.failed(), () -> e.encoder().encode(line));
+                return bytes == null ? line.message() : bytes;
+            }
+        }
+        return line.message();
+    }
+
+    private byte[] encode(String who, AtomicBoolean failed, java.util.function.Supplier<byte[]> encoding) {
+        try {
+            return encoding.get();
+        } catch (RuntimeException | LinkageError e) {
+            if (failed.compareAndSet(false, true)) {
+                writeDefault(("log encoding of " + who + " failed: " + e + " (further failures are not reported)\n")
+                        .getBytes(StandardCharsets.UTF_8));
+            }
+            return null;
+        }
+    }
+
+    private void writeDefault(byte[] bytes) {
+        defaultLines.incrementAndGet();
+        if (threaded != null) {
+            threaded.offer(bytes);
+            return;
+        }
+        try {
+            output.write(bytes);
+        } catch (IOException e) {
+            // like uWSGI: a failing write to the log is not reported (where would it go?)
+        }
+    }
+
+    private static void writeQuietly(OutputStream out, byte[] bytes) {
+        try {
+            out.write(bytes);
+            out.flush();
+        } catch (IOException e) {
+            // nowhere left to report it
+        }
+    }
+
+    /**
+     * Holds lines back (still handing them to subscribers) until {@link #release()}: the
+     * start-up lines wait there for the logging plugins the configuration names, so every line
+     * of a run goes the same way. At most {@link #MAX_HELD} lines are held.
+     */
+    public void hold() {
+        writeLock.lock();
+        try {
+            if (held == null && !closed) {
+                held = new ArrayList<>();
             }
         } finally {
             writeLock.unlock();
         }
+    }
+
+    /** Sends the held lines on, in order, to the sinks there are now; lines flow freely again. */
+    public void release() {
+        writeLock.lock();
+        try {
+            List<LogLine> lines = held;
+            held = null;
+            if (lines != null) {
+                lines.forEach(this::route);
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Reopens the default output ({@code --touch-logreopen}, {@code --log-reopen}): only a file reopens. */
+    public void reopen() {
+        writeLock.lock();
+        try {
+            if (!closed) {
+                output.reopen();
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Sends the lines of {@code streams} that {@code sink} takes to it, through a queue and a
+     * thread of its own, from the next line on.
+     */
+    public void addSink(LogSink sink, String name, Set<Stream> streams) {
+        writeLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            SinkQueue q = new SinkQueue(name, sink, queueCapacity, this::server);
+            sinks.add(new Sink(q, EnumSet.copyOf(streams), new AtomicBoolean()));
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Stops sending lines to {@code sink}; what is queued is written (for up to a second), then it is closed. */
+    public void removeSink(LogSink sink) {
+        Sink gone = null;
+        writeLock.lock();
+        try {
+            for (Sink s : sinks) {
+                if (s.queue().sink() == sink) {
+                    gone = s;
+                    sinks.remove(s);
+                    break;
+                }
+            }
+        } finally {
+            writeLock.unlock();
+        }
+        if (gone != null) {
+            gone.queue().stop(1000);
+        }
+    }
+
+    /** Encodes the default output's lines of {@code streams} with {@code encoder} (the first one registered for a stream wins). */
+    public void addEncoder(LogEncoder encoder, Set<Stream> streams) {
+        encoders.add(new Encoder(encoder, EnumSet.copyOf(streams), new AtomicBoolean()));
+    }
+
+    /** The default output's lines are no longer encoded by {@code encoder}. */
+    public void removeEncoder(LogEncoder encoder) {
+        encoders.removeIf(e -> e.encoder() == encoder);
+    }
+
+    /** The sinks, in the order they came, with their counters; the default output last. */
+    public List<SinkStatus> sinkStatus() {
+        List<SinkStatus> out = new ArrayList<>();
+        for (Sink s : sinks) {
+            var c = s.queue().counts();
+            out.add(new SinkStatus(s.queue().name(), s.queue().sink().toString(), s.streams(), c.queued(), c.written(),
+                    c.dropped(), c.failed()));
+        }
+        String encodings = encoders.isEmpty() ? "" : " encoded by " + encoders.stream().map(e -> e.encoder() + " " + e.streams()).toList();
+        if (threaded != null) {
+            var c = threaded.counts();
+            out.add(new SinkStatus("default", output + " (threaded)" + encodings, EnumSet.allOf(Stream.class), c.queued(),
+                    c.written(), c.dropped(), c.failed()));
+        } else {
+            long n = defaultLines.get();
+            out.add(new SinkStatus("default", output + encodings, EnumSet.allOf(Stream.class), n, n, 0, 0));
+        }
+        return out;
     }
 
     /**
@@ -303,8 +488,9 @@ public final class LogPipeline implements AutoCloseable {
     }
 
     /**
-     * Restores {@code System.err}, lets the subscriber thread hand out what is queued (for up
-     * to a second), then closes the log file. Lines written afterwards go to the fallback stream.
+     * Restores {@code System.err}, sends on any held lines, lets the subscriber thread and every
+     * sink hand out what is queued (for up to a second each), then closes the log file. Lines
+     * written afterwards go to the fallback stream.
      */
     @Override
     public void close() {
@@ -318,6 +504,7 @@ public final class LogPipeline implements AutoCloseable {
             }
             d = dispatcher;
         }
+        release();
         if (d != null) {
             try {
                 if (!queue.offer(STOP, 1, TimeUnit.SECONDS)) {
@@ -329,17 +516,34 @@ public final class LogPipeline implements AutoCloseable {
             }
             d.interrupt();
         }
+        for (Sink s : List.copyOf(sinks)) {
+            sinks.remove(s);
+            s.queue().stop(1000);
+        }
+        if (threaded != null) {
+            threaded.stop(1000);
+        }
         writeLock.lock();
         try {
             closed = true;
-            if (closeSink) {
-                sink.close();
-            }
+            output.close();
         } catch (IOException e) {
-            // nothing left to report it to but the fallback
-            server("closing the log file failed: " + e.getMessage());
+            writeQuietly(fallback, ("closing the log failed: " + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    /** The default output as the threaded logger's sink. */
+    private record OutputSink(LogOutput output) implements LogSink {
+        @Override
+        public byte[] encode(LogLine line) {
+            return line.message();
+        }
+
+        @Override
+        public void write(byte[] encoded) throws IOException {
+            output.write(encoded);
         }
     }
 

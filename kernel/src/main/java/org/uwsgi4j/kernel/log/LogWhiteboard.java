@@ -10,13 +10,16 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.uwsgi4j.kernel.api.LogEncoder;
+import org.uwsgi4j.kernel.api.LogSink;
 import org.uwsgi4j.kernel.api.LogSubscriber;
 import org.uwsgi4j.kernel.api.LogSubscriber.Stream;
 
 /**
- * Connects every {@link LogSubscriber} service to the {@link LogPipeline} service the kernel
- * registers once the log is set up: subscribers appearing or going away at run time (a bundle
- * dropped in or uninstalled) start or stop receiving lines at once.
+ * Connects every {@link LogSubscriber}, {@link LogSink} and {@link LogEncoder} service to the
+ * {@link LogPipeline} service the kernel registers once the log is set up: services appearing or
+ * going away at run time (a bundle dropped in or uninstalled) start or stop receiving lines at
+ * once, and the default output takes the lines back when the last sink goes.
  */
 @Component(service = {})
 public final class LogWhiteboard {
@@ -36,6 +39,28 @@ public final class LogWhiteboard {
 
     void removeSubscriber(LogSubscriber subscriber) {
         pipeline.unsubscribe(subscriber);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addSink(LogSink sink, Map<String, Object> properties) {
+        Object name = properties.get(LogSink.NAME);
+        pipeline.addSink(sink, name == null ? sink.getClass().getSimpleName() : name.toString(),
+                streams(properties.get(LogSubscriber.STREAM)));
+    }
+
+    void removeSink(LogSink sink) {
+        pipeline.removeSink(sink);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addEncoder(LogEncoder encoder, Map<String, Object> properties) {
+        pipeline.addEncoder(encoder, streams(properties.get(LogSubscriber.STREAM)));
+    }
+
+    void removeEncoder(LogEncoder encoder) {
+        pipeline.removeEncoder(encoder);
     }
 
     /** The streams a {@link LogSubscriber#STREAM} property value asks for (all when absent or unknown). */

@@ -1,5 +1,6 @@
 package org.uwsgi4j.kernel.log;
 
+import org.uwsgi4j.kernel.api.Strftime;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.ArrayList;

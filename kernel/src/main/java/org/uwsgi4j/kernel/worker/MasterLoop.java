@@ -91,10 +91,18 @@ public final class MasterLoop implements AutoCloseable {
         pools.forEach(WorkerPool::shutdownRequested);
     }
 
-    /** Reloads every pool gracefully (SIGHUP, --touch-reload, uwsgi:reload). */
+    /** Reloads every pool gracefully (SIGHUP, --touch-reload, uwsgi:reload), after the {@link #onReload} actions. */
     public void reloadAll() {
+        reloadActions.forEach(Runnable::run);
         pools.forEach(WorkerPool::reload);
     }
+
+    /** Runs {@code action} at each {@link #reloadAll} before the pools reload ({@code --log-reopen}). */
+    public void onReload(Runnable action) {
+        reloadActions.add(action);
+    }
+
+    private final List<Runnable> reloadActions = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Recycles the worker whose process is {@code pid} gracefully, in whichever pool it serves (uwsgi4j's recycle call). */
     public void recycle(long pid, String why) {

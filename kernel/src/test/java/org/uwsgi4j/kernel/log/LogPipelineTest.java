@@ -1,5 +1,6 @@
 package org.uwsgi4j.kernel.log;
 
+import org.uwsgi4j.kernel.api.Strftime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;

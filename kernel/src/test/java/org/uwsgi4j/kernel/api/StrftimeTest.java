@@ -1,4 +1,4 @@
-package org.uwsgi4j.kernel.log;
+package org.uwsgi4j.kernel.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -47,14 +47,5 @@ class StrftimeTest {
     void ctimeMatchesCtime3() {
         assertEquals("Sun Nov 22 03:04:56 2026",
                 Strftime.CTIME.format(Instant.parse("2026-11-22T03:04:56Z").getEpochSecond(), ZoneOffset.UTC));
-    }
-
-    @Test
-    void perSecondCacheFollowsTheSecond() {
-        PerSecond cache = new PerSecond(Strftime.compile("%S"), ZoneOffset.UTC);
-        assertEquals("09", cache.format(T));
-        assertEquals("09", cache.format(T));
-        assertEquals("10", cache.format(T + 1));
-        assertEquals("09", cache.format(T));
     }
 }

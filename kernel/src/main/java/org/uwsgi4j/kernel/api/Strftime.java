@@ -1,4 +1,4 @@
-package org.uwsgi4j.kernel.log;
+package org.uwsgi4j.kernel.api;
 
 import java.time.Instant;
 import java.time.ZoneId;
@@ -16,14 +16,17 @@ import java.util.Locale;
  * <p>Supported conversions: {@code %a %A %b %h %B %c %C %d %D %e %F %g %G %H %I %j %k %l %m %M
  * %n %p %P %r %R %s %S %t %T %u %U %V %w %W %x %X %y %Y %z %Z %%}. Anything else (an unknown
  * conversion, a trailing {@code %}) is copied literally, as glibc does.
+ *
+ * <p>Immutable and safe for concurrent use. Exported because plugins format uWSGI's dates too
+ * (the log encoders' {@code ${strftime:FORMAT}}), and a second strftime would drift from this one.
  */
 public final class Strftime {
 
     /** {@code ctime(3)} without its newline: {@code Sun Nov 22 03:04:56 2026}. */
-    static final Strftime CTIME = compile("%a %b %e %H:%M:%S %Y");
+    public static final Strftime CTIME = compile("%a %b %e %H:%M:%S %Y");
 
     /** Apache's request time, uWSGI's {@code %(ltime)}: {@code 22/Nov/2026:03:04:56 +0000}. */
-    static final Strftime APACHE = compile("%d/%b/%Y:%H:%M:%S %z");
+    public static final Strftime APACHE = compile("%d/%b/%Y:%H:%M:%S %z");
 
     /** The C locale's names (glibc's strftime in the "C" locale, as a server runs): no locale data to load. */
     private static final String[] DAYS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
@@ -45,7 +48,7 @@ public final class Strftime {
     }
 
     /** Compiles {@code pattern}. */
-    static Strftime compile(String pattern) {
+    public static Strftime compile(String pattern) {
         List<Field> fields = new ArrayList<>();
         StringBuilder literal = new StringBuilder();
         for (int i = 0; i < pattern.length(); i++) {
@@ -80,18 +83,19 @@ public final class Strftime {
     }
 
     /** The pattern as given. */
-    String pattern() {
+    public String pattern() {
         return pattern;
     }
 
     /** Formats the second {@code epochSecond} in {@code zone}. */
-    String format(long epochSecond, ZoneId zone) {
+    public String format(long epochSecond, ZoneId zone) {
         StringBuilder out = new StringBuilder(32);
         appendTo(out, ZonedDateTime.ofInstant(Instant.ofEpochSecond(epochSecond), zone));
         return out.toString();
     }
 
-    void appendTo(StringBuilder out, ZonedDateTime t) {
+    /** Appends {@code t} formatted to {@code out}. */
+    public void appendTo(StringBuilder out, ZonedDateTime t) {
         for (Field f : fields) {
             f.append(out, t);
         }
