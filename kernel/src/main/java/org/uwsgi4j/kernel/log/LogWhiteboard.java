@@ -4,6 +4,9 @@ import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -25,10 +28,26 @@ import org.uwsgi4j.kernel.api.LogSubscriber.Stream;
 public final class LogWhiteboard {
 
     private final LogPipeline pipeline;
+    private final BooleanSupplier frameworkStopping;
 
     @Activate
-    public LogWhiteboard(@Reference LogPipeline pipeline) {
+    public LogWhiteboard(BundleContext context, @Reference LogPipeline pipeline) {
+        this(pipeline, () -> context.getBundle(0).getState() == Bundle.STOPPING);
+    }
+
+    /**
+     * @param frameworkStopping whether the whole framework is stopping (the server shuts down): a
+     *                          logging plugin stops before the kernel, and its sinks and encoders
+     *                          are then kept until the log closes, so the last lines of the run
+     *                          (workers stopped, goodbye) go where every other line went
+     */
+    LogWhiteboard(LogPipeline pipeline, BooleanSupplier frameworkStopping) {
         this.pipeline = pipeline;
+        this.frameworkStopping = frameworkStopping;
+    }
+
+    private boolean shuttingDown() {
+        return frameworkStopping.getAsBoolean();
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -50,7 +69,9 @@ public final class LogWhiteboard {
     }
 
     void removeSink(LogSink sink) {
-        pipeline.removeSink(sink);
+        if (!shuttingDown()) {
+            pipeline.removeSink(sink);
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -60,7 +81,9 @@ public final class LogWhiteboard {
     }
 
     void removeEncoder(LogEncoder encoder) {
-        pipeline.removeEncoder(encoder);
+        if (!shuttingDown()) {
+            pipeline.removeEncoder(encoder);
+        }
     }
 
     /** The streams a {@link LogSubscriber#STREAM} property value asks for (all when absent or unknown). */

@@ -29,7 +29,7 @@ class LogWhiteboardTest {
         var got = new LinkedBlockingQueue<String>();
         LogSubscriber sub = (s, l) -> got.add(l);
         try (var p = new LogPipeline(out, false, out, null, ZoneOffset.UTC, Clock.systemUTC(), 16)) {
-            var board = new LogWhiteboard(p);
+            var board = new LogWhiteboard(p, () -> false);
             board.addSubscriber(sub, Map.of(LogSubscriber.STREAM, "server"));
             p.request("not for it");
             p.server("for it");
