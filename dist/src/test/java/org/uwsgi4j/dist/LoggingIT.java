@@ -119,7 +119,8 @@ class LoggingIT {
                 try (var http = new RawHttp(port)) { // quotes, a backslash and bytes that are no UTF-8 in the request line
                     http.send("GET /q\"uo\\te/\u00ff\u00fe?x=\"1\" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").read();
                 }
-                server.awaitLine("\\{\"msg\":\"ERROR", WAIT).group();
+                awaitText(cwd.resolve("errors.log"), "ERROR");
+                awaitText(cwd.resolve("req.log"), "GET /q");
 
                 var shell = new Shell(cwd, shellSocket.toString());
                 var loggers = shell.run("uwsgi:loggers");
@@ -132,7 +133,8 @@ class LoggingIT {
                 var lb = shell.run("lb");
                 Matcher id = Pattern.compile("(?m)^\\s*(\\d+)\\|.*plugin-logencoder").matcher(lb.output());
                 assertTrue(id.find(), lb.output());
-                assertEquals(0, shell.run("uninstall " + id.group(1)).exitCode());
+                // Gogo cannot coerce a bundle id for felix:uninstall here: the bundle object's own method
+                assertEquals(0, shell.run("($.context getBundle " + id.group(1) + ") uninstall").exitCode());
                 assertEquals(200, RawHttp.get(port, "/after").status());
                 // the default output (here the process's stderr) has the plain line again
                 server.awaitLine("^\\[pid: \\d+\\|app: 0\\|req: \\d+/\\d+\\] 127\\.0\\.0\\.1 .* GET /after ", WAIT);
@@ -187,6 +189,17 @@ class LoggingIT {
                 assertTrue(msg.matches("\"([a-h])\\1{19999}\""), msg.substring(0, 40) + "…" + msg.length());
             }
         }
+    }
+
+    /** Polls (bounded) until {@code file} holds {@code text}: a logger writes on its own thread. */
+    private static void awaitText(Path file, String text) throws Exception {
+        for (long deadline = System.nanoTime() + WAIT.toNanos(); System.nanoTime() < deadline; ) {
+            if (Files.exists(file) && Files.readString(file, StandardCharsets.ISO_8859_1).contains(text)) {
+                return;
+            }
+            Thread.sleep(20); // polling a file the server writes, bounded by the deadline
+        }
+        throw new AssertionError("no " + text + " in " + file);
     }
 
     /** The HTTP port, from the JSON-encoded bound line of the log file. */

@@ -36,7 +36,7 @@ final class StartShell implements BootStep {
             throw new StartupException("shell-socket: the Gogo runtime is not running");
         }
         boot.onStop(() -> boot.context.ungetService(ref));
-        boot.shell.serve(processor);
+        boot.shell.serve(processor, boot.log::reclaimSystemErr);
         LOG.info("shell: Gogo shell bound on {}", boot.shell.name());
         return true;
     }

@@ -191,6 +191,17 @@ public final class LogPipeline implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes {@code System.err} this pipeline again if something replaced it since
+     * {@link #installAsSystemErr()}: Gogo's runtime puts its own stream (whose default is the
+     * process's stderr) back at each shell command.
+     */
+    public synchronized void reclaimSystemErr() {
+        if (previousErr != null && !closed && System.err != serverStream) {
+            System.setErr(serverStream);
+        }
+    }
+
     /** A stream whose every line (UTF-8, up to a newline) is one {@link #server} line. */
     public PrintStream serverStream() {
         return serverStream;

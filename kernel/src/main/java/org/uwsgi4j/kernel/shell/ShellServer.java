@@ -97,9 +97,13 @@ public final class ShellServer implements AutoCloseable {
         return new ShellServer(channel, new TokenGate(token), null);
     }
 
-    /** Starts serving connections on virtual threads, each with a session of {@code processor}, until closed. */
-    public void serve(CommandProcessor processor) {
-        Thread.ofVirtual().name("uwsgi4j-shell-accept").start(() -> acceptLoop(processor));
+    /**
+     * Starts serving connections on virtual threads, each with a session of {@code processor},
+     * until closed; {@code afterCommand} runs after each command and session (Gogo puts its own
+     * {@code System.err} back at each command, and the log takes it again there).
+     */
+    public void serve(CommandProcessor processor, Runnable afterCommand) {
+        Thread.ofVirtual().name("uwsgi4j-shell-accept").start(() -> acceptLoop(processor, afterCommand));
     }
 
     /** The bound address as the log names it: the socket path, or {@code HOST:PORT} with the real port. */
@@ -111,11 +115,11 @@ public final class ShellServer implements AutoCloseable {
         return unixPath.toString();
     }
 
-    private void acceptLoop(CommandProcessor processor) {
+    private void acceptLoop(CommandProcessor processor, Runnable afterCommand) {
         while (server.isOpen()) {
             try {
                 SocketChannel client = server.accept();
-                Thread.ofVirtual().name("uwsgi4j-shell-client").start(() -> serve(processor, client));
+                Thread.ofVirtual().name("uwsgi4j-shell-client").start(() -> serve(processor, client, afterCommand));
             } catch (ClosedChannelException closed) {
                 return;
             } catch (IOException e) {
@@ -126,7 +130,7 @@ public final class ShellServer implements AutoCloseable {
         }
     }
 
-    private void serve(CommandProcessor processor, SocketChannel client) {
+    private void serve(CommandProcessor processor, SocketChannel client, Runnable afterCommand) {
         try (client; InputStream in = Channels.newInputStream(client); OutputStream raw = Channels.newOutputStream(client);
              PrintStream out = new PrintStream(raw, true, StandardCharsets.UTF_8)) {
             var lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
@@ -150,6 +154,7 @@ public final class ShellServer implements AutoCloseable {
                 }
                 if (!command.isEmpty()) {
                     failed |= !execute(session, command, out);
+                    afterCommand.run();
                 }
                 if (!oneshot) {
                     out.print(PROMPT);
@@ -159,6 +164,7 @@ public final class ShellServer implements AutoCloseable {
                 out.println("#exit " + (failed ? 1 : 0));
             }
             session.close();
+            afterCommand.run();
         } catch (IOException e) {
             LOG.debug("shell: connection ended: {}", e.getMessage());
         }

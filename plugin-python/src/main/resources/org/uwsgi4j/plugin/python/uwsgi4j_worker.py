@@ -22,6 +22,7 @@ Exit codes: 0 stopped, 22 the app failed to load (LOADFAIL sent), 1 anything els
 Standard library only; Python 3.9+.
 """
 
+import fcntl
 import io
 import itertools
 import os
@@ -1171,13 +1172,70 @@ def drop_privileges(env):
         os.setuid(uid)
 
 
+class WholeLines(io.RawIOBase):
+    """The host's and its forked workers' stdout or stderr: they share one pipe to the kernel,
+    and a write longer than PIPE_BUF (4 KiB) can interleave with another process's, so each run
+    of complete lines is written with a POSIX lock held on a file of the runtime directory
+    (lockf locks are per process: forked workers exclude each other). A partial line waits for
+    its newline, or a flush."""
+
+    def __init__(self, fd, lock_fd):
+        self.fd = fd
+        self.lock_fd = lock_fd
+        self.pending = bytearray()
+        self.mutex = threading.Lock()
+
+    def writable(self):
+        return True
+
+    def fileno(self):
+        return self.fd
+
+    def write(self, b):
+        with self.mutex:
+            self.pending += b
+            end = self.pending.rfind(b"\n")
+            if end >= 0:
+                self._out(end + 1)
+        return len(b)
+
+    def flush(self):
+        with self.mutex:
+            if self.pending:
+                self._out(len(self.pending))
+
+    def _out(self, n):
+        view = memoryview(bytes(self.pending[:n]))
+        del self.pending[:n]
+        if self.lock_fd is not None:
+            fcntl.lockf(self.lock_fd, fcntl.LOCK_EX)
+        try:
+            while view:
+                view = view[os.write(self.fd, view):]
+        finally:
+            if self.lock_fd is not None:
+                fcntl.lockf(self.lock_fd, fcntl.LOCK_UN)
+
+
+def whole_line_streams(env):
+    """sys.stdout and sys.stderr as line-buffered WholeLines (the kernel logs them line by line)."""
+    try:
+        lock_fd = os.open(os.path.join(os.path.dirname(env["UWSGI4J_SOCKET"]), "stdio.lock"),
+                          os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    except (KeyError, OSError):
+        lock_fd = None
+    for name, fd in (("stdout", 1), ("stderr", 2)):
+        old = getattr(sys, name)
+        try:
+            setattr(sys, name, io.TextIOWrapper(WholeLines(fd, lock_fd), encoding=old.encoding or "utf-8",
+                                                errors="backslashreplace", line_buffering=True, write_through=True))
+        except (AttributeError, ValueError, OSError):
+            old.reconfigure(line_buffering=True)
+
+
 def main():
     env = os.environ
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.reconfigure(line_buffering=True)
-        except AttributeError:
-            pass
+    whole_line_streams(env)
     here = os.path.dirname(os.path.abspath(__file__))
     if sys.path and os.path.abspath(sys.path[0] or ".") == here and here != os.getcwd():
         sys.path[0] = ""
