@@ -9,6 +9,8 @@
 #   BASELINE=DIR  also runs the uwsgi4j of another checkout (e.g. a worktree of the commit
 #                 before a change) as "uwsgi4j@base", alternating with this one in every round
 #   PEERS=0       leaves out uWSGI and gunicorn (only the uwsgi4j servers)
+#   LOGGING=json  also runs "uwsgi4j+json": request logging on, every line JSON-encoded to a file
+#                 (--req-logger file:… --log-req-encoder json … --log-req-encoder nl)
 #
 # Needs wrk; uses uwsgi + uwsgi-plugin-python3 and gunicorn when present
 # (apt-get install wrk uwsgi uwsgi-plugin-python3 gunicorn). All servers run at once (idle
@@ -44,6 +46,13 @@ port=$(free_port)
 "$root/uwsgi4j" --http-socket "127.0.0.1:$port" --wsgi-file "$appdir/hello.py" --master --processes "$procs" --disable-logging \
   >"$log/uwsgi4j.log" 2>&1 &
 start uwsgi4j $! "$port"
+if [ "${LOGGING:-}" = json ]; then
+  port=$(free_port)
+  "$root/uwsgi4j" --http-socket "127.0.0.1:$port" --wsgi-file "$appdir/hello.py" --master --processes "$procs" \
+    --req-logger "file:$log/requests.json" --log-req-encoder 'json {"time":${millis},"line":"${msg}"}' \
+    --log-req-encoder nl >"$log/uwsgi4j-json.log" 2>&1 &
+  start uwsgi4j+json $! "$port"
+fi
 if [ -n "${BASELINE:-}" ]; then
   "$BASELINE/uwsgi4j" --version >/dev/null
   port=$(free_port)
