@@ -191,6 +191,14 @@ class LoggingIT {
         }
     }
 
+    @Test
+    void aLoggerThatCannotOpenRefusesTheStartInOneLine() throws Exception {
+        var result = UwsgiProcess.run(cwd, "--http-socket", "127.0.0.1:0", "--logger", "file:/no/such/dir/x.log");
+        assertEquals(1, result.exitCode(), result.output());
+        assertEquals("!!! UNABLE to start uWSGI plugin logencoder: --logger 'file:/no/such/dir/x.log': "
+                + "open(\"/no/such/dir/x.log\"): No such file or directory !!!", result.lines().getLast());
+    }
+
     /** Polls (bounded) until {@code file} holds {@code text}: a logger writes on its own thread. */
     private static void awaitText(Path file, String text) throws Exception {
         for (long deadline = System.nanoTime() + WAIT.toNanos(); System.nanoTime() < deadline; ) {

@@ -51,8 +51,16 @@ public final class LogSetup {
     private Chain defaultServer;
     private Chain defaultRequest;
 
+    /** The configuration; set before {@link #activate}. */
+    @Reference
+    Options options;
+
+    /**
+     * Builds and registers everything; a method, not a constructor, so that a refusal reaches
+     * the kernel as the {@link IllegalArgumentException} it is (docs/plugins.md).
+     */
     @Activate
-    public LogSetup(BundleContext context, @Reference Options options) {
+    void activate(BundleContext context) {
         try {
             build(options, ZoneId.systemDefault(), Clock.systemUTC());
         } catch (RuntimeException e) {
