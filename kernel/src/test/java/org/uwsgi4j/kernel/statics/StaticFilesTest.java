@@ -201,6 +201,24 @@ class StaticFilesTest {
     }
 
     @Test
+    void eachExpiresRuleCountsFromNowOrFromTheFilesMtime() {
+        String fromMtime = "Tue, 14 Nov 2023 22:13:30 GMT"; // the file's mtime + 10 s
+        String fromNow = "Fri, 15 Jan 2027 08:00:10 GMT";   // NOW + 10 s
+        String[][] rules = {
+            {"static-expires-type-mtime", "text/plain=10", fromMtime},
+            {"static-expires", "a\\.txt$=10", fromNow},
+            {"static-expires-mtime", "a\\.txt$=10", fromMtime},
+            {"static-expires-uri", "a\\.txt$=10", fromNow},
+            {"static-expires-path-info", "a\\.txt$=10", fromNow},
+            {"static-expires-path-info-mtime", "a\\.txt$=10", fromMtime},
+        };
+        for (String[] rule : rules) {
+            var statics = statics("static-map", "/static=" + www, rule[0], rule[1]);
+            assertEquals(rule[2], header(statics.answer(get("/static/a.txt"), NOW), "Expires"), rule[0]);
+        }
+    }
+
+    @Test
     void theGzipVariantIsSentWhenTheClientTakesIt() throws Exception {
         write(www.resolve("a.txt.gz"), "gzipped");
         var statics = statics("static-map", "/static=" + www, "static-gzip-ext", ".txt");
