@@ -76,6 +76,7 @@ public final class Kernel {
                 new WritePidfile("pidfile"),
                 new DropPrivileges(),
                 new WritePidfile("pidfile2"),
+                new OpenLogto2(),
                 new Accept(),
                 new WatchDropIn(configurations),
                 new StartShell(),

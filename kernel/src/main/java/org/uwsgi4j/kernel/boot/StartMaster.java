@@ -12,7 +12,8 @@ import org.uwsgi4j.launcher.api.SignalHandler;
 /**
  * Makes the runtime directory and starts the master (published later by {@link PublishMaster}),
  * takes the process's signals ({@link MasterSignals}) and watches the {@code --touch-*reload} files
- * and {@code --touch-logreopen} ({@code --log-reopen} reopens the log at each reload).
+ * and {@code --touch-logreopen}/{@code --touch-logrotate} ({@code --log-reopen} reopens the log at
+ * each reload).
  */
 final class StartMaster implements BootStep {
 
@@ -48,6 +49,10 @@ final class StartMaster implements BootStep {
         List<Path> reopen = boot.options.values("touch-logreopen").stream().map(Path::of).toList();
         if (!reopen.isEmpty()) {
             master.watchTouch(reopen, path -> boot.log.reopen());
+        }
+        List<Path> rotate = boot.options.values("touch-logrotate").stream().map(Path::of).toList();
+        if (!rotate.isEmpty()) {
+            master.watchTouch(rotate, path -> boot.log.rotate());
         }
         if (boot.options.isTrue("log-reopen")) {
             master.onReload(boot.log::reopen);

@@ -21,7 +21,8 @@ import org.uwsgi4j.kernel.api.Strftime;
 /**
  * The {@code --logto FILE} output: appended to (or truncated at start with
  * {@code --log-truncate}), created with mode 0640, rotated at {@code --log-maxsize} bytes to
- * {@code --log-backupname} (or {@code FILE.<unix time>}) and reopened on demand, with uWSGI's
+ * {@code --log-backupname} (or {@code FILE.<unix time>}) or on demand ({@code --touch-logrotate}),
+ * and reopened on demand, with uWSGI's
  * lines:
  *
  * <pre>
@@ -99,7 +100,7 @@ final class LogFile implements LogOutput {
     public synchronized void write(byte[] line) throws IOException {
         writeRaw(line);
         if (maxSize > 0 && size > maxSize) {
-            rotate();
+            rotateNow();
         }
     }
 
@@ -115,7 +116,21 @@ final class LogFile implements LogOutput {
         return size;
     }
 
-    private void rotate() throws IOException {
+    @Override
+    public synchronized void rotate() {
+        try {
+            rotateNow();
+        } catch (IOException e) {
+            // the fresh file could not be made: the old one stays the log, the line says why
+            try {
+                writeRaw(utf8("open(\"" + path + "\"): " + reason(e) + "\n"));
+            } catch (IOException ignored) {
+                // nowhere left to say it
+            }
+        }
+    }
+
+    private void rotateNow() throws IOException {
         long now = clock.instant().getEpochSecond();
         Path rotated = backupName != null ? Path.of(backupName) : Path.of(path + "." + now);
         writeRaw(utf8(ctime.format(now) + " - logsize: " + size + ", triggering rotation to " + rotated + "...\n"));

@@ -18,6 +18,13 @@ interface LogOutput extends AutoCloseable {
     default void reopen() {
     }
 
+    /**
+     * Rotates the output now ({@code --touch-logrotate}), as {@code --log-maxsize} does when the
+     * file grows past it; only a file rotates.
+     */
+    default void rotate() {
+    }
+
     @Override
     void close() throws IOException;
 }

@@ -76,7 +76,7 @@ public final class LogPipeline implements AutoCloseable {
                              long dropped, long failed) {
     }
 
-    private final LogOutput output;
+    private final DefaultOutput output;
     private final OutputStream fallback;
     private final PerSecond datePrefix;
     private final Clock clock;
@@ -115,14 +115,14 @@ public final class LogPipeline implements AutoCloseable {
 
     LogPipeline(LogOutput output, boolean threadedLogger, OutputStream fallback, String logDate,
                 ZoneId zone, Clock clock, int queueCapacity) {
-        this.output = output;
+        this.output = new DefaultOutput(output);
         this.fallback = fallback;
         this.datePrefix = logDate == null ? null : new PerSecond(Strftime.compile(logDate), zone);
         this.clock = clock;
         this.queueCapacity = queueCapacity;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.serverStream = new PrintStream(new LineSplitter(), true, StandardCharsets.UTF_8);
-        this.threaded = threadedLogger ? new SinkQueue("default", new OutputSink(output), queueCapacity, this::server) : null;
+        this.threaded = threadedLogger ? new SinkQueue("default", new OutputSink(this.output), queueCapacity, this::server) : null;
     }
 
     /**
@@ -139,16 +139,37 @@ public final class LogPipeline implements AutoCloseable {
         Optional<String> logto = options.value("logto");
         ZoneId zone = ZoneId.systemDefault();
         Clock clock = Clock.systemUTC();
-        LogOutput output;
-        if (logto.isEmpty()) {
-            output = new StreamOutput(stderr, false);
-        } else if (logto.get().contains(":")) {
-            output = UdpOutput.connect(logto.get()); // uWSGI's rule: a colon makes it an address
-        } else {
-            output = LogFile.open(Path.of(logto.get()), options.isTrue("log-truncate"), options.number("log-maxsize"),
-                    options.value("log-backupname").orElse(null), clock, zone);
-        }
+        LogOutput output = logto.isEmpty() ? new StreamOutput(stderr, false) : openOutput(logto.get(), options, clock, zone);
         return new LogPipeline(output, options.isTrue("threaded-logger"), stderr, logDate, zone, clock, DEFAULT_QUEUE_CAPACITY);
+    }
+
+    /** A {@code --logto}/{@code --logto2} value's output: a UDP address (it has a colon, uWSGI's rule) or a file. */
+    private static LogOutput openOutput(String logto, Options options, Clock clock, ZoneId zone) throws LogSetupException {
+        if (logto.contains(":")) {
+            return UdpOutput.connect(logto);
+        }
+        return LogFile.open(Path.of(logto), options.isTrue("log-truncate"), options.number("log-maxsize"),
+                options.value("log-backupname").orElse(null), clock, zone);
+    }
+
+    /**
+     * {@code --logto2}: from the next line on, the default output is {@code logto} (a file,
+     * with {@code --log-truncate}, {@code --log-maxsize} and {@code --log-backupname} as for
+     * {@code --logto}, or a UDP address), opened now: uWSGI opens it after dropping the
+     * privileges, so the file belongs to the unprivileged user. The output it replaces is closed.
+     *
+     * @throws LogSetupException when it cannot be opened (uWSGI's one line); the output stays
+     */
+    public void switchTo(String logto, Options options) throws LogSetupException {
+        LogOutput next = openOutput(logto, options, clock, ZoneId.systemDefault());
+        writeLock.lock();
+        try {
+            output.replace(next);
+        } catch (IOException e) {
+            writeQuietly(fallback, ("closing the log failed: " + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     /**
@@ -357,6 +378,18 @@ public final class LogPipeline implements AutoCloseable {
         try {
             if (!closed) {
                 output.reopen();
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Rotates the default output now ({@code --touch-logrotate}): only a file rotates. */
+    public void rotate() {
+        writeLock.lock();
+        try {
+            if (!closed) {
+                output.rotate();
             }
         } finally {
             writeLock.unlock();

@@ -222,6 +222,56 @@ class LogSinksTest {
     }
 
     @Test
+    void rotateOnDemandMovesTheFileToItsTimestampedNameAndStartsAFreshOne() throws Exception {
+        Path file = dir.resolve("app.log");
+        try (var p = LogPipeline.open(TestOptions.of("logto", file.toString()), stderr)) {
+            p.server("before");
+            p.rotate(); // --touch-logrotate: no --log-maxsize needed
+            p.server("after");
+        }
+        try (var files = Files.list(dir)) {
+            Path rotated = files.filter(f -> f.getFileName().toString().matches("app\\.log\\.\\d+")).findFirst().orElseThrow();
+            assertTrue(Files.readString(rotated).matches("before\n.* - logsize: 7, triggering rotation to "
+                    + java.util.regex.Pattern.quote(rotated.toString()) + "\\.\\.\\.\n"), Files.readString(rotated));
+        }
+        assertEquals("after\n", Files.readString(file));
+    }
+
+    @Test
+    void rotateOnStderrDoesNothing() {
+        try (var p = pipeline(16)) {
+            p.server("one");
+            p.rotate();
+            p.server("two");
+        }
+        assertEquals("one\ntwo\n", stderrText());
+    }
+
+    @Test
+    void switchToMovesTheDefaultOutputToTheLogto2FileFromTheNextLine() throws Exception {
+        Path file = dir.resolve("later.log");
+        try (var p = pipeline(16)) {
+            p.server("early");
+            p.switchTo(file.toString(), TestOptions.of());
+            p.server("late");
+            p.request("GET /late");
+        }
+        assertEquals("early\n", stderrText());
+        assertEquals("late\nGET /late\n", Files.readString(file));
+    }
+
+    @Test
+    void switchToAFileThatCannotOpenSaysWhyAndKeepsTheOutput() {
+        try (var p = pipeline(16)) {
+            var e = org.junit.jupiter.api.Assertions.assertThrows(LogSetupException.class,
+                    () -> p.switchTo(dir.resolve("no/such/dir.log").toString(), TestOptions.of()));
+            assertEquals("open(\"" + dir.resolve("no/such/dir.log") + "\"): No such file or directory", e.getMessage());
+            p.server("still here");
+        }
+        assertEquals("still here\n", stderrText());
+    }
+
+    @Test
     void reopenFollowsAFileMovedAway() throws Exception {
         Path file = dir.resolve("app.log");
         try (var p = LogPipeline.open(TestOptions.of("logto", file.toString()), stderr)) {
