@@ -41,6 +41,9 @@ import org.uwsgi4j.kernel.worker.FrameChannel;
  * <tr><td>{@code /pid}</td><td>body: the pid of the process serving the request, in decimal</td></tr>
  * <tr><td>{@code /log}</td><td>writes {@code hello log\n}, then {@code second } and {@code part\n} (two writes) to
  *     the app's error stream, then answers {@code logged}</td></tr>
+ * <tr><td>{@code /stdio-lines}</td><td>{@code QUERY_STRING} is a number N: N lines {@code L<pid> <i> } and 20,000
+ *     {@code x}, i from 0, each in two writes (up to the middle, then the rest and the newline) with the language's
+ *     ordinary output calls, to stdout for an even i and to stderr for an odd one; answers {@code written}</td></tr>
  * <tr><td>{@code /raise}</td><td>raises (dies) before it starts the response</td></tr>
  * <tr><td>{@code /raise-late}</td><td>starts the response, sends the chunk {@code partial}, then raises; its
  *     clean-up writes {@code closed\n} to the error stream</td></tr>
@@ -329,6 +332,34 @@ public abstract class WorkerHostContract extends WorkerHostHarness {
         response(core, body);
         assertEquals("logged", body.toString());
     }
+
+    @Test
+    void twoWorkersLongLinesOnStdoutAndStderrNeverInterleave() throws Exception {
+        FrameChannel control = host(null, Map.of());
+        FrameChannel one = fork(control, 1, 1).getFirst();
+        FrameChannel two = fork(control, 2, 1).getFirst();
+        request(one, "/stdio-lines", new byte[0], "QUERY_STRING", String.valueOf(LINES)); // both at once
+        request(two, "/stdio-lines", new byte[0], "QUERY_STRING", String.valueOf(LINES));
+        for (FrameChannel core : List.of(one, two)) {
+            StringBuilder body = new StringBuilder();
+            response(core, body);
+            assertEquals("written", body.toString());
+        }
+        for (String stream : List.of("stdout", "stderr")) {
+            String out = awaitOutput(stream, text -> text.chars().filter(c -> c == 'x').count() >= (long) LINES * LINE_LENGTH);
+            List<String> lines = out.lines().filter(l -> l.startsWith("L") || l.contains("xxxxxxxx")).toList();
+            assertEquals(LINES, lines.size(), stream + ": " + LINES + " lines, two workers' halves each");
+            for (String line : lines) {
+                assertTrue(line.matches("L\\d+ \\d+ x{" + LINE_LENGTH + "}"),
+                        stream + ": a whole line, not pieces of two: " + (line.length() > 200 ? line.substring(0, 200) + "…" : line));
+            }
+            assertEquals(2, lines.stream().map(l -> l.substring(0, l.indexOf(' '))).distinct().count(), "lines of both workers");
+        }
+    }
+
+    /** Lines /stdio-lines writes per worker, half to stdout and half to stderr, and their length in 'x'. */
+    private static final int LINES = 20;
+    private static final int LINE_LENGTH = 20_000;
 
     @Test
     void theCleanUpRunsAfterTheResponse() throws IOException {

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -15,6 +17,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -26,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
@@ -73,6 +77,8 @@ public abstract class WorkerHostHarness {
     private final List<FrameChannel> channels = new ArrayList<>();
     private final Map<FrameChannel, SocketChannel> sockets = new IdentityHashMap<>();
     private int started;
+    /** Notified whenever a process's stdout or stderr got bytes. */
+    private final Object output = new Object();
 
     // ---- what a host provides ----------------------------------------------------------------
 
@@ -135,11 +141,60 @@ public abstract class WorkerHostHarness {
         penv.putAll(env);
         int n = ++started;
         pb.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-        pb.redirectOutput(dir.resolve("stdout-" + n + ".log").toFile());
-        pb.redirectError(dir.resolve("stderr-" + n + ".log").toFile());
         Process p = pb.start();
         processes.add(p);
+        copy(p.getInputStream(), dir.resolve("stdout-" + n + ".log"));
+        copy(p.getErrorStream(), dir.resolve("stderr-" + n + ".log"));
         return p;
+    }
+
+    /**
+     * Copies a process's stdout or stderr pipe into {@code file} as the bytes come, on a thread
+     * of its own: the host's output goes through a pipe, as in the kernel, where writes longer
+     * than PIPE_BUF can interleave (a file would hide that).
+     */
+    private void copy(InputStream pipe, Path file) throws IOException {
+        Files.createFile(file);
+        Thread.ofPlatform().daemon().name("worker-host-kit-" + file.getFileName()).start(() -> {
+            byte[] buf = new byte[65536];
+            try (pipe; OutputStream out = Files.newOutputStream(file, StandardOpenOption.APPEND)) {
+                for (int n; (n = pipe.read(buf)) >= 0; ) {
+                    out.write(buf, 0, n);
+                    out.flush();
+                    synchronized (output) {
+                        output.notifyAll();
+                    }
+                }
+            } catch (IOException e) {
+                // the process is gone
+            }
+        });
+    }
+
+    /**
+     * What the started processes wrote to {@code stream} ({@code stdout} or {@code stderr}) so
+     * far, all processes in start order, once {@code done} holds for it (within the deadline).
+     */
+    protected String awaitOutput(String stream, Predicate<String> done) throws IOException, InterruptedException {
+        long end = System.nanoTime() + DEADLINE_MS * 1_000_000;
+        synchronized (output) {
+            while (true) {
+                StringBuilder sb = new StringBuilder();
+                for (int i = 1; i <= started; i++) {
+                    sb.append(Files.readString(dir.resolve(stream + "-" + i + ".log"), StandardCharsets.ISO_8859_1));
+                }
+                String text = sb.toString();
+                if (done.test(text)) {
+                    return text;
+                }
+                long left = (end - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    return fail("the " + stream + " of the processes is not as expected within " + DEADLINE_MS + " ms:\n"
+                            + (text.length() > 2000 ? text.substring(0, 2000) + "…" : text));
+                }
+                output.wait(left);
+            }
+        }
     }
 
     /** What the started processes wrote to stderr so far (for failure messages). */

@@ -30,6 +30,7 @@ use IO::Handle ();
 use Scalar::Util qw(blessed reftype);
 use Time::HiRes ();
 use JSON::PP ();
+use File::Basename ();
 
 use constant {
     PROTOCOL_VERSION => '1',
@@ -908,7 +909,7 @@ sub load_or_fail {
         $ch->close;
         1;
     } or log_err("uwsgi4j worker: cannot report the load failure: " . (ref $@ ? $@->{why} : $@));
-    STDERR->flush;
+    flush_stdio();
     POSIX::_exit(EXIT_LOAD_FAILED);
 }
 
@@ -1105,6 +1106,7 @@ sub run_host {
             if ($type == FORK) {
                 my ($worker_id) = split_fields($payload);
                 next if $stopping;
+                flush_stdio();                       # a partial line is not the child's
                 my $pid = fork;
                 if (!defined $pid) {
                     log_err("uwsgi4j host: fork failed: $!");
@@ -1144,8 +1146,7 @@ sub run_host {
 # Ends a forked worker without the host's END blocks and destructors, after flushing.
 sub exit_now {
     my ($code) = @_;
-    STDOUT->flush;
-    STDERR->flush;
+    flush_stdio();
     POSIX::_exit($code);
 }
 
@@ -1305,6 +1306,121 @@ sub _do {
     return eval "package $pkg; do \$abs;";    ## no critic
 }
 
+# ---- stdout and stderr: whole lines --------------------------------------------------------
+
+# STDOUT or STDERR of the host and its forked workers, tied: they share one pipe to the kernel,
+# and a write longer than PIPE_BUF (4 KiB) can interleave with another process's, so each run of
+# complete lines is written with an flock held on a lock file of the runtime directory. flock
+# locks belong to an open file, which a fork shares: each process (and ithread) opens the file
+# itself. A partial line waits for its newline, a flush (flush_stdio) or the process's end.
+package uwsgi4j::WholeLines;
+
+use Fcntl qw(:flock);
+
+sub TIEHANDLE {
+    my ($class, $fd, $lock_path) = @_;
+    open(my $fh, '>&=', $fd) or return undef;    # the same descriptor, not a copy
+    binmode $fh;
+    return bless { fh => $fh, fd => $fd, lock_path => $lock_path, pending => '', utf8 => 0,
+                   owner => '', lock => undef }, $class;
+}
+
+sub PRINT {
+    my $self = shift;
+    my $s = join(defined $, ? $, : '', map { defined $_ ? $_ : '' } @_);
+    $s .= $\ if defined $\;
+    $self->add($s);
+    return 1;
+}
+
+sub PRINTF { my $self = shift; my $fmt = shift; return $self->PRINT(sprintf($fmt, @_)) }
+
+sub WRITE {
+    my ($self, $buf, $len, $off) = @_;
+    $off ||= 0;
+    $len = length($buf) - $off unless defined $len;
+    $self->add(substr($buf, $off, $len));
+    return $len;
+}
+
+sub FILENO { return $_[0]{fd} }
+sub BINMODE { my ($self, $layer) = @_; $self->{utf8} = defined $layer && $layer =~ /utf-?8/i ? 1 : 0; return 1 }
+sub EOF { return 1 }
+sub CLOSE { $_[0]->flush; return 1 }
+sub UNTIE { $_[0]->flush }
+
+# Bytes as the handle would write them: UTF-8 under a :utf8 layer, else bytes (wide characters
+# as UTF-8, as Perl does after its "Wide character" warning).
+sub add {
+    my ($self, $s) = @_;
+    if ($self->{utf8}) {
+        utf8::upgrade($s);
+        utf8::encode($s);
+    } elsif (utf8::is_utf8($s)) {
+        utf8::downgrade($s, 1) or utf8::encode($s);
+    }
+    $self->{pending} .= $s;
+    my $end = rindex($self->{pending}, "\n");
+    $self->out($end + 1) if $end >= 0;
+}
+
+sub flush {
+    my ($self) = @_;
+    $self->out(length $self->{pending}) if length $self->{pending};
+    return 1;
+}
+
+sub out {
+    my ($self, $n) = @_;
+    my $bytes = substr($self->{pending}, 0, $n, '');
+    my $lock = $self->lock_handle;
+    flock($lock, LOCK_EX) if $lock;
+    my $off = 0;
+    while ($off < length $bytes) {
+        my $w = syswrite($self->{fh}, $bytes, length($bytes) - $off, $off);
+        if (!defined $w) {
+            next if $!{EINTR};
+            last;
+        }
+        $off += $w;
+    }
+    flock($lock, LOCK_UN) if $lock;
+}
+
+sub lock_handle {
+    my ($self) = @_;
+    return undef unless defined $self->{lock_path};
+    my $owner = $$ . '/' . ($INC{'threads.pm'} ? threads->tid : 0);
+    if ($self->{owner} ne $owner) {
+        $self->{owner} = $owner;
+        my $fh;
+        $self->{lock} = open($fh, '>>', $self->{lock_path}) ? $fh : undef;
+    }
+    return $self->{lock};
+}
+
+package main;
+
+# Ties STDOUT and STDERR to whole-line writers (after the privileges are dropped: the lock file
+# is the workers' user's). Without UWSGI4J_SOCKET's directory there is no lock, lines still whole per write.
+sub whole_line_stdio {
+    my $dir = defined $ENVV{UWSGI4J_SOCKET} ? File::Basename::dirname($ENVV{UWSGI4J_SOCKET}) : undef;
+    my $lock = defined $dir ? "$dir/stdio-perl.lock" : undef;
+    STDOUT->flush;
+    STDERR->flush;
+    tie *STDOUT, 'uwsgi4j::WholeLines', 1, $lock;
+    tie *STDERR, 'uwsgi4j::WholeLines', 2, $lock;
+}
+
+# Writes what STDOUT and STDERR hold of a partial line.
+sub flush_stdio {
+    for my $t (tied(*STDOUT), tied(*STDERR)) {
+        $t->flush if $t && $t->can('flush');
+    }
+    STDOUT->flush;
+    STDERR->flush;
+}
+
 # ---- main ---------------------------------------------------------------------------------
 
 package main;
@@ -1324,6 +1440,7 @@ sub main {
         log_err("uwsgi4j worker: cannot drop privileges: $@");
         return 1;
     }
+    whole_line_stdio();
     if ($role eq 'host') {
         my ($loaded, $control, $stopped) = load_or_fail(0);
         return run_host($loaded, $control, $stopped);

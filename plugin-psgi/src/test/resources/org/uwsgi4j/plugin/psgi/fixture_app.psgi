@@ -76,6 +76,14 @@ my $app = sub {
     if ($path eq '/pid') {
         return [200, $TEXT, [$$]];
     }
+    if ($path eq '/stdio-lines') {
+        for my $i (0 .. $env->{QUERY_STRING} - 1) {
+            my $out = $i % 2 ? \*STDERR : \*STDOUT;
+            print $out "L$$ $i " . ('x' x 10000);
+            print $out ('x' x 10000) . "\n";
+        }
+        return [200, $TEXT, ['written']];
+    }
     if ($path eq '/log') {
         $env->{'psgi.errors'}->print("hello log\nsecond ");
         $env->{'psgi.errors'}->print("part\n");

@@ -79,6 +79,14 @@ def application(environ, start_response):
     if path == "/close":
         start_response("200 OK", text)
         return Closing(environ, [b"a", b"b"])
+    if path == "/stdio-lines":
+        import sys
+        for i in range(int(environ["QUERY_STRING"])):
+            out = sys.stdout if i % 2 == 0 else sys.stderr
+            out.write("L%d %d " % (os.getpid(), i) + "x" * 10000)
+            out.write("x" * 10000 + "\n")
+        start_response("200 OK", text)
+        return [b"written"]
     if path == "/log":
         environ["wsgi.errors"].write("hello log\nsecond ")
         environ["wsgi.errors"].write("part\n")

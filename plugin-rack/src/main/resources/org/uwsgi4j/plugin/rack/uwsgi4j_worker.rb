@@ -844,6 +844,8 @@ module Uwsgi4j
         if type == FORK
           worker_id = Integer(split_fields(payload).first)
           next if stopping
+          $stdout.flush # a partial line is not the child's
+          $stderr.flush
           pid = fork
           if pid.nil?
             code = 1
@@ -968,6 +970,84 @@ module Uwsgi4j
     mod.define_singleton_method(:request_id) { Thread.current[:uwsgi4j_core]&.request_id || 0 }
   end
 
+  # STDOUT and STDERR of the host and its forked workers: they share one pipe to the kernel, and
+  # a write longer than PIPE_BUF (4 KiB) can interleave with another process's, so each run of
+  # complete lines is written with an flock held on a lock file of the runtime directory (flock
+  # locks belong to an open file, which a fork shares: each process opens it itself; the mutex
+  # keeps a process's threads in turn). A partial line waits for its newline or a flush. Every
+  # write of the IO (puts, print, <<, printf) comes through #write.
+  module WholeLines
+    def whole_lines(lock_path)
+      @wl_lock_path = lock_path
+      @wl_pending = String.new(encoding: BINARY)
+      @wl_mutex = Mutex.new
+      @wl_pid = nil
+      @wl_lock = nil
+      self
+    end
+
+    def write(*args)
+      n = 0
+      @wl_mutex.synchronize do
+        args.each do |a|
+          s = a.to_s
+          n += s.bytesize
+          @wl_pending << s.b
+        end
+        i = @wl_pending.rindex("\n")
+        wl_out(i + 1) if i
+      end
+      n
+    end
+
+    def flush
+      @wl_mutex.synchronize { wl_out(@wl_pending.bytesize) unless @wl_pending.empty? }
+      super
+    end
+
+    private
+
+    def wl_out(n)
+      bytes = @wl_pending.byteslice(0, n)
+      @wl_pending = @wl_pending.byteslice(n, @wl_pending.bytesize - n)
+      lock = wl_lock
+      lock&.flock(File::LOCK_EX)
+      begin
+        bytes = bytes.byteslice(syswrite(bytes), bytes.bytesize) until bytes.empty?
+      ensure
+        lock&.flock(File::LOCK_UN)
+      end
+    end
+
+    def wl_lock
+      return nil unless @wl_lock_path
+      unless @wl_pid == Process.pid
+        @wl_pid = Process.pid
+        @wl_lock = begin
+          File.open(@wl_lock_path, File::WRONLY | File::APPEND | File::CREAT, 0o600) # Ruby opens close-on-exec
+        rescue SystemCallError
+          nil
+        end
+      end
+      @wl_lock
+    end
+  end
+
+  # STDOUT and STDERR as WholeLines (after the privileges are dropped: the lock file is the
+  # workers' user's); $stderr is a copy of STDERR so that Kernel#warn writes through it too
+  # (Ruby writes warnings straight to the descriptor while $stderr is STDERR itself).
+  def self.whole_line_stdio(env)
+    lock = env["UWSGI4J_SOCKET"] && File.join(File.dirname(env["UWSGI4J_SOCKET"]), "stdio-ruby.lock")
+    [STDOUT, STDERR].each do |io|
+      io.flush
+      io.extend(WholeLines).whole_lines(lock)
+    end
+    err = STDERR.dup
+    err.sync = true
+    $stderr = err.extend(WholeLines).whole_lines(lock)
+    $stdout = STDOUT
+  end
+
   def self.main(env)
     $stdout.sync = true
     $stderr.sync = true
@@ -980,6 +1060,7 @@ module Uwsgi4j
     freq = env["UWSGI4J_GC_FREQ"]
     GC_STATE[:freq] = Integer(freq) if freq && !freq.empty?
     drop_privileges(env)
+    whole_line_stdio(env)
     define_uwsgi_module(env)
     case role
     when "host"

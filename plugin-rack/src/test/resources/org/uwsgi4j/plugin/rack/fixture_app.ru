@@ -70,6 +70,13 @@ run(lambda do |env|
     [200, TEXT.dup, Enumerator.new { |y| Integer(env["QUERY_STRING"]).times { |i| y << "#{i}\n" } }]
   when "/pid"
     [200, TEXT.dup, [Process.pid.to_s]]
+  when "/stdio-lines"
+    Integer(env["QUERY_STRING"]).times do |i|
+      out = i.even? ? $stdout : $stderr
+      out.write("L#{Process.pid} #{i} " + "x" * 10_000)
+      out.write("x" * 10_000 + "\n")
+    end
+    [200, TEXT.dup, ["written"]]
   when "/log"
     env["rack.errors"].write("hello log\nsecond ")
     env["rack.errors"].write("part\n")
