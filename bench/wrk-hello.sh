@@ -11,6 +11,8 @@
 #   PEERS=0       leaves out uWSGI and gunicorn (only the uwsgi4j servers)
 #   LOGGING=json  also runs "uwsgi4j+json": request logging on, every line JSON-encoded to a file
 #                 (--req-logger file:… --log-req-encoder json … --log-req-encoder nl)
+#   LOGGING=all   also runs "uwsgi4j+log" (uWSGI's default request line to a --logto file) beside
+#                 "uwsgi4j+json": no logging, default logging and JSON logging in the same rounds
 #
 # Needs wrk; uses uwsgi + uwsgi-plugin-python3 and gunicorn when present
 # (apt-get install wrk uwsgi uwsgi-plugin-python3 gunicorn). All servers run at once (idle
@@ -46,7 +48,13 @@ port=$(free_port)
 "$root/uwsgi4j" --http-socket "127.0.0.1:$port" --wsgi-file "$appdir/hello.py" --master --processes "$procs" --disable-logging \
   >"$log/uwsgi4j.log" 2>&1 &
 start uwsgi4j $! "$port"
-if [ "${LOGGING:-}" = json ]; then
+if [ "${LOGGING:-}" = all ]; then
+  port=$(free_port)
+  "$root/uwsgi4j" --http-socket "127.0.0.1:$port" --wsgi-file "$appdir/hello.py" --master --processes "$procs" \
+    --logto "$log/requests.log" >"$log/uwsgi4j-log.log" 2>&1 &
+  start uwsgi4j+log $! "$port"
+fi
+if [ "${LOGGING:-}" = json ] || [ "${LOGGING:-}" = all ]; then
   port=$(free_port)
   "$root/uwsgi4j" --http-socket "127.0.0.1:$port" --wsgi-file "$appdir/hello.py" --master --processes "$procs" \
     --req-logger "file:$log/requests.json" --log-req-encoder 'json {"time":${millis},"line":"${msg}"}' \

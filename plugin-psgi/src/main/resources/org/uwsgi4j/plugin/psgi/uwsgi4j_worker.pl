@@ -1318,11 +1318,21 @@ package uwsgi4j::WholeLines;
 use Fcntl qw(:flock);
 
 sub TIEHANDLE {
-    my ($class, $fd, $lock_path) = @_;
+    my ($class, $glob, $fd, $lock_path) = @_;
     open(my $fh, '>&=', $fd) or return undef;    # the same descriptor, not a copy
     binmode $fh;
-    return bless { fh => $fh, fd => $fd, lock_path => $lock_path, pending => '', utf8 => 0,
+    return bless { glob => $glob, fh => $fh, fd => $fd, lock_path => $lock_path, pending => '', utf8 => 0,
                    owner => '', lock => undef }, $class;
+}
+
+# open(STDERR, ...) by the application: the handle becomes an ordinary one again, opened as asked.
+sub OPEN {
+    my $self = shift;
+    $self->flush;
+    no strict 'refs';
+    my $g = \*{"main::$self->{glob}"};
+    { no warnings 'untie'; untie *$g; }
+    return @_ == 1 ? open($g, $_[0]) : @_ == 2 ? open($g, $_[0], $_[1]) : open($g, $_[0], @_[1 .. $#_]);
 }
 
 sub PRINT {
@@ -1408,8 +1418,8 @@ sub whole_line_stdio {
     my $lock = defined $dir ? "$dir/stdio-perl.lock" : undef;
     STDOUT->flush;
     STDERR->flush;
-    tie *STDOUT, 'uwsgi4j::WholeLines', 1, $lock;
-    tie *STDERR, 'uwsgi4j::WholeLines', 2, $lock;
+    tie *STDOUT, 'uwsgi4j::WholeLines', 'STDOUT', 1, $lock;
+    tie *STDERR, 'uwsgi4j::WholeLines', 'STDERR', 2, $lock;
 }
 
 # Writes what STDOUT and STDERR hold of a partial line.
