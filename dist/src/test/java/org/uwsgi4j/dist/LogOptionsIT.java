@@ -13,7 +13,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +25,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -100,6 +103,28 @@ class LogOptionsIT {
         var refused = UwsgiProcess.run(cwd, "--http-socket", "127.0.0.1:0", "--logto2", "/no/such/dir/late.log");
         assertEquals(1, refused.exitCode(), refused.output());
         assertEquals("open(\"/no/such/dir/late.log\"): No such file or directory", refused.lines().getLast());
+    }
+
+    @Test
+    void logto2IsOpenedByTheUnprivilegedUserAndAPerlWorkerAsThatUserWritesWholeLines() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "dropping privileges needs root");
+        String uid = new String(new ProcessBuilder("id", "-u", "nobody").start().getInputStream().readAllBytes()).strip();
+        Files.setPosixFilePermissions(cwd, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path run = Files.createDirectory(cwd.resolve("run"));
+        Files.setPosixFilePermissions(run, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path app = Files.writeString(cwd.resolve("app.psgi"), """
+                sub { print STDERR "as nobody " . ('n' x 9000) . "\\n"; [200, ['Content-Type' => 'text/plain'], ['ok']] };
+                """);
+        Files.setPosixFilePermissions(app, PosixFilePermissions.fromString("rw-r--r--"));
+        Path late = run.resolve("late.log");
+        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--psgi", app.toString(),
+                "--uid", "nobody", "--gid", "nogroup", "--master", "--processes", "2", "--logto2", late.toString())) {
+            int port = Integer.parseInt(server.awaitLine(BOUND.pattern(), WAIT).group(1));
+            awaitText(late, "uwsgi4j is ready");
+            assertEquals(Integer.parseInt(uid), Files.getAttribute(late, "unix:uid", LinkOption.NOFOLLOW_LINKS), "--logto2 is opened as nobody");
+            assertEquals(200, RawHttp.get(port, "/").status());
+            awaitText(late, "(?m)^as nobody n{9000}$");
+        }
     }
 
     @Test
