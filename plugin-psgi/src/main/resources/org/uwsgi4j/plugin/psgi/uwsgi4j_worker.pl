@@ -1411,8 +1411,9 @@ sub lock_handle {
 
 package main;
 
-# Ties STDOUT and STDERR to whole-line writers (after the privileges are dropped: the lock file
-# is the workers' user's). Without UWSGI4J_SOCKET's directory there is no lock, lines still whole per write.
+# Ties STDOUT and STDERR to whole-line writers, after the privileges are dropped: the lock file
+# (stdio-perl.lock beside UWSGI4J_SOCKET) is created by the workers' user. A process that cannot
+# open it writes its runs of lines unlocked (whole up to PIPE_BUF).
 sub whole_line_stdio {
     my $dir = defined $ENVV{UWSGI4J_SOCKET} ? File::Basename::dirname($ENVV{UWSGI4J_SOCKET}) : undef;
     my $lock = defined $dir ? "$dir/stdio-perl.lock" : undef;
