@@ -43,7 +43,8 @@ import org.uwsgi4j.kernel.worker.FrameChannel;
  *     the app's error stream, then answers {@code logged}</td></tr>
  * <tr><td>{@code /stdio-lines}</td><td>{@code QUERY_STRING} is a number N: N lines {@code L<pid> <i> } and 20,000
  *     {@code x}, i from 0, each in two writes (up to the middle, then the rest and the newline) with the language's
- *     ordinary output calls, to stdout for an even i and to stderr for an odd one; answers {@code written}</td></tr>
+ *     ordinary output calls, to stdout for an even i and to stderr for an odd one, reading one byte of the request
+ *     body between the two writes; answers {@code written}</td></tr>
  * <tr><td>{@code /raise}</td><td>raises (dies) before it starts the response</td></tr>
  * <tr><td>{@code /raise-late}</td><td>starts the response, sends the chunk {@code partial}, then raises; its
  *     clean-up writes {@code closed\n} to the error stream</td></tr>
@@ -338,8 +339,15 @@ public abstract class WorkerHostContract extends WorkerHostHarness {
         FrameChannel control = host(null, Map.of());
         FrameChannel one = fork(control, 1, 1).getFirst();
         FrameChannel two = fork(control, 2, 1).getFirst();
-        request(one, "/stdio-lines", new byte[0], "QUERY_STRING", String.valueOf(LINES)); // both at once
-        request(two, "/stdio-lines", new byte[0], "QUERY_STRING", String.valueOf(LINES));
+        for (FrameChannel core : List.of(one, two)) { // the body is pulled: each READ is a worker between two halves
+            core.write(FrameType.REQUEST, 0, vars("/stdio-lines", "QUERY_STRING", String.valueOf(LINES)));
+        }
+        for (int i = 0; i < LINES; i++) {
+            expect(one, FrameType.READ);   // both have written the first half of line i …
+            expect(two, FrameType.READ);
+            one.write(FrameType.BODY, 0, ByteBuffer.wrap(new byte[] {'.'})); // … then both write the rest
+            two.write(FrameType.BODY, 0, ByteBuffer.wrap(new byte[] {'.'}));
+        }
         for (FrameChannel core : List.of(one, two)) {
             StringBuilder body = new StringBuilder();
             response(core, body);
