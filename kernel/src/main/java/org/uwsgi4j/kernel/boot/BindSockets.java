@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.uwsgi4j.kernel.api.ListenQueueWatcher;
 import org.uwsgi4j.kernel.log.RequestLog;
 import org.uwsgi4j.kernel.net.ListenSpec;
 import org.uwsgi4j.kernel.net.Server;
@@ -61,6 +62,8 @@ final class BindSockets implements BootStep {
         } catch (IllegalArgumentException | UncheckedIOException e) {
             throw new StartupException(e.getMessage());
         }
+        server.onListenQueueFull((socket, fd, queued, max) ->
+                boot.each(ListenQueueWatcher.class, w -> w.full(socket, fd, queued, max)));
         boot.onStop(server);
         boot.acceptors.add(server::accept);
         boot.stopAccepting.add(server::stopAccepting);

@@ -93,6 +93,33 @@ final class Boot {
         registrations.add(context.registerService(type, service, new Hashtable<>(properties)));
     }
 
+    /**
+     * Calls {@code call} on every service of {@code type} registered now (a whiteboard looked up
+     * at the event, for rare events: a full listen queue, a worker's death); one that throws is
+     * logged in one line and the others are still called.
+     */
+    <S> void each(Class<S> type, java.util.function.Consumer<S> call) {
+        java.util.Collection<org.osgi.framework.ServiceReference<S>> refs;
+        try {
+            refs = context.getServiceReferences(type, null);
+        } catch (org.osgi.framework.InvalidSyntaxException | IllegalStateException e) {
+            return; // no filter given; a stopping framework has no services left to call
+        }
+        for (var ref : refs) {
+            S service = context.getService(ref);
+            if (service == null) {
+                continue;
+            }
+            try {
+                call.accept(service);
+            } catch (RuntimeException e) {
+                LOG.warn("!!! {} {} failed: {} !!!", type.getSimpleName(), service.getClass().getName(), e.toString());
+            } finally {
+                context.ungetService(ref);
+            }
+        }
+    }
+
     /** Closes {@code resource} when the kernel stops (the last added is closed first). */
     void onStop(AutoCloseable resource) {
         synchronized (running) {

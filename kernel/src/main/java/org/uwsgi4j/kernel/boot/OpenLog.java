@@ -1,5 +1,6 @@
 package org.uwsgi4j.kernel.boot;
 
+import org.uwsgi4j.kernel.api.UnwatchedLog;
 import org.uwsgi4j.kernel.log.LogPipeline;
 import org.uwsgi4j.kernel.log.LogSetupException;
 
@@ -16,6 +17,7 @@ final class OpenLog implements BootStep {
         }
         pipeline.installAsSystemErr();
         boot.register(LogPipeline.class, pipeline);
+        boot.register(UnwatchedLog.class, pipeline::serverUnwatched);
         boot.onStop(pipeline);
         boot.log = pipeline;
         return true;

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.uwsgi4j.kernel.api.WorkerDeathWatcher;
 import org.uwsgi4j.kernel.worker.MasterLoop;
 import org.uwsgi4j.kernel.worker.RuntimeDir;
 import org.uwsgi4j.launcher.api.SignalHandler;
@@ -57,6 +58,8 @@ final class StartMaster implements BootStep {
         if (boot.options.isTrue("log-reopen")) {
             master.onReload(boot.log::reopen);
         }
+        master.onWorkerDeath((modifier1, id, pid, signal, status) ->
+                boot.each(WorkerDeathWatcher.class, w -> w.died(modifier1, id, pid, signal, status)));
         boot.master = master;
         return true;
     }

@@ -230,10 +230,22 @@ public final class LogPipeline implements AutoCloseable {
 
     /** Logs a server line (prefixed with the {@code --log-date} date, if any). */
     public void server(String line) {
+        server(line, serverWanted);
+    }
+
+    /**
+     * Logs a server line that no {@link LogSubscriber} receives, whatever thread logs it (the
+     * kernel's {@link org.uwsgi4j.kernel.api.UnwatchedLog} service: an alarm's own output).
+     */
+    public void serverUnwatched(String line) {
+        server(line, false);
+    }
+
+    private void server(String line, boolean wanted) {
         long micros = nowMicros();
         String text = datePrefix == null ? line : datePrefix.format(micros / 1_000_000) + " - " + line;
         byte[] bytes = (text + '\n').getBytes(StandardCharsets.UTF_8);
-        emit(new LogLine(Stream.SERVER, text, bytes, micros), line, serverWanted);
+        emit(new LogLine(Stream.SERVER, text, bytes, micros), line, wanted);
     }
 
     /**

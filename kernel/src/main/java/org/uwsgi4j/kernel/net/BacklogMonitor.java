@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
+import org.uwsgi4j.kernel.api.ListenQueueWatcher;
 
 /**
  * What uWSGI's master checks once a cycle: the accept backlog of each listening TCP socket
@@ -30,6 +31,7 @@ final class BacklogMonitor {
     private final LongSupplier nanos;
     private final Consumer<String> log;
     private final AtomicLong errors = new AtomicLong();
+    private final java.util.List<ListenQueueWatcher> watchers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * @param source per socket: the connections waiting now ({@link ListenBacklog#queue} in production)
@@ -49,10 +51,16 @@ final class BacklogMonitor {
         sockets.add(new Watched(name, socket, max));
     }
 
+    /** Tells {@code watcher} of each full queue, with each line logged (after the line). */
+    void onFull(ListenQueueWatcher watcher) {
+        watchers.add(watcher);
+    }
+
     /** Reads every socket's backlog now; logs and counts the full ones (see the class comment). */
     void sample() {
         long t = nanos.getAsLong();
         List<String> lines = new ArrayList<>();
+        List<Runnable> told = new ArrayList<>();
         synchronized (this) {
             for (Watched w : sockets) {
                 w.queue = source.applyAsLong(w.socket);
@@ -62,11 +70,17 @@ final class BacklogMonitor {
                         w.lastLine = t == 0 ? 1 : t;
                         lines.add("*** uWSGI listen queue of socket \"" + w.name + "\" (fd: " + w.socket.fd() + ") full !!! ("
                                 + w.queue + "/" + w.max + ") ***");
+                        String name = w.name;
+                        int fd = w.socket.fd();
+                        long queue = w.queue;
+                        long max = w.max;
+                        watchers.forEach(watcher -> told.add(() -> watcher.full(name, fd, queue, max)));
                     }
                 }
             }
         }
         lines.forEach(log);
+        told.forEach(Runnable::run);
     }
 
     /** The backlog of socket {@code index} (in watch order) now: connections waiting to be accepted. */

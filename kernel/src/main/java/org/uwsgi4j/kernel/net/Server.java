@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.uwsgi4j.kernel.api.ListenQueueWatcher;
 import org.uwsgi4j.kernel.api.Options;
 import org.uwsgi4j.kernel.dispatch.DispatchTable;
 import org.uwsgi4j.kernel.dispatch.JvmCores;
@@ -107,6 +108,11 @@ public final class Server implements AutoCloseable {
         Server server = new Server(listeners, modifiers, cores, reaper, context, listen, backlog);
         LOG.info("*** Operational MODE: {} ***", workers * threads == 1 ? "single process" : workers > 1 ? "preforking" : "threaded");
         return server;
+    }
+
+    /** Tells {@code watcher} each time a socket's listen queue is found full (with uWSGI's line, at most once a second per socket). */
+    public void onListenQueueFull(ListenQueueWatcher watcher) {
+        backlog.onFull(watcher);
     }
 
     /**

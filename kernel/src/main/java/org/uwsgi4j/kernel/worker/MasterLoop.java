@@ -104,6 +104,24 @@ public final class MasterLoop implements AutoCloseable {
 
     private final List<Runnable> reloadActions = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+    /** Calls {@code watcher} (on this thread) each time a worker of any pool dies on its own (uWSGI's DAMN line). */
+    public void onWorkerDeath(org.uwsgi4j.kernel.api.WorkerDeathWatcher watcher) {
+        deathWatchers.add(watcher);
+    }
+
+    private final List<org.uwsgi4j.kernel.api.WorkerDeathWatcher> deathWatchers = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Master thread: worker {@code workerId} of the pool of {@code modifier1} died on its own; tells the watchers. */
+    void workerDied(int modifier1, int workerId, long pid, int signal, int status) {
+        for (var w : deathWatchers) {
+            try {
+                w.died(modifier1, workerId, pid, signal, status);
+            } catch (RuntimeException e) {
+                LOG.warn("!!! a worker death watcher failed: {} !!!", e.toString());
+            }
+        }
+    }
+
     /** Recycles the worker whose process is {@code pid} gracefully, in whichever pool it serves (uwsgi4j's recycle call). */
     public void recycle(long pid, String why) {
         for (WorkerPool p : pools) {

@@ -90,10 +90,10 @@ final class Spawner {
         if (signalledFromOutside(status, signal)) {
             // the signal may have gone to the whole process group, the master too: its
             // shutdown comes through another path, so wait for it a moment before replacing
-            pool.master().postLater(() -> signalledDeath(w, pid, signal), SIGNALLED_GRACE);
+            pool.master().postLater(() -> signalledDeath(w, pid, signal, status), SIGNALLED_GRACE);
             return;
         }
-        died(w, pid, signal);
+        died(w, pid, signal, status);
     }
 
     /**
@@ -112,20 +112,22 @@ final class Spawner {
         return signal == 0 ? status == 0 : signal == 1 || signal == 2 || signal == 3 || signal == 15;
     }
 
-    private void signalledDeath(Worker w, long pid, int signal) {
+    private void signalledDeath(Worker w, long pid, int signal, int status) {
         if (w.generation.retiring || pool.ending()) {
             LOG.info("worker {} (pid: {}) stopped", w.id, pid);
             return;
         }
-        died(w, pid, signal);
+        died(w, pid, signal, status);
     }
 
-    private void died(Worker w, long pid, int signal) {
+    /** A worker died on its own: uWSGI's line, the {@link MasterLoop#onWorkerDeath} watchers, a respawn. */
+    private void died(Worker w, long pid, int signal, int status) {
         if (signal != 0) {
             LOG.warn("DAMN ! worker {} (pid: {}) died, killed by signal {} :( trying respawn ...", w.id, pid, signal);
         } else {
             LOG.warn("DAMN ! worker {} (pid: {}) died :( trying respawn ...", w.id, pid);
         }
+        pool.master().workerDied(pool.modifier1(), w.id, pid, signal, status);
         respawn(w);
     }
 
