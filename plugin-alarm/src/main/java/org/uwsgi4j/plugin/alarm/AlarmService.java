@@ -60,6 +60,26 @@ public final class AlarmService {
     @Reference
     UnwatchedLog log;
 
+    /**
+     * The plugin's own types, bound before {@link #activate} (the whiteboard below would bind
+     * them in whatever order the bundle's components come up); the types of other bundles must
+     * have started before this plugin (docs/plugins/alarm.md).
+     */
+    @Reference(target = "(" + AlarmAction.TYPE + "=log)")
+    AlarmAction logType;
+
+    @Reference(target = "(" + AlarmAction.TYPE + "=cmd)")
+    AlarmAction cmdType;
+
+    @Reference(target = "(" + AlarmAction.TYPE + "=signal)")
+    AlarmAction signalType;
+
+    @Reference(target = "(" + AlarmAction.TYPE + "=curl)")
+    AlarmAction curlType;
+
+    @Reference(target = "(" + AlarmAction.TYPE + "=mule)")
+    AlarmAction muleType;
+
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindType(AlarmAction type, Map<String, Object> props) {

@@ -1248,6 +1248,16 @@ sub register_signal {
 }
 
 sub signal { _call('signal', _signum($_[0])); return 1 }
+
+# uWSGI's uwsgi::alarm(NAME, MESSAGE): raises that alarm (docs/plugins/alarm.md); without the
+# alarm plugin there is no alarm to raise and nothing happens, as in uWSGI without alarms.
+sub alarm {
+    my ($name, $message) = @_;
+    $message = '' unless defined $message;
+    utf8::encode($message) if utf8::is_utf8($message);
+    eval { _call('alarm', $name, $message); 1 } or do { die $@ unless $@ =~ /no such call: alarm/ };
+    return undef;
+}
 sub signal_registered { return exists $main::SIGNAL_HANDLERS{_signum($_[0])} ? 1 : 0 }
 sub add_timer { my ($n, $secs) = @_; _call('add_timer', _signum($n), int($secs)); return 1 }
 sub add_rb_timer { my ($n, $secs, $it) = @_; _call('add_rb_timer', _signum($n), int($secs), int($it || 0)); return 1 }

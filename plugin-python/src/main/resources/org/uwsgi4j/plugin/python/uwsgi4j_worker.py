@@ -1117,6 +1117,19 @@ def uwsgi_module(env):
     def signal_registered(signum):
         return True if number(signum) in SIGNAL_HANDLERS else None
 
+    def alarm(name, message):
+        """uWSGI's uwsgi.alarm(name, message): raises that alarm (docs/plugins/alarm.md); bytes
+        travel as they are, a str as UTF-8. Without the alarm plugin there is no alarm to raise,
+        and nothing happens, as in uWSGI without alarms."""
+        def raw(v):
+            return v.decode("latin-1") if isinstance(v, (bytes, bytearray)) else str(v).encode("utf-8", "replace").decode("latin-1")
+        try:
+            _call("alarm", raw(name), raw(message))
+        except RuntimeError as e:
+            if "no such call: alarm" not in str(e):
+                raise
+        return None
+
     def adder(call, what):
         def add(signum, *args):
             try:
@@ -1133,6 +1146,7 @@ def uwsgi_module(env):
     m.add_file_monitor = lambda signum, filename: add_file_monitor(
         signum, filename.decode() if isinstance(filename, bytes) else str(filename))
     m.register_signal = register_signal
+    m.alarm = alarm
     m.signal = raise_signal
     m.signal_registered = signal_registered
     m.post_fork_hook = None

@@ -954,6 +954,15 @@ module Uwsgi4j
       true
     end
     mod.define_singleton_method(:signal) { |n| kernel_call("signal", signum.call(n)); true }
+    # uWSGI's UWSGI.alarm(NAME, MESSAGE): raises that alarm (docs/plugins/alarm.md); without the
+    # alarm plugin there is no alarm to raise and nothing happens, as in uWSGI without alarms.
+    mod.define_singleton_method(:alarm) do |name, message|
+      kernel_call("alarm", name.to_s, message.to_s.b)
+      nil
+    rescue RuntimeError => e
+      raise unless e.message.include?("no such call: alarm")
+      nil
+    end
     mod.define_singleton_method(:signal_registered) { |n| SIGNAL_HANDLERS.key?(signum.call(n)) }
     mod.define_singleton_method(:add_timer) { |n, secs| kernel_call("add_timer", signum.call(n), Integer(secs)); true }
     mod.define_singleton_method(:add_rb_timer) do |n, secs, iterations = 0|
