@@ -2,9 +2,6 @@ package org.uwsgi4j.plugin.alarm;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
 import org.uwsgi4j.kernel.api.WorkerCall;
 
 /**
@@ -12,14 +9,16 @@ import org.uwsgi4j.kernel.api.WorkerCall;
  * raises alarm NAME with MESSAGE (its bytes travel as latin-1 characters and are read as UTF-8),
  * subject to the anti-flood rule. As in uWSGI, an unknown name raises nothing and the
  * application goes on; uwsgi4j logs one line saying so.
+ *
+ * <p>Registered by {@link AlarmService} once its alarms are built, not as a component of its
+ * own: the kernel binds every call at once, and a component waiting for an AlarmService that
+ * refused the configuration would hide that refusal behind its own failure.
  */
-@Component(property = WorkerCall.NAME + "=alarm")
-public final class AlarmCall implements WorkerCall {
+final class AlarmCall implements WorkerCall {
 
     private final AlarmService alarms;
 
-    @Activate
-    public AlarmCall(@Reference AlarmService alarms) {
+    AlarmCall(AlarmService alarms) {
         this.alarms = alarms;
     }
 

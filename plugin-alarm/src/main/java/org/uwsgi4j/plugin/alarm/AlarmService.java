@@ -20,6 +20,7 @@ import org.uwsgi4j.kernel.api.ListenQueueWatcher;
 import org.uwsgi4j.kernel.api.LogSubscriber;
 import org.uwsgi4j.kernel.api.Options;
 import org.uwsgi4j.kernel.api.UnwatchedLog;
+import org.uwsgi4j.kernel.api.WorkerCall;
 import org.uwsgi4j.kernel.api.WorkerDeathWatcher;
 import org.uwsgi4j.plugin.alarm.api.AlarmAction;
 
@@ -39,8 +40,9 @@ import org.uwsgi4j.plugin.alarm.api.AlarmAction;
  * </pre>
  *
  * Its own lines go to the kernel's {@link UnwatchedLog}, which never hands them to subscribers:
- * an alarm cannot raise itself. The watchers are registered only when an option asks for them
- * (no log alarm: no subscriber, nothing per log line). A bad option refuses the start with one
+ * an alarm cannot raise itself. It registers the watchers itself, once the alarms are built, and
+ * only those an option asks for (no log alarm: no subscriber, nothing per log line), and the
+ * {@code alarm} call ({@link AlarmCall}). A bad option refuses the start with one
  * line ({@link IllegalArgumentException} from {@link #activate}).
  */
 @Component(immediate = true, service = AlarmService.class)
@@ -140,6 +142,7 @@ public final class AlarmService {
         List<String> segfault = AlarmDefinitions.names(options, "alarm-segfault", names);
         threads.forEach(AlarmThread::start);
         active = true;
+        register(context, WorkerCall.class, new AlarmCall(this), Map.of(WorkerCall.NAME, "alarm"));
         if (!rules.isEmpty()) {
             rules.rules().forEach(r -> triggers.add(r.describe()));
             register(context, LogSubscriber.class, (stream, line) -> rules.alarmsFor(line).forEach(n -> trigger(n, line)),
