@@ -165,12 +165,10 @@ class AlarmIT {
 
     @Test
     void badAlarmsAreRefusedInOneLine() throws Exception {
-        assertRefused("invalid alarm syntax: broken (expected NAME TYPE:ARGS)", "--alarm", "broken");
+        // (the other refusals are the same path: AlarmDefinitionsTest, CurlActionTest, SignalActionTest)
         assertRefused("invalid alarm: a xmpp:me@example.com (no alarm type \"xmpp\"; available: cmd, curl, log, mule, signal)",
                 "--alarm", "a xmpp:me@example.com");
         assertRefused("invalid alarm: m mule:1 (mule alarms need mules, which uwsgi4j does not have)", "--alarm", "m mule:1");
-        assertRefused("invalid log-alarm: nope x (no alarm named \"nope\")", "--alarm", "a log:", "--log-alarm", "nope x");
-        assertRefused("invalid alarm: s signal:300 (signal alarm: '300' is no uWSGI signal number (0-255))", "--alarm", "s signal:300");
     }
 
     private void assertRefused(String line, String... alarmArgs) throws Exception {

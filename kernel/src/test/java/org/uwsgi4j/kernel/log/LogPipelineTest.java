@@ -215,6 +215,20 @@ class LogPipelineTest {
     }
 
     @Test
+    void unwatchedLinesAreLoggedButNeverReachSubscribers() throws Exception {
+        try (var p = pipeline(null, 16)) {
+            var all = new Recorder();
+            p.subscribe(all, EnumSet.allOf(Stream.class));
+            Thread writer = Thread.ofPlatform().start(() -> p.serverUnwatched("an alarm's own line"));
+            writer.join();
+            p.server("watched");
+            assertEquals("SERVER watched", all.next());
+            assertTrue(all.lines.isEmpty(), all.lines.toString());
+            assertEquals(List.of("an alarm's own line", "watched"), stderrText().lines().toList());
+        }
+    }
+
+    @Test
     void aBlockedSubscriberNeverBlocksTheWriterAndTheLossIsReported() throws Exception {
         var release = new CountDownLatch(1);
         var entered = new CountDownLatch(1);

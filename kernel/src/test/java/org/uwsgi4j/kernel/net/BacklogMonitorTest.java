@@ -41,6 +41,23 @@ class BacklogMonitorTest {
     }
 
     @Test
+    void watchersAreToldWithEachLineOnly() {
+        List<String> told = new ArrayList<>();
+        monitor.onFull((socket, fd, queued, max) -> told.add(socket + " " + fd + " " + queued + "/" + max));
+        monitor.watch("127.0.0.1:8080", new ListenBacklog.Socket(7, 111), 100);
+        backlogs.put(111L, 101L);
+        monitor.sample();
+        clock.addAndGet(Duration.ofMillis(500).toNanos());
+        monitor.sample(); // full again, no line within the second: no watcher call either
+        assertEquals(List.of("127.0.0.1:8080 7 101/100"), told);
+        clock.addAndGet(Duration.ofMillis(500).toNanos());
+        backlogs.put(111L, 100L);
+        monitor.sample();
+        assertEquals(List.of("127.0.0.1:8080 7 101/100", "127.0.0.1:8080 7 100/100"), told);
+        assertEquals(2, lines.size());
+    }
+
+    @Test
     void anEmptyOrUnknownBacklogIsNeverFull() {
         monitor.watch("/tmp/app.sock", ListenBacklog.Socket.UNKNOWN, 100);
         monitor.watch("127.0.0.1:8080", new ListenBacklog.Socket(7, 111), 100);

@@ -68,6 +68,21 @@ class WorkerPoolTest {
     }
 
     @Test
+    void deathWatchersHearOfAWorkerThatDiedOnItsOwnOnly() throws Exception {
+        MasterRig.Host host = running("processes", "2");
+        List<String> deaths = new java.util.concurrent.CopyOnWriteArrayList<>();
+        rig.master.onWorkerDeath((modifier1, id, pid, signal, status) -> deaths.add(modifier1 + " " + id + " " + pid + " " + signal + " " + status));
+        host.exited(101, 1, 0, 11);
+        assertEquals(1, rig.nextFork(host));
+        rig.run(1, 201);
+        assertEquals(List.of("0 1 101 11 0"), deaths);
+        rig.master.shutdownRequested();
+        host.exited(102, 2, 0, 15);   // stopped with the server: no death of its own
+        rig.turnUntil("the death", () -> rig.worker(2).state == Worker.State.DEAD);
+        assertEquals(List.of("0 1 101 11 0"), deaths);
+    }
+
+    @Test
     void onceTheServerIsShuttingDownNeitherADeadWorkerNorADeadHostIsReplaced() throws Exception {
         MasterRig.Host host = running("processes", "2");
         rig.master.shutdownRequested();   // SIGTERM to the process group: the workers have it too
