@@ -6,7 +6,8 @@ import org.uwsgi4j.kernel.api.WorkerCall;
 
 /**
  * The call {@code alarm NAME MESSAGE} (an application's {@code uwsgi.alarm(name, message)}):
- * raises alarm NAME with MESSAGE (its bytes travel as latin-1 characters and are read as UTF-8),
+ * raises alarm NAME with MESSAGE (its bytes travel as latin-1 characters and are read as UTF-8,
+ * or as latin-1 when they are no UTF-8),
  * subject to the anti-flood rule. As in uWSGI, an unknown name raises nothing and the
  * application goes on; uwsgi4j logs one line saying so.
  *
@@ -32,11 +33,20 @@ final class AlarmCall implements WorkerCall {
         if (args.size() != 2) {
             throw new IllegalArgumentException("alarm: expected a name and a message, got " + args.size() + " argument(s)");
         }
-        String message = new String(args.get(1).getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+        String message = text(args.get(1).getBytes(StandardCharsets.ISO_8859_1));
         if (!alarms.trigger(args.get(0), message)) {
             alarms.log().server("[uwsgi-alarm] no alarm named \"" + args.get(0) + "\" (uwsgi.alarm from worker "
                     + caller.workerId() + ", pid " + caller.pid() + ")");
         }
         return List.of();
+    }
+
+    /** The message's bytes as UTF-8 when they are UTF-8, else as latin-1 (a Perl byte string: nothing is lost). */
+    static String text(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return new String(bytes, StandardCharsets.ISO_8859_1);
+        }
     }
 }
