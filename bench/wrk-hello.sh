@@ -13,6 +13,8 @@
 #                 (--req-logger file:… --log-req-encoder json … --log-req-encoder nl)
 #   LOGGING=all   also runs "uwsgi4j+log" (uWSGI's default request line to a --logto file) beside
 #                 "uwsgi4j+json": no logging, default logging and JSON logging in the same rounds
+#   LOGGING=alarm also runs "uwsgi4j+log" (request logging on, to a file) and "uwsgi4j+alarm" (the
+#                 same with a log alarm that no line matches: what watching every line costs)
 #
 # Needs wrk; uses uwsgi + uwsgi-plugin-python3 and gunicorn when present
 # (apt-get install wrk uwsgi uwsgi-plugin-python3 gunicorn). All servers run at once (idle
@@ -60,6 +62,17 @@ if [ "${LOGGING:-}" = json ] || [ "${LOGGING:-}" = all ]; then
     --req-logger "file:$log/requests.json" --log-req-encoder 'json {"time":${millis},"line":"${msg}"}' \
     --log-req-encoder nl >"$log/uwsgi4j-json.log" 2>&1 &
   start uwsgi4j+json $! "$port"
+fi
+if [ "${LOGGING:-}" = alarm ]; then
+  port=$(free_port)
+  "$root/uwsgi4j" --http-socket "127.0.0.1:$port" --wsgi-file "$appdir/hello.py" --master --processes "$procs" \
+    --logto "$log/requests-log.txt" >"$log/uwsgi4j-log.log" 2>&1 &
+  start uwsgi4j+log $! "$port"
+  port=$(free_port)
+  "$root/uwsgi4j" --http-socket "127.0.0.1:$port" --wsgi-file "$appdir/hello.py" --master --processes "$procs" \
+    --logto "$log/requests-alarm.txt" --alarm "never log:" --log-alarm "never HARAKIRI ON WORKER" \
+    >"$log/uwsgi4j-alarm.log" 2>&1 &
+  start uwsgi4j+alarm $! "$port"
 fi
 if [ -n "${BASELINE:-}" ]; then
   "$BASELINE/uwsgi4j" --version >/dev/null

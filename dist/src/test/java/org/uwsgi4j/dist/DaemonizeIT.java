@@ -79,12 +79,16 @@ class DaemonizeIT {
     void daemonize2FromAnIniFileStopsOnSigint() throws Exception {
         Path app = UwsgiProcess.copyApp(APPS, "faults.py", cwd);
         Files.writeString(cwd.resolve("app.ini"), String.join("\n", "[uwsgi]", "http-socket = 127.0.0.1:0",
-                "wsgi-file = " + app, "daemonize2 = logs.txt", "pidfile = " + cwd.resolve("app.pid"), ""));
+                "wsgi-file = " + app, "daemonize2 = logs.txt", "pidfile = " + cwd.resolve("app.pid"),
+                "alarm = oom log:", "alarm-fd = oom 300:8 OUT OF MEMORY !!!", ""));
         var parent = UwsgiProcess.run(cwd, "--ini", "app.ini");
         assertEquals(0, parent.exitCode(), parent.output());
 
         Path log = cwd.resolve("logs.txt");
         awaitInFile(log, "\\*\\*\\* uwsgi4j is ready");
+        // the daemon is a new process: an inherited descriptor is not there, and one line says why
+        awaitInFile(log, Pattern.quote("[uwsgi-alarm-fd] fd 300 is not open in this process: alarm oom will not be raised by it "
+                + "(with --daemonize the server runs in a new process that inherits only stdin, stdout and stderr)"));
         long pid = Long.parseLong(Files.readString(cwd.resolve("app.pid")).strip());
         assertEquals(pid, session(pid));
         int port = Integer.parseInt(awaitInFile(log, "uwsgi socket 0 bound to TCP address 127\\.0\\.0\\.1:(\\d+)").group(1));
