@@ -4,10 +4,21 @@
 #   /hang                 sleeps a long time (for harakiri)
 #   /crash                the worker kills itself with SIGSEGV (a crash for --alarm-segfault)
 #   /wait?f=PATH          waits (bounded) until PATH exists: holds the worker
+# Signal 17 (a signal: alarm raises it) appends "17" to signal17.txt next to this file.
 import os, signal, sys, time
 from urllib.parse import parse_qs
 
 import uwsgi
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def on_signal(num):
+    with open(os.path.join(HERE, "signal17.txt"), "a") as f:
+        f.write("%d\n" % num)
+
+
+uwsgi.register_signal(17, "workers", on_signal)
 
 
 def application(environ, start_response):

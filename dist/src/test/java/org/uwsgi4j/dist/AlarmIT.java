@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * plugin-alarm end to end on the real distribution with a real CPython app: a log alarm whose
  * {@code cmd:} action writes to a file, raised by a real harakiri; the anti-flood rule turning a
- * burst into one raise; an alarm's own output (a command that prints what its alarm matches, a
+ * burst into one raise; a {@code signal:} alarm; an alarm's own output (a command that prints what its alarm matches, a
  * {@code log:} line) never raising it again; {@code uwsgi.alarm} from the app; an fd alarm on a
  * pipe the server process inherits (the seed's {@code alarm-fd = NAME FD:8 MESSAGE}); a
  * {@code curl:} alarm against a local endpoint, and one that fails in one line; a worker crash
@@ -47,7 +47,7 @@ class AlarmIT {
                 "--master", "--processes", "1", "--harakiri", "1", "--disable-logging", "--alarm-freq", "30", "--shell-socket", cwd.resolve("shell.sock").toString(),
                 "--alarm", "hk cmd:cat >> " + harakiri,
                 "--alarm", "app cmd:cat >> " + burst + "; echo >> " + burst + "; echo cmd-said-BURST",
-                "--alarm", "say log:said",
+                "--alarm", "say log:said", "--alarm", "sig signal:17",
                 "--log-alarm", "hk HARAKIRI ON WORKER",
                 "--not-log-alarm", "app,say BURST-ignored",
                 "--alarm-log", "app,say BURST")) {
@@ -72,6 +72,10 @@ class AlarmIT {
             CompletableFuture<RawHttp.Response> hung = RawHttp.inBackground(() -> RawHttp.get(port, "/hang"));
             awaitContent(harakiri, "*** HARAKIRI ON WORKER 1 (pid: ");
             assertEquals(502, hung.get(WAIT.toSeconds(), TimeUnit.SECONDS).status());
+
+            // signal: raises uWSGI signal 17, whose handler the app registered
+            assertEquals(200, RawHttp.get(port, "/alarm?name=sig&m=x").status());
+            awaitContent(cwd.resolve("signal17.txt"), "17");
 
             // an unknown name from the app: one line, the app goes on
             assertEquals(200, RawHttp.get(port, "/alarm?name=nope&m=x").status());
