@@ -109,7 +109,7 @@ class AlarmIT {
                 "--alarm", "outofmemory log:", "--alarm-fd", "outofmemory 9:8 OUT OF MEMORY !!!",
                 "--alarm-fd", "outofmemory 999 never",
                 "--alarm", "hook curl:" + hook + ";method=PUT", "--alarm-segfault", "hook",
-                "--alarm", "down curl:http://127.0.0.1:1/;conn_timeout=2")) {
+                "--alarm", "down curl:http://127.0.0.1:1/;conn_timeout=2", "--alarm-cheap")) { // one alarm thread for all
             int port = server.httpPort();
             server.awaitLine("\\[uwsgi-alarm\\] added fd 9", WAIT);
             server.awaitLine("\\[uwsgi-alarm-fd\\] fd 999 is not open in this process: alarm outofmemory will not be raised by it", WAIT);
