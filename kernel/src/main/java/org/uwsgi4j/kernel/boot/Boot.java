@@ -3,14 +3,18 @@ package org.uwsgi4j.kernel.boot;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,11 +102,11 @@ final class Boot {
      * at the event, for rare events: a full listen queue, a worker's death); one that throws is
      * logged in one line and the others are still called.
      */
-    <S> void each(Class<S> type, java.util.function.Consumer<S> call) {
-        java.util.Collection<org.osgi.framework.ServiceReference<S>> refs;
+    <S> void each(Class<S> type, Consumer<S> call) {
+        Collection<ServiceReference<S>> refs;
         try {
             refs = context.getServiceReferences(type, null);
-        } catch (org.osgi.framework.InvalidSyntaxException | IllegalStateException e) {
+        } catch (InvalidSyntaxException | IllegalStateException e) {
             return; // no filter given; a stopping framework has no services left to call
         }
         for (var ref : refs) {

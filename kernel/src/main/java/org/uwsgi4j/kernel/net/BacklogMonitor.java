@@ -2,6 +2,7 @@ package org.uwsgi4j.kernel.net;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -31,7 +32,7 @@ final class BacklogMonitor {
     private final LongSupplier nanos;
     private final Consumer<String> log;
     private final AtomicLong errors = new AtomicLong();
-    private final java.util.List<ListenQueueWatcher> watchers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<ListenQueueWatcher> watchers = new CopyOnWriteArrayList<>();
 
     /**
      * @param source per socket: the connections waiting now ({@link ListenBacklog#queue} in production)

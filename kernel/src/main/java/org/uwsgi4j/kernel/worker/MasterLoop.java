@@ -8,6 +8,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.uwsgi4j.kernel.api.WorkerDeathWatcher;
 
 /**
  * The master: the one thread that changes the state of the worker pools. Everything else
@@ -105,11 +106,11 @@ public final class MasterLoop implements AutoCloseable {
     private final List<Runnable> reloadActions = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Calls {@code watcher} (on this thread) each time a worker of any pool dies on its own (uWSGI's DAMN line). */
-    public void onWorkerDeath(org.uwsgi4j.kernel.api.WorkerDeathWatcher watcher) {
+    public void onWorkerDeath(WorkerDeathWatcher watcher) {
         deathWatchers.add(watcher);
     }
 
-    private final List<org.uwsgi4j.kernel.api.WorkerDeathWatcher> deathWatchers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<WorkerDeathWatcher> deathWatchers = new CopyOnWriteArrayList<>();
 
     /** Master thread: worker {@code workerId} of the pool of {@code modifier1} died on its own; tells the watchers. */
     void workerDied(int modifier1, int workerId, long pid, int signal, int status) {

@@ -1,5 +1,7 @@
 package org.uwsgi4j.plugin.alarm;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.uwsgi4j.kernel.api.WorkerCall;
@@ -44,8 +46,8 @@ final class AlarmCall implements WorkerCall {
     /** The message's bytes as UTF-8 when they are UTF-8, else as latin-1 (a Perl byte string: nothing is lost). */
     static String text(byte[] bytes) {
         try {
-            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
             return new String(bytes, StandardCharsets.ISO_8859_1);
         }
     }
