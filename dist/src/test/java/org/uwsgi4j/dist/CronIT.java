@@ -43,7 +43,7 @@ class CronIT {
         Path work = Files.createDirectory(cwd.resolve("work"));
         String url = "http://127.0.0.1:" + endpoint.getAddress().getPort() + "/tick";
         try (var server = UwsgiProcess.start(cwd, concat(clock.options(), "--plugin", "echo", "--http-socket", "127.0.0.1:0",
-                "--http-modifier1", "101", "--shell-socket", cwd.resolve("shell.sock").toString(),
+                "--http-socket-modifier1", "101", "--shell-socket", cwd.resolve("shell.sock").toString(),
                 "--chdir", work.toString(), "--env", "CRON_IT=from-env",
                 "--cron", "-1 -1 -1 -1 -1 echo every-$((40+2))-$CRON_IT-$(basename \"$PWD\")",
                 "--cron", "5 -1 -1 -1 -1 echo at-five", "--curl-cron", "-1 -1 -1 -1 -1 " + url,

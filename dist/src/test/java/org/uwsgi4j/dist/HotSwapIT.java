@@ -52,7 +52,7 @@ class HotSwapIT {
         Path drop = Files.createDirectory(cwd.resolve("drop"));
         Files.copy(versioned(ECHO, "0.1.0", ""), drop.resolve("echo.jar"));
         Files.writeString(cwd.resolve("app.py"), VERSION_APP);
-        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--http-modifier1", "101",
+        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--http-socket-modifier1", "101",
                 "--wsgi-file", "app.py", "--bundles-dir", drop.toString())) {
             int port = server.httpPort();
             long worker = server.workerPid(1);
@@ -120,7 +120,7 @@ class HotSwapIT {
     void removedInJvmPluginFinishesWhatItHoldsThenAnswers502AfterTheGrace() throws Exception {
         Path drop = Files.createDirectory(cwd.resolve("drop"));
         Files.copy(ECHO, drop.resolve("echo.jar"));
-        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--http-modifier1", "101",
+        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--http-socket-modifier1", "101",
                 "--stats", "127.0.0.1:0", "--auto-post-buffering", "0", "--plugin-swap-grace", "1",
                 "--bundles-dir", drop.toString())) {
             int port = server.httpPort();
@@ -150,7 +150,7 @@ class HotSwapIT {
     @Test
     void shellSwapsAPluginFromAJarWithTheDropInChecksAndRefusesWhatCannotServe() throws Exception {
         Path socket = cwd.resolve("shell.sock");
-        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--http-modifier1", "101", "--plugins", "echo",
+        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--http-socket-modifier1", "101", "--plugins", "echo",
                 "--shell-socket", socket.toString())) {
             int port = server.httpPort();
             var shell = new Shell(cwd, server.awaitShell());

@@ -22,7 +22,7 @@ class HotSwapRequestIT {
     @Test
     void droppedInRuntimeServesAndItsRemovalGives502() throws Exception {
         Path bundles = Files.createDirectory(cwd.resolve("drop"));
-        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--http-modifier1", "101",
+        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--http-socket-modifier1", "101",
                 "--plugin-swap-grace", "1", "--bundles-dir", bundles.toString())) {
             int port = Integer.parseInt(server.awaitLine("uwsgi socket 0 bound to TCP address 127\\.0\\.0\\.1:(\\d+)",
                     UwsgiProcess.START_TIMEOUT).group(1));

@@ -69,7 +69,7 @@ class PluginComponentFailureIT {
     void aValueItAcceptsStartsTheServer() throws Exception {
         Path plugins = pluginsDir();
         try (var server = UwsgiProcess.start(cwd, "--plugins-dir", plugins.toString(), "--plugin", "refusing,echo",
-                "--http-socket", "127.0.0.1:0", "--http-modifier1", "101", "--refuse-spec", "42")) {
+                "--http-socket", "127.0.0.1:0", "--http-socket-modifier1", "101", "--refuse-spec", "42")) {
             int port = server.httpPort();
             server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
             assertEquals(200, get(port));
@@ -81,7 +81,7 @@ class PluginComponentFailureIT {
         Path drop = Files.createDirectory(cwd.resolve("drop"));
         Path jar = jar(cwd.resolve("refusing.jar"));
         try (var server = UwsgiProcess.start(cwd, "--plugin", "echo", "--http-socket", "127.0.0.1:0",
-                "--http-modifier1", "101", "--bundles-dir", drop.toString())) {
+                "--http-socket-modifier1", "101", "--bundles-dir", drop.toString())) {
             int port = server.httpPort();
             server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
             Files.copy(jar, drop.resolve("refusing.jar"));

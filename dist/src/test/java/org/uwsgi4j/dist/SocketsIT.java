@@ -54,7 +54,7 @@ class SocketsIT {
     void unixHttpSocketWithChmodAndIpv6() throws Exception {
         Path sock = cwd.resolve("http.sock");
         try (var server = UwsgiProcess.start(cwd, "--http-socket", sock.toString(), "--chmod-socket=660",
-                "--http-socket", "[::1]:0", "--http-modifier1", "101", "--plugins", "echo")) {
+                "--http-socket", "[::1]:0", "--http-socket-modifier1", "101", "--plugins", "echo")) {
             server.awaitLine("uwsgi socket 0 bound to UNIX address " + sock, UwsgiProcess.START_TIMEOUT);
             int v6 = port(server, 1);
             server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
@@ -112,7 +112,7 @@ class SocketsIT {
     @Test
     void slowClientIsCutBySocketTimeoutAndOthersAreServed() throws Exception {
         try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--socket-timeout", "1",
-                "--http-modifier1", "101", "--plugins", "echo")) {
+                "--http-socket-modifier1", "101", "--plugins", "echo")) {
             int port = port(server, 0);
             server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
             try (Socket slow = new Socket("127.0.0.1", port)) {
@@ -135,7 +135,7 @@ class SocketsIT {
     @Test
     void aFullQueueHoldsNewClientsInTheBacklogAndServesThemLater() throws Exception {
         try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--listen", "1", "--socket-timeout", "60",
-                "--stats", "127.0.0.1:0", "--http-modifier1", "101", "--plugins", "echo", "--auto-post-buffering", "0")) {
+                "--stats", "127.0.0.1:0", "--http-socket-modifier1", "101", "--plugins", "echo", "--auto-post-buffering", "0")) {
             int port = port(server, 0);
             int stats = Integer.parseInt(server.awaitLine("Stats server enabled on 127\\.0\\.0\\.1:(\\d+)", UwsgiProcess.START_TIMEOUT).group(1));
             server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
@@ -207,7 +207,7 @@ class SocketsIT {
     @Test
     void postBufferingSpoolsTheBodyAndLogFormatShapesTheRequestLine() throws Exception {
         try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--post-buffering", "4",
-                "--log-format", "custom %(method) %(uri) %(status) %(size) cl=%(cl)", "--http-modifier1", "101", "--plugins", "echo")) {
+                "--log-format", "custom %(method) %(uri) %(status) %(size) cl=%(cl)", "--http-socket-modifier1", "101", "--plugins", "echo")) {
             int port = port(server, 0);
             server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
             byte[] body = new byte[200_000];

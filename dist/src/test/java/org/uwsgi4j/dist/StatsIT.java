@@ -96,7 +96,7 @@ class StatsIT {
     }
 
     private void check(boolean http) throws Exception {
-        var args = new java.util.ArrayList<>(java.util.List.of("--http-socket", "127.0.0.1:0", "--http-modifier1", "101",
+        var args = new java.util.ArrayList<>(java.util.List.of("--http-socket", "127.0.0.1:0", "--http-socket-modifier1", "101",
                 "--plugins", "echo", "--processes", "2", "--threads", "2", "--stats", "127.0.0.1:0"));
         if (http) {
             args.add("--stats-http");

@@ -9,7 +9,9 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.uwsgi4j.kernel.api.ListenQueueWatcher;
+import org.uwsgi4j.kernel.api.Listeners;
 import org.uwsgi4j.kernel.log.RequestLog;
+import org.uwsgi4j.kernel.net.GatewayListeners;
 import org.uwsgi4j.kernel.net.ListenSpec;
 import org.uwsgi4j.kernel.net.Server;
 import org.uwsgi4j.kernel.net.SocketAddressSpec;
@@ -36,11 +38,26 @@ final class BindSockets implements BootStep {
                 || boot.options.value("bundles-dir").isPresent() || boot.options.isTrue("no-server");
     }
 
+    /**
+     * Offers the plugins the kernel's listener factory and its first uwsgi socket (a router
+     * binds its own sockets from its activation, which this registration triggers: before the
+     * privileges are dropped).
+     */
+    private static void registerListeners(Boot boot, Server server) throws StartupException {
+        try {
+            boot.register(Listeners.class, new GatewayListeners(SocketSettings.fromOptions(boot.options), server));
+        } catch (IOException e) {
+            throw new StartupException("bind(): " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new StartupException(e.getMessage());
+        }
+    }
+
     @Override
     public boolean run(Boot boot) throws StartupException {
         List<ListenSpec> specs;
         try {
-            specs = Server.listenSpecs(boot.options);
+            specs = EmbeddedSocket.withInternal(Server.listenSpecs(boot.options), boot.options);
         } catch (SocketAddressSpec.InvalidAddressException e) {
             throw new StartupException(e.getMessage());
         }
@@ -51,6 +68,7 @@ final class BindSockets implements BootStep {
                 throw new StartupException("The -s/--socket option is missing and stdin is not a socket.");
             }
             LOG.info("*** no socket given (--socket, --http-socket): serving nothing but the shell and the drop-in directory ***");
+            registerListeners(boot, null);
             return true;
         }
         Server server;
@@ -66,6 +84,7 @@ final class BindSockets implements BootStep {
                 boot.each(ListenQueueWatcher.class, w -> w.full(socket, fd, queued, max)));
         boot.onStop(server);
         boot.acceptors.add(server::accept);
+        registerListeners(boot, server);
         boot.stopAccepting.add(server::stopAccepting);
         if (stats.isPresent()) {
             try {

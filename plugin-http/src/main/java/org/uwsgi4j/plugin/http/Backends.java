@@ -1,0 +1,138 @@
+package org.uwsgi4j.plugin.http;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+/**
+ * The nodes a router forwards to, balanced round-robin as uWSGI's corerouter does for
+ * {@code --http-to}: each request starts at the next node and, when a node refuses the
+ * connection, goes on to the following one. A static node ({@code --http-to}) that refused is
+ * skipped for {@code --http-gracetime} seconds, then tried again; this instance's own socket
+ * (embedded mode) is never skipped.
+ */
+final class Backends {
+
+    /** One backend: its name as configured and its address. */
+    static final class Node {
+        final String name;
+        final SocketAddress address;
+        private volatile long deadUntil;
+
+        Node(String name, SocketAddress address) {
+            this.name = name;
+            this.address = address;
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private final List<Node> nodes;
+    private final long graceNanos;
+    private final boolean skipDead;
+    private final LongSupplier nanoClock;
+    private final AtomicInteger cursor = new AtomicInteger();
+
+    /**
+     * @param skipDead whether refused nodes are skipped for {@code gracetime} (static nodes) or always tried
+     */
+    Backends(List<Node> nodes, Duration gracetime, boolean skipDead, LongSupplier nanoClock) {
+        if (nodes.isEmpty()) {
+            throw new IllegalArgumentException("http: no backend (--http-to) and no uwsgi socket of this instance to forward to");
+        }
+        this.nodes = List.copyOf(nodes);
+        this.graceNanos = gracetime.toNanos();
+        this.skipDead = skipDead;
+        this.nanoClock = nanoClock;
+    }
+
+    /**
+     * The nodes to try for one request, in order: every node not in its grace time, starting
+     * with the next in turn. Empty when every node is in its grace time.
+     */
+    List<Node> order() {
+        int n = nodes.size();
+        if (n == 1) {
+            Node only = nodes.get(0);
+            return alive(only, nanoClock.getAsLong()) ? nodes : List.of();
+        }
+        int start = Math.floorMod(cursor.getAndIncrement(), n);
+        long now = nanoClock.getAsLong();
+        List<Node> order = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Node node = nodes.get((start + i) % n);
+            if (alive(node, now)) {
+                order.add(node);
+            }
+        }
+        return order;
+    }
+
+    private boolean alive(Node node, long now) {
+        long until = node.deadUntil;
+        return until == 0 || now - until >= 0;
+    }
+
+    /** {@code node} refused or reset a connection: skipped for the grace time (static nodes). */
+    void failed(Node node) {
+        if (skipDead) {
+            long until = nanoClock.getAsLong() + graceNanos;
+            node.deadUntil = until == 0 ? 1 : until;
+        }
+    }
+
+    /** {@code node} answered: it is alive again. */
+    void answered(Node node) {
+        if (node.deadUntil != 0) {
+            node.deadUntil = 0;
+        }
+    }
+
+    /** The nodes, in configured order. */
+    List<Node> nodes() {
+        return nodes;
+    }
+
+    /**
+     * The address {@code text} names, as uWSGI writes a node: {@code HOST:PORT},
+     * {@code [V6]:PORT}, or a Unix socket path (anything without a port).
+     *
+     * @throws IllegalArgumentException when it is neither (one line naming it)
+     */
+    static SocketAddress parse(String text) {
+        String t = text.strip();
+        int colon = t.lastIndexOf(':');
+        if (t.isEmpty()) {
+            throw new IllegalArgumentException("http-to: empty address");
+        }
+        if (t.contains("/") || colon < 0) {
+            return UnixDomainSocketAddress.of(t);
+        }
+        String host = t.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(t.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("http-to " + text + ": invalid port");
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("http-to " + text + ": invalid port");
+        }
+        InetSocketAddress a = new InetSocketAddress(host.isEmpty() ? "127.0.0.1" : host, port);
+        if (a.isUnresolved()) {
+            throw new IllegalArgumentException("http-to " + text + ": unknown host " + host);
+        }
+        return a;
+    }
+}

@@ -1,0 +1,151 @@
+package org.uwsgi4j.plugin.http;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.uwsgi4j.kernel.api.HttpHeads;
+import org.uwsgi4j.kernel.api.Listeners;
+import org.uwsgi4j.kernel.api.Options;
+import org.uwsgi4j.kernel.api.UwsgiPackets;
+
+/**
+ * uWSGI's HTTP router ({@code --http ADDR}, repeatable): binds each address through the
+ * kernel's {@link Listeners} when the kernel offers them (after its own sockets, before the
+ * privileges drop) and serves each client connection on a virtual thread
+ * ({@link RouterConnection}), forwarding over the uwsgi protocol to {@code --http-to} nodes or,
+ * without them, to this instance's own uwsgi socket (uWSGI's embedded mode). Without
+ * {@code --http} it binds nothing. A bad value refuses the start in one line.
+ */
+@Component(service = {}, immediate = true)
+public final class HttpRouter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpRouter.class);
+
+    private final List<ServerSocketChannel> sockets = new ArrayList<>();
+    private final Deadlines deadlines;
+
+    @Activate
+    public HttpRouter(@Reference Options options, @Reference Listeners listeners, @Reference HttpHeads heads,
+                      @Reference UwsgiPackets packets) {
+        RouterSettings settings = RouterSettings.from(options, hostname());
+        if (settings.binds().isEmpty()) {
+            deadlines = null;
+            return;
+        }
+        Backends backends = backends(settings, listeners);
+        deadlines = new Deadlines();
+        Router router = new Router(settings, backends, heads, packets, deadlines);
+        try {
+            for (String address : settings.binds()) {
+                ServerSocketChannel channel;
+                try {
+                    channel = listeners.bind(address);
+                } catch (IOException e) {
+                    throw new IllegalArgumentException("http: bind(): " + e.getMessage() + " [" + address + "]");
+                }
+                sockets.add(channel);
+                String name = boundName(address, channel);
+                LOG.info("uWSGI http bound on {}", name);
+                String port = channel.getLocalAddress() instanceof InetSocketAddress a ? Integer.toString(a.getPort()) : "80";
+                Thread.ofPlatform().daemon().name("uwsgi4j-http-accept-" + sockets.size())
+                        .start(() -> accept(channel, router, port, name));
+            }
+        } catch (IOException | RuntimeException e) {
+            deactivate();
+            throw e instanceof IOException io ? new IllegalArgumentException("http: " + io.getMessage()) : (RuntimeException) e;
+        }
+        LOG.info("uWSGI http: forwarding to {}{}", backends.nodes(), settings.to().isEmpty() ? " (this instance's uwsgi socket)" : "");
+    }
+
+    private static Backends backends(RouterSettings settings, Listeners listeners) {
+        List<Backends.Node> nodes = new ArrayList<>();
+        if (settings.to().isEmpty()) {
+            var own = listeners.uwsgiSocket().orElseThrow(() -> new IllegalArgumentException(
+                    "http: no --http-to and no uwsgi socket of this instance to forward to"));
+            String name = own instanceof InetSocketAddress a ? a.getAddress().getHostAddress() + ":" + a.getPort() : own.toString();
+            nodes.add(new Backends.Node(name, own));
+            return new Backends(nodes, settings.gracetime(), false, System::nanoTime);
+        }
+        for (String to : settings.to()) {
+            nodes.add(new Backends.Node(to.strip(), Backends.parse(to)));
+        }
+        return new Backends(nodes, settings.gracetime(), true, System::nanoTime);
+    }
+
+    private static void accept(ServerSocketChannel channel, Router router, String port, String name) {
+        while (channel.isOpen()) {
+            SocketChannel client;
+            try {
+                client = channel.accept();
+            } catch (IOException e) {
+                if (channel.isOpen()) {
+                    LOG.warn("[uwsgi-http] accept() on {} failed: {}", name, e.getMessage());
+                }
+                continue;
+            }
+            try {
+                if (client.getRemoteAddress() instanceof InetSocketAddress) {
+                    client.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                }
+            } catch (IOException e) {
+                closeQuietly(client);
+                continue;
+            }
+            Thread.ofVirtual().name("uwsgi4j-http-conn").start(new RouterConnection(router, client, port, false));
+        }
+    }
+
+    private static String boundName(String address, ServerSocketChannel channel) throws IOException {
+        if (channel.getLocalAddress() instanceof InetSocketAddress a) {
+            int colon = address.lastIndexOf(':');
+            String host = colon > 0 ? address.substring(0, colon) : "";
+            return (host.isEmpty() ? "0.0.0.0" : host) + ":" + a.getPort();
+        }
+        return address;
+    }
+
+    private static void closeQuietly(SocketChannel c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // already gone
+        }
+    }
+
+    /** SERVER_NAME as uWSGI's router sets it: the machine's host name. */
+    private static String hostname() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    /** Stops accepting and closes every client connection (the plugin stops or the server ends). */
+    @Deactivate
+    void deactivate() {
+        for (ServerSocketChannel s : sockets) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closing is all that is wanted
+            }
+        }
+        if (deadlines != null) {
+            deadlines.closeAll();
+            deadlines.close();
+        }
+    }
+}

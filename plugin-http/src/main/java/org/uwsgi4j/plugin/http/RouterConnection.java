@@ -1,0 +1,243 @@
+package org.uwsgi4j.plugin.http;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.channels.SocketChannel;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.uwsgi4j.kernel.api.HttpHead;
+import org.uwsgi4j.kernel.api.UwsgiVars;
+
+/**
+ * One client connection of the router, served on its own virtual thread, one request after
+ * the other (pipelined requests wait in the read buffer):
+ *
+ * <pre>
+ *  head (--http-headers-timeout) ─▶ whole body buffered (RequestBody) ─▶ uwsgi packet
+ *    ─▶ for each backend in turn (Backends.order): connect (--http-connect-timeout), send packet + body,
+ *       read the response head (--http-timeout)
+ *         refused / reset / nothing before EOF ─▶ next backend (after sending: idempotent methods only)
+ *    ─▶ ResponseRelay: head and body to the client ─▶ keep-alive ? next request : close
+ * </pre>
+ *
+ * The backend's connection carries one request and closes after its response, as the uwsgi
+ * protocol does. No backend left: 502; a backend that timed out: 504. A malformed request gets
+ * the kernel's parser's status and the connection closes.
+ */
+final class RouterConnection implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RouterConnection.class);
+    /** Methods that may be sent again to another backend when the first gave no response byte (RFC 9110, 9.2.2). */
+    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE");
+    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+
+    private final Router router;
+    private final SocketChannel client;
+    private final String serverPort;
+    private final boolean https;
+    private final ByteBuffer in;
+    private final HttpHead head;
+    private final UwsgiVars vars;
+    private final RequestBody body;
+    private Deadlines.Watched watched;
+    private String remoteAddr = "";
+    private int remotePort = -1;
+
+    RouterConnection(Router router, SocketChannel client, String serverPort, boolean https) {
+        this.router = router;
+        this.client = client;
+        this.serverPort = serverPort;
+        this.https = https;
+        this.in = ByteBuffer.allocate(Math.max(16 * 1024, router.settings().bufferSize() + 1024)).flip();
+        this.head = router.heads().newHead(router.settings().bufferSize());
+        this.vars = router.packets().newVars();
+        this.body = new RequestBody(router.settings().postBuffering());
+    }
+
+    @Override
+    public void run() {
+        watched = router.deadlines().watch();
+        watched.client(client);
+        try (client) {
+            if (client.getRemoteAddress() instanceof InetSocketAddress a) {
+                remoteAddr = a.getAddress().getHostAddress();
+                remotePort = a.getPort();
+            }
+            boolean first = true;
+            while (serveOne(first)) {
+                first = false;
+            }
+        } catch (IOException e) {
+            // the client went away or a deadline closed the connection: nothing to answer
+        } finally {
+            router.deadlines().forget(watched);
+            try {
+                body.clear();
+            } catch (IOException ignored) {
+                // the temp file is gone with its channel
+            }
+        }
+    }
+
+    /** Serves one request; whether the connection stays for the next one. */
+    private boolean serveOne(boolean first) throws IOException {
+        RouterSettings s = router.settings();
+        head.reset();
+        watched.arm((first ? s.headersTimeout() : s.idleTimeout()).toNanos());
+        boolean started = false;
+        try {
+            while (!head.parse(in)) {
+                if (!started && head.isStarted()) {
+                    started = true;
+                    watched.arm(s.headersTimeout().toNanos());
+                }
+                if (readMore() < 0) {
+                    return false; // an idle keep-alive connection closed, or a cut head: nothing to answer
+                }
+            }
+        } catch (HttpHead.BadRequest e) {
+            LOG.warn("[uwsgi-http] {}: {}", remoteAddr, e.getMessage());
+            ResponseRelay.error(client, e.status(), false);
+            return false;
+        }
+        watched.arm(s.timeout().toNanos());
+        boolean clientKeeps = s.keepAlive() && head.keepAlive();
+        try {
+            if (!readBody()) {
+                return false;
+            }
+            vars.clear();
+            head.vars(s.serverName(), serverPort, remoteAddr, remotePort, https, vars);
+        } catch (HttpHead.BadRequest e) {
+            LOG.warn("[uwsgi-http] {}: {}", remoteAddr, e.getMessage());
+            ResponseRelay.error(client, e.status(), false);
+            return false;
+        }
+        if (head.contentLength() < 0) {
+            vars.add("CONTENT_LENGTH", Long.toString(body.length()));
+        }
+        vars.add("UWSGI_ROUTER", "http");
+        for (var v : s.vars()) {
+            vars.add(v.getKey(), v.getValue());
+        }
+        ByteBuffer packet;
+        try {
+            packet = ByteBuffer.allocate(vars.packetSize());
+            vars.writePacket(s.modifier1(), s.modifier2(), packet);
+        } catch (IllegalStateException e) {
+            LOG.warn("[uwsgi-http] {}: {}", remoteAddr, e.getMessage());
+            ResponseRelay.error(client, 431, false);
+            return false;
+        }
+        packet.flip();
+        return forward(packet, clientKeeps);
+    }
+
+    /** Reads the whole body into {@link #body}; false when the client went away first. */
+    private boolean readBody() throws IOException, HttpHead.BadRequest {
+        body.clear();
+        long length = head.contentLength();
+        if (length != 0 && head.expectContinue()) {
+            ResponseRelay.writeFully(client, ByteBuffer.wrap(CONTINUE));
+        }
+        long timeout = router.settings().timeout().toNanos();
+        if (length > 0) {
+            long left = length;
+            while (left > 0) {
+                if (!in.hasRemaining() && readMore() < 0) {
+                    return false;
+                }
+                int n = (int) Math.min(left, in.remaining());
+                body.write(in.array(), in.arrayOffset() + in.position(), n);
+                in.position(in.position() + n);
+                left -= n;
+                watched.arm(timeout);
+            }
+        } else if (length < 0) {
+            while (!head.decodeChunk(in, body)) {
+                if (readMore() < 0) {
+                    return false;
+                }
+                watched.arm(timeout);
+            }
+        }
+        return true;
+    }
+
+    /** Tries the backends in turn; whether the client connection stays. */
+    private boolean forward(ByteBuffer packet, boolean clientKeeps) throws IOException {
+        boolean idempotent = IDEMPOTENT.contains(head.method());
+        boolean timedOut = false;
+        for (Backends.Node node : router.backends().order()) {
+            SocketChannel backend;
+            try {
+                backend = router.connect(node, watched);
+            } catch (IOException e) {
+                LOG.warn("[uwsgi-http] unable to connect() to node \"{}\" (0 retries): {}", node.name,
+                        watched.expired() ? "timeout" : e.getMessage());
+                router.backends().failed(node);
+                continue; // nothing was sent: any method may go to the next node
+            }
+            watched.backend(backend);
+            try (backend) {
+                packet.rewind();
+                watched.armBackend(router.settings().timeout().toNanos());
+                var relay = new ResponseRelay(router.settings(), client, backend, watched, head, clientKeeps);
+                try {
+                    body.sendAfter(packet, backend);
+                } catch (IOException e) {
+                    // the node closed before reading the whole request: it may still have answered
+                    // (a refusal), which the relay reads; else it is a node that gave no response
+                }
+                ResponseRelay.Outcome outcome = relay.relay();
+                switch (outcome) {
+                    case KEEP -> {
+                        router.backends().answered(node);
+                        return true;
+                    }
+                    case CLOSE -> {
+                        router.backends().answered(node);
+                        return false;
+                    }
+                    case NO_RESPONSE -> {
+                        if (watched.expired()) {
+                            timedOut = true;
+                            LOG.warn("[uwsgi-http] node \"{}\" sent no response in {} s: {} {}", node.name,
+                                    router.settings().timeout().toSeconds(), head.method(), vars.get("REQUEST_URI"));
+                            break;
+                        }
+                        LOG.warn("[uwsgi-http] node \"{}\" closed the connection without a response{}", node.name,
+                                idempotent ? ": trying the next one" : "");
+                        router.backends().failed(node);
+                        if (!idempotent) {
+                            break;
+                        }
+                        continue;
+                    }
+                }
+                break;
+            } finally {
+                watched.backend(null);
+            }
+        }
+        if (!client.isOpen()) {
+            return false;
+        }
+        watched.arm(router.settings().timeout().toNanos());
+        ResponseRelay.error(client, timedOut ? 504 : 502, clientKeeps);
+        return clientKeeps;
+    }
+
+    /** Reads more client bytes behind the unread ones; -1 at the end of the stream. */
+    private int readMore() throws IOException {
+        in.compact();
+        try {
+            return client.read(in);
+        } finally {
+            in.flip();
+        }
+    }
+}
