@@ -37,6 +37,11 @@ final class UwsgiProcess implements AutoCloseable {
         return start(cwd, Map.of(), args);
     }
 
+    /** Starts another program in {@code cwd} (real uWSGI, the reference), its output collected the same way. */
+    static UwsgiProcess startProgram(Path cwd, String... command) throws IOException {
+        return new UwsgiProcess(new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true).start());
+    }
+
     /** Starts {@code bin/uwsgi4j args} in {@code cwd}, with {@code env} added to the environment. */
     static UwsgiProcess start(Path cwd, Map<String, String> env, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(DIST.resolve("bin/uwsgi4j").toString()));

@@ -62,6 +62,10 @@ final class BindSockets implements BootStep {
             throw new StartupException(e.getMessage());
         }
         Optional<String> stats = boot.kernel.stats();
+        if (specs.isEmpty() && stats.isEmpty() && EmbeddedSocket.hasRouter(boot.options)) {
+            registerListeners(boot, null); // a router with backends of its own (--http-to): it serves, the kernel binds nothing
+            return true;
+        }
         if (specs.isEmpty() && stats.isEmpty()) {
             if (!socketlessOnPurpose(boot)) {
                 // uWSGI's words (it would also take a socket inherited on stdin, which uwsgi4j does not)

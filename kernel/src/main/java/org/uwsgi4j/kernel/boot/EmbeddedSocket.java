@@ -28,9 +28,14 @@ final class EmbeddedSocket {
     private EmbeddedSocket() {
     }
 
+    /** Whether a router listens: the instance serves through it even with no socket of its own. */
+    static boolean hasRouter(Options options) {
+        return GATEWAYS.stream().anyMatch(o -> !options.values(o).isEmpty());
+    }
+
     /** {@code specs}, with an internal uwsgi socket first when an embedded router needs one. */
     static List<ListenSpec> withInternal(List<ListenSpec> specs, Options options) throws SocketAddressSpec.InvalidAddressException {
-        boolean router = GATEWAYS.stream().anyMatch(o -> !options.values(o).isEmpty());
+        boolean router = hasRouter(options);
         boolean backends = BACKENDS.stream().anyMatch(o -> !options.values(o).isEmpty());
         boolean hasUwsgi = specs.stream().anyMatch(s -> s.protocol() == Protocol.UWSGI);
         if (!router || backends || hasUwsgi) {

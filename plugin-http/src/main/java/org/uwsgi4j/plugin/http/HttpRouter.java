@@ -34,14 +34,21 @@ public final class HttpRouter {
     private static final Logger LOG = LoggerFactory.getLogger(HttpRouter.class);
 
     private final List<ServerSocketChannel> sockets = new ArrayList<>();
-    private final Deadlines deadlines;
+    @Reference
+    private Options options;
+    @Reference
+    private Listeners listeners;
+    @Reference
+    private HttpHeads heads;
+    @Reference
+    private UwsgiPackets packets;
+    private Deadlines deadlines;
 
+    /** Binds and starts serving; a value the router cannot use refuses the start (IllegalArgumentException, one line). */
     @Activate
-    public HttpRouter(@Reference Options options, @Reference Listeners listeners, @Reference HttpHeads heads,
-                      @Reference UwsgiPackets packets) {
+    void activate() {
         RouterSettings settings = RouterSettings.from(options, hostname());
         if (settings.binds().isEmpty()) {
-            deadlines = null;
             return;
         }
         Backends backends = backends(settings, listeners);

@@ -31,12 +31,21 @@ record RouterSettings(List<String> binds, List<String> to, List<Map.Entry<String
                       boolean autoChunked, boolean autoGzip, Duration gracetime, int bufferSize, long postBuffering,
                       String serverName) {
 
+    /** The router's options uwsgi4j declares but does not implement yet: refused, never ignored. */
+    private static final List<String> NOT_YET = List.of("https", "http-to-https", "https-export-cert", "http-subscription-server",
+            "http-stats");
+
     /**
      * The settings {@code options} give.
      *
      * @throws IllegalArgumentException with a one-line message for a value the router cannot use
      */
     static RouterSettings from(Options options, String serverName) {
+        for (String later : NOT_YET) {
+            if (!options.values(later).isEmpty()) {
+                throw new IllegalArgumentException("--" + later + " is not supported by uwsgi4j yet (docs/plugins/http.md)");
+            }
+        }
         List<Map.Entry<String, String>> vars = new ArrayList<>();
         for (String v : options.values("http-var")) {
             int eq = v.indexOf('=');

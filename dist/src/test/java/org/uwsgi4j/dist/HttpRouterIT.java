@@ -1,0 +1,138 @@
+package org.uwsgi4j.dist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The HTTP router ({@code --http}) in embedded mode in front of two CPython workers: the
+ * variables the app sees (as real uWSGI's router gives them), two binds, {@code --http-var},
+ * keep-alive with {@code --http-auto-chunked}, {@code --http-auto-gzip} decoded by curl, a
+ * worker dying mid-response, {@code --http-timeout}'s 504, and a refused configuration.
+ */
+class HttpRouterIT {
+
+    private static final Path APPS = Path.of("src/test/resources/apps/python").toAbsolutePath();
+
+    @TempDir
+    static Path cwd;
+    static UwsgiProcess server;
+    static int port;
+    static int second;
+
+    @BeforeAll
+    static void start() throws Exception {
+        UwsgiProcess.copyApp(APPS, "router.py", cwd);
+        server = UwsgiProcess.start(cwd, "--http", "127.0.0.1:0", "--http", "127.0.0.1:0", "--wsgi-file", "router.py",
+                "--master", "--processes", "2", "--http-var", "X_ROUTED=yes", "--http-var", "X_TWO=a=b",
+                "--http-auto-chunked", "--http-auto-gzip", "--http-timeout", "2");
+        var first = server.awaitLine("uWSGI http bound on 127\\.0\\.0\\.1:(\\d+)", UwsgiProcess.START_TIMEOUT);
+        port = Integer.parseInt(first.group(1));
+        second = Integer.parseInt(server.awaitLine("uWSGI http bound on 127\\.0\\.0\\.1:(?!" + port + "\\b)(\\d+)",
+                UwsgiProcess.START_TIMEOUT).group(1));
+        server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+    }
+
+    @Test
+    void theAppSeesTheVariablesUwsgisRouterGives() throws Exception {
+        try (var http = new RawHttp(port)) {
+            var r = http.send("GET /env?a=1 HTTP/1.1\r\nHost: example.org\r\nX-Forwarded-For: 10.1.2.3\r\n\r\n").read();
+            assertEquals(200, r.status());
+            String env = r.text();
+            for (String line : new String[] {"REQUEST_METHOD=GET", "REQUEST_URI=/env?a=1", "PATH_INFO=/env", "QUERY_STRING=a=1",
+                    "SERVER_PROTOCOL=HTTP/1.1", "SERVER_PORT=" + port, "REMOTE_ADDR=127.0.0.1", "HTTP_HOST=example.org",
+                    "HTTP_X_FORWARDED_FOR=10.1.2.3", "UWSGI_ROUTER=http", "X_ROUTED=yes", "X_TWO=a=b"}) {
+                assertTrue(env.contains("\n" + line + "\n") || env.startsWith(line + "\n"), line + " expected in:\n" + env);
+            }
+            assertEquals(200, http.send("GET /env HTTP/1.1\r\nHost: x\r\n\r\n").read().status(), "kept alive");
+        }
+        var other = RawHttp.get(second, "/env");
+        assertTrue(other.text().contains("\nSERVER_PORT=" + second + "\n"), other.text());
+    }
+
+    @Test
+    void aResponseWithoutLengthIsChunkedForHttp11AndClosesHttp10() throws Exception {
+        try (var http = new RawHttp(port)) {
+            var r = http.send("GET /nolen HTTP/1.1\r\nHost: x\r\n\r\n").read();
+            assertTrue(r.chunked(), "chunked: " + r.headers());
+            assertEquals("part one,part two", new String(r.body(), StandardCharsets.ISO_8859_1));
+            assertEquals(200, http.send("GET /nolen HTTP/1.1\r\nHost: x\r\n\r\n").read().status(), "kept alive");
+        }
+        try (var http = new RawHttp(port)) {
+            var r = http.send("GET /nolen HTTP/1.0\r\n\r\n").read();
+            assertEquals("part one,part two", new String(r.body(), StandardCharsets.ISO_8859_1));
+            assertTrue(http.closedByServer());
+        }
+    }
+
+    @Test
+    void autoGzipIsDecodedByCurlAndOnlyGivenToClientsThatAskForIt() throws Exception {
+        var curl = new ProcessBuilder("curl", "-sS", "--compressed", "-D", "-", "http://127.0.0.1:" + port + "/gzip")
+                .redirectErrorStream(true).start();
+        String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        assertTrue(curl.waitFor(20, TimeUnit.SECONDS));
+        assertEquals(0, curl.exitValue(), out);
+        assertTrue(out.toLowerCase().contains("content-encoding: gzip"), out);
+        assertTrue(out.endsWith("compress me ".repeat(500)), out);
+        try (var http = new RawHttp(port)) {
+            var r = http.send("GET /gzip HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\n\r\n").read();
+            assertEquals("gzip", r.headers().get("content-encoding"));
+            assertNull(r.headers().get("uwsgi-encoding"));
+            byte[] plain = new GZIPInputStream(new ByteArrayInputStream(r.body())).readAllBytes();
+            assertEquals("compress me ".repeat(500), new String(plain, StandardCharsets.ISO_8859_1));
+            var identity = http.send("GET /gzip HTTP/1.1\r\nHost: x\r\n\r\n").read();
+            assertNull(identity.headers().get("content-encoding"));
+            assertEquals("compress me ".repeat(500), identity.text());
+        }
+    }
+
+    @Test
+    void aWorkerDyingMidResponseCutsThatClientOnlyAndTheRouterGoesOn() throws Exception {
+        try (var http = new RawHttp(port)) {
+            http.send("GET /die HTTP/1.1\r\nHost: x\r\n\r\n");
+            var head = http.readHead();
+            assertEquals(200, head.status());
+            assertEquals("100000", head.headers().get("content-length"));
+            int body = 0;
+            while (!http.closedByServer()) { // one byte a call, until the end of the stream
+                body++;
+            }
+            assertEquals(1000, body, "the bytes sent before the worker died, then the end of the connection");
+        }
+        assertEquals("Hello World", RawHttp.get(port, "/").text());
+    }
+
+    @Test
+    void aBackendSilentPastHttpTimeoutGets504() throws Exception {
+        try (var http = new RawHttp(port)) {
+            var r = http.send("GET /slow?4 HTTP/1.1\r\nHost: x\r\n\r\n").read();
+            assertEquals(504, r.status());
+        }
+        server.awaitLine("\\[uwsgi-http\\] node \"127\\.0\\.0\\.1:\\d+\" sent no response in 2 s: GET /slow\\?4", Duration.ofSeconds(10));
+        assertEquals("Hello World", RawHttp.get(port, "/").text());
+    }
+
+    @Test
+    void aBadValueRefusesTheStartInOneLine() throws Exception {
+        var run = UwsgiProcess.run(cwd, "--http", "127.0.0.1:0", "--wsgi-file", "router.py", "--http-var", "NOEQUALS");
+        assertNotEquals(0, run.exitCode(), run.output());
+        assertTrue(run.output().contains("!!! UNABLE to start uWSGI plugin http: http-var NOEQUALS: not KEY=VALUE !!!"), run.output());
+    }
+}

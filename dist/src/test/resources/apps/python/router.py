@@ -1,0 +1,38 @@
+# The app behind the HTTP router's tests (HttpRouterIT): each path one behaviour.
+import os
+import time
+
+
+def application(environ, start_response):
+    path = environ['PATH_INFO']
+    if path == '/env':
+        body = ''.join('%s=%s\n' % (k, v) for k, v in sorted(environ.items()) if k.isupper()).encode()
+        start_response('200 OK', [('Content-Type', 'text/plain'), ('Content-Length', str(len(body)))])
+        return [body]
+    if path == '/pid':
+        body = str(os.getpid()).encode()
+        start_response('200 OK', [('Content-Type', 'text/plain'), ('Content-Length', str(len(body)))])
+        return [body]
+    if path == '/nolen':
+        # no Content-Length: the router chunks it (--http-auto-chunked) or closes after it
+        start_response('200 OK', [('Content-Type', 'text/plain')])
+        return [b'part one,', b'part two']
+    if path == '/gzip':
+        # uWSGI's way to ask the router for gzip: uWSGI-Encoding, no length, no Content-Encoding
+        start_response('200 OK', [('Content-Type', 'text/plain'), ('uWSGI-Encoding', 'gzip')])
+        return [b'compress me ' * 500]
+    if path == '/die':
+        # the worker dies mid-response: the router must cut this client and go on serving
+        start_response('200 OK', [('Content-Type', 'text/plain'), ('Content-Length', '100000')])
+
+        def body():
+            yield b'x' * 1000
+            os._exit(1)
+        return body()
+    if path == '/slow':
+        time.sleep(float(environ.get('QUERY_STRING') or '5'))
+        start_response('200 OK', [('Content-Type', 'text/plain'), ('Content-Length', '4')])
+        return [b'slow']
+    body = b'Hello World'
+    start_response('200 OK', [('Content-Type', 'text/plain'), ('Content-Length', str(len(body)))])
+    return [body]
