@@ -30,6 +30,9 @@ public interface HttpHead {
     /** The method, e.g. {@code GET}. */
     String method();
 
+    /** The request-target as sent ({@code /path?query}, latin-1). */
+    String target();
+
     /** {@code HTTP/1.0} or {@code HTTP/1.1}. */
     String version();
 

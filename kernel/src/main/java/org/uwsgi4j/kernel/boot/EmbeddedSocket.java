@@ -9,7 +9,7 @@ import org.uwsgi4j.kernel.net.SocketAddressSpec;
 
 /**
  * uWSGI's rule for an embedded gateway ({@code plugins/http/http.c}, {@code http_init}): a
- * router that listens ({@code --http}, {@code --https}) and has no backend of its own
+ * router that listens ({@code --http}, {@code --https}, {@code --http-to-https}) and has no backend of its own
  * ({@code --http-to}, {@code --http-subscription-server}) forwards to this instance's workers
  * through its first uwsgi socket; when the configuration gives none, an internal one is bound
  * on 127.0.0.1 with a port the system picks (logged as uWSGI does: {@code uwsgi socket 0 bound
@@ -21,7 +21,7 @@ import org.uwsgi4j.kernel.net.SocketAddressSpec;
 final class EmbeddedSocket {
 
     /** The options that put a router on a socket. */
-    private static final List<String> GATEWAYS = List.of("http", "https");
+    private static final List<String> GATEWAYS = List.of("http", "https", "http-to-https");
     /** The options that give a router backends of its own. */
     private static final List<String> BACKENDS = List.of("http-to", "http-subscription-server");
 

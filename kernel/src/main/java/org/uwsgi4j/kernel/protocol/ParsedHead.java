@@ -49,6 +49,11 @@ final class ParsedHead implements HttpHead {
     }
 
     @Override
+    public String target() {
+        return parser.target();
+    }
+
+    @Override
     public String version() {
         return parser.version().text();
     }

@@ -48,7 +48,7 @@ public final class HttpRouter {
     @Activate
     void activate() {
         RouterSettings settings = RouterSettings.from(options, hostname());
-        if (settings.binds().isEmpty()) {
+        if (settings.binds().isEmpty() && settings.https().isEmpty() && settings.toHttps().isEmpty()) {
             return;
         }
         Backends backends = backends(settings, listeners);
@@ -56,24 +56,36 @@ public final class HttpRouter {
         Router router = new Router(settings, backends, heads, packets, deadlines);
         try {
             for (String address : settings.binds()) {
-                ServerSocketChannel channel;
-                try {
-                    channel = listeners.bind(address);
-                } catch (IOException e) {
-                    throw new IllegalArgumentException("http: bind(): " + e.getMessage() + " [" + address + "]");
-                }
-                sockets.add(channel);
-                String name = boundName(address, channel);
-                LOG.info("uWSGI http bound on {}", name);
-                String port = channel.getLocalAddress() instanceof InetSocketAddress a ? Integer.toString(a.getPort()) : "80";
-                Thread.ofPlatform().daemon().name("uwsgi4j-http-accept-" + sockets.size())
-                        .start(() -> accept(channel, router, port, name));
+                serve(router, address, null, null);
+            }
+            for (TlsContext tls : settings.https()) {
+                serve(router, tls.address(), tls, null);
+            }
+            for (String value : settings.toHttps()) {
+                int comma = value.indexOf(',');
+                serve(router, comma < 0 ? value : value.substring(0, comma), null, comma < 0 ? "" : value.substring(comma + 1).strip());
             }
         } catch (IOException | RuntimeException e) {
             deactivate();
             throw e instanceof IOException io ? new IllegalArgumentException("http: " + io.getMessage()) : (RuntimeException) e;
         }
         LOG.info("uWSGI http: forwarding to {}{}", backends.nodes(), settings.to().isEmpty() ? " (this instance's uwsgi socket)" : "");
+    }
+
+    /** Binds {@code address} and starts its accepting thread, as one front of the router. */
+    private void serve(Router router, String address, TlsContext tls, String redirectPort) throws IOException {
+        ServerSocketChannel channel;
+        try {
+            channel = listeners.bind(address);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("http: bind(): " + e.getMessage() + " [" + address + "]");
+        }
+        sockets.add(channel);
+        String name = boundName(address, channel);
+        LOG.info("uWSGI {} bound on {}", tls != null ? "https" : redirectPort != null ? "http (to https)" : "http", name);
+        String port = channel.getLocalAddress() instanceof InetSocketAddress a ? Integer.toString(a.getPort()) : "80";
+        Front front = new Front(name, port, tls, redirectPort);
+        Thread.ofPlatform().daemon().name("uwsgi4j-http-accept-" + sockets.size()).start(() -> accept(channel, router, front));
     }
 
     private static Backends backends(RouterSettings settings, Listeners listeners) {
@@ -91,27 +103,37 @@ public final class HttpRouter {
         return new Backends(nodes, settings.gracetime(), true, System::nanoTime);
     }
 
-    private static void accept(ServerSocketChannel channel, Router router, String port, String name) {
+    private static void accept(ServerSocketChannel channel, Router router, Front front) {
         while (channel.isOpen()) {
             SocketChannel client;
             try {
                 client = channel.accept();
             } catch (IOException e) {
                 if (channel.isOpen()) {
-                    LOG.warn("[uwsgi-http] accept() on {} failed: {}", name, e.getMessage());
+                    LOG.warn("[uwsgi-http] accept() on {} failed: {}", front.name(), e.getMessage());
                 }
                 continue;
             }
+            ClientIo io;
             try {
                 if (client.getRemoteAddress() instanceof InetSocketAddress) {
                     client.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 }
-            } catch (IOException e) {
+                io = front.tls() == null ? new ClientIo.Plain(client) : tls(front.tls(), client);
+            } catch (IOException | UnsupportedOperationException e) {
                 closeQuietly(client);
                 continue;
             }
-            Thread.ofVirtual().name("uwsgi4j-http-conn").start(new RouterConnection(router, client, port, false));
+            Thread.ofVirtual().name("uwsgi4j-http-conn").start(new RouterConnection(router, client, io, front));
         }
+    }
+
+    /** TLS over the accepted connection (server mode); the handshake runs with the first read. */
+    private static ClientIo tls(TlsContext tls, SocketChannel client) throws IOException {
+        var socket = (javax.net.ssl.SSLSocket) tls.context().getSocketFactory().createSocket(client.socket(), null, true);
+        socket.setSSLParameters(tls.parameters());
+        socket.setUseClientMode(false);
+        return new ClientIo.Tls(socket);
     }
 
     private static String boundName(String address, ServerSocketChannel channel) throws IOException {

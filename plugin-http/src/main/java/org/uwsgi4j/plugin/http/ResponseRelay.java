@@ -51,14 +51,14 @@ final class ResponseRelay {
     }
 
     private final RouterSettings settings;
-    private final SocketChannel client;
+    private final ClientIo client;
     private final SocketChannel backend;
     private final Deadlines.Watched watched;
     private final HttpHead request;
     private final boolean clientKeeps;
     private byte[] buf = new byte[16 * 1024];
 
-    ResponseRelay(RouterSettings settings, SocketChannel client, SocketChannel backend, Deadlines.Watched watched,
+    ResponseRelay(RouterSettings settings, ClientIo client, SocketChannel backend, Deadlines.Watched watched,
                   HttpHead request, boolean clientKeeps) {
         this.settings = settings;
         this.client = client;
@@ -237,7 +237,7 @@ final class ResponseRelay {
 
     private void writeClient(ByteBuffer... bufs) throws IOException {
         watched.arm(settings.timeout().toNanos());
-        writeFully(client, bufs);
+        client.write(bufs);
     }
 
     /** Writes every byte of {@code bufs} to the blocking {@code out}. */
@@ -255,7 +255,7 @@ final class ResponseRelay {
      * Answers with an empty-bodied error of {@code status} (the router's own: a bad request, no
      * backend); the connection is kept only when {@code keep}.
      */
-    static void error(SocketChannel client, int status, boolean keep) throws IOException {
+    static void error(ClientIo client, int status, boolean keep) throws IOException {
         String reason = switch (status) {
             case 400 -> "Bad Request";
             case 413 -> "Content Too Large";
@@ -268,7 +268,7 @@ final class ResponseRelay {
             default -> "Error";
         };
         String text = "HTTP/1.1 " + status + " " + reason + "\r\nContent-Length: 0\r\n" + (keep ? "" : "Connection: close\r\n") + "\r\n";
-        writeFully(client, ByteBuffer.wrap(text.getBytes(StandardCharsets.ISO_8859_1)));
+        client.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.ISO_8859_1)));
     }
 
     /** The client side of a re-framed body: each write one chunk (or raw bytes for a close-delimited body). */

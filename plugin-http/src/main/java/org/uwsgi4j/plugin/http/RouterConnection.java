@@ -35,9 +35,9 @@ final class RouterConnection implements Runnable {
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
 
     private final Router router;
-    private final SocketChannel client;
-    private final String serverPort;
-    private final boolean https;
+    private final SocketChannel channel;
+    private final ClientIo client;
+    private final Front front;
     private final ByteBuffer in;
     private final HttpHead head;
     private final UwsgiVars vars;
@@ -46,11 +46,16 @@ final class RouterConnection implements Runnable {
     private String remoteAddr = "";
     private int remotePort = -1;
 
-    RouterConnection(Router router, SocketChannel client, String serverPort, boolean https) {
+    /**
+     * @param channel the accepted connection
+     * @param client  its bytes: {@code channel} itself, or TLS over it ({@code --https})
+     * @param front   the address it came to
+     */
+    RouterConnection(Router router, SocketChannel channel, ClientIo client, Front front) {
         this.router = router;
+        this.channel = channel;
         this.client = client;
-        this.serverPort = serverPort;
-        this.https = https;
+        this.front = front;
         this.in = ByteBuffer.allocate(Math.max(16 * 1024, router.settings().bufferSize() + 1024)).flip();
         this.head = router.heads().newHead(router.settings().bufferSize());
         this.vars = router.packets().newVars();
@@ -61,8 +66,8 @@ final class RouterConnection implements Runnable {
     public void run() {
         watched = router.deadlines().watch();
         watched.client(client);
-        try (client) {
-            if (client.getRemoteAddress() instanceof InetSocketAddress a) {
+        try (client; channel) {
+            if (channel.getRemoteAddress() instanceof InetSocketAddress a) {
                 remoteAddr = a.getAddress().getHostAddress();
                 remotePort = a.getPort();
             }
@@ -110,7 +115,10 @@ final class RouterConnection implements Runnable {
                 return false;
             }
             vars.clear();
-            head.vars(s.serverName(), serverPort, remoteAddr, remotePort, https, vars);
+            if (front.redirects()) {
+                return redirect(clientKeeps);
+            }
+            head.vars(s.serverName(), front.port(), remoteAddr, remotePort, front.tls() != null, vars);
         } catch (HttpHead.BadRequest e) {
             LOG.warn("[uwsgi-http] {}: {}", remoteAddr, e.getMessage());
             ResponseRelay.error(client, e.status(), false);
@@ -118,6 +126,9 @@ final class RouterConnection implements Runnable {
         }
         if (head.contentLength() < 0) {
             vars.add("CONTENT_LENGTH", Long.toString(body.length()));
+        }
+        if (client instanceof ClientIo.Tls tls) {
+            tlsVars(tls);
         }
         vars.add("UWSGI_ROUTER", "http");
         for (var v : s.vars()) {
@@ -136,12 +147,54 @@ final class RouterConnection implements Runnable {
         return forward(packet, clientKeeps);
     }
 
+    /** uWSGI's variables of a client certificate: HTTPS_DN (its subject), HTTPS_CC (PEM, with --https-export-cert). */
+    private void tlsVars(ClientIo.Tls tls) {
+        var cert = TlsContext.peer(tls.socket().getSession());
+        if (cert == null) {
+            return;
+        }
+        vars.add("HTTPS_DN", cert.getSubjectX500Principal().getName());
+        if (router.settings().exportCert()) {
+            try {
+                String pem = "-----BEGIN CERTIFICATE-----\n"
+                        + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(cert.getEncoded())
+                        + "\n-----END CERTIFICATE-----\n";
+                vars.add("HTTPS_CC", pem);
+            } catch (java.security.cert.CertificateEncodingException e) {
+                LOG.warn("[uwsgi-http] client certificate not exported: {}", e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * {@code --http-to-https}: uWSGI's 301 to the same host (without its port) on HTTPS, at
+     * the configured port, with the same request URI.
+     */
+    private boolean redirect(boolean keep) throws IOException {
+        String host = head.header("Host");
+        if (host == null || host.isEmpty()) {
+            host = router.settings().serverName();
+        }
+        if (host.startsWith("[")) {
+            int close = host.indexOf(']');
+            host = close > 0 ? host.substring(0, close + 1) : host;
+        } else if (host.indexOf(':') >= 0) {
+            host = host.substring(0, host.indexOf(':'));
+        }
+        String location = "https://" + host + (front.redirectPort().isEmpty() ? "" : ":" + front.redirectPort()) + head.target();
+        String text = "HTTP/1.1 301 Moved Permanently\r\nLocation: " + location + "\r\nContent-Length: 0\r\n"
+                + (keep ? "" : "Connection: close\r\n") + "\r\n";
+        watched.arm(router.settings().timeout().toNanos());
+        client.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.ISO_8859_1)));
+        return keep;
+    }
+
     /** Reads the whole body into {@link #body}; false when the client went away first. */
     private boolean readBody() throws IOException, HttpHead.BadRequest {
         body.clear();
         long length = head.contentLength();
         if (length != 0 && head.expectContinue()) {
-            ResponseRelay.writeFully(client, ByteBuffer.wrap(CONTINUE));
+            client.write(ByteBuffer.wrap(CONTINUE));
         }
         long timeout = router.settings().timeout().toNanos();
         if (length > 0) {

@@ -25,15 +25,17 @@ import org.uwsgi4j.kernel.api.Options;
  * @param bufferSize      {@code --http-buffer-size}, else {@code --buffer-size}: the largest request head
  * @param postBuffering   {@code --http-post-buffering}: bodies larger than this are buffered in a temp file
  * @param serverName      SERVER_NAME (uWSGI: the machine's host name)
+ * @param https           {@code --https ADDR,CERT,KEY[,CIPHERS[,CA]]}, each loaded
+ * @param toHttps         {@code --http-to-https ADDR[,PORT]}, as given
+ * @param exportCert      {@code --https-export-cert}: HTTPS_CC, the client's certificate in PEM
  */
 record RouterSettings(List<String> binds, List<String> to, List<Map.Entry<String, String>> vars, int modifier1, int modifier2,
                       Duration timeout, Duration headersTimeout, Duration connectTimeout, boolean keepAlive, Duration idleTimeout,
                       boolean autoChunked, boolean autoGzip, Duration gracetime, int bufferSize, long postBuffering,
-                      String serverName) {
+                      String serverName, List<TlsContext> https, List<String> toHttps, boolean exportCert) {
 
     /** The router's options uwsgi4j declares but does not implement yet: refused, never ignored. */
-    private static final List<String> NOT_YET = List.of("https", "http-to-https", "https-export-cert", "http-subscription-server",
-            "http-stats");
+    private static final List<String> NOT_YET = List.of("http-subscription-server", "http-stats");
 
     /**
      * The settings {@code options} give.
@@ -87,7 +89,8 @@ record RouterSettings(List<String> binds, List<String> to, List<Map.Entry<String
         return new RouterSettings(List.copyOf(options.values("http")), List.copyOf(options.values("http-to")), List.copyOf(vars),
                 modifier1, modifier2, timeout, headers, connect, keepAlive, idle, options.isTrue("http-auto-chunked"),
                 options.isTrue("http-auto-gzip"), options.seconds("http-gracetime"), bufferSize, options.number("http-post-buffering"),
-                serverName);
+                serverName, options.values("https").stream().map(TlsContext::parse).toList(), List.copyOf(options.values("http-to-https")),
+                options.isTrue("https-export-cert"));
     }
 
     private static Duration positive(Options options, String name) {
