@@ -56,10 +56,12 @@ final class ResponseRelay {
     private final Deadlines.Watched watched;
     private final HttpHead request;
     private final boolean clientKeeps;
-    private byte[] buf = new byte[16 * 1024];
+    private byte[] buf;
 
+    /** @param buf the connection's relay buffer (reused by each of its responses; a larger head gets a larger copy) */
     ResponseRelay(RouterSettings settings, ClientIo client, SocketChannel backend, Deadlines.Watched watched,
-                  HttpHead request, boolean clientKeeps) {
+                  HttpHead request, boolean clientKeeps, byte[] buf) {
+        this.buf = buf;
         this.settings = settings;
         this.client = client;
         this.backend = backend;

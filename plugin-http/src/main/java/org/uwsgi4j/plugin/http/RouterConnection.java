@@ -42,6 +42,8 @@ final class RouterConnection implements Runnable {
     private final HttpHead head;
     private final UwsgiVars vars;
     private final RequestBody body;
+    /** The relay's buffer, one per connection. */
+    private final byte[] relayBuffer = new byte[16 * 1024];
     private Deadlines.Watched watched;
     private String remoteAddr = "";
     private int remotePort = -1;
@@ -238,7 +240,7 @@ final class RouterConnection implements Runnable {
             try (backend) {
                 packet.rewind();
                 watched.armBackend(router.settings().timeout().toNanos());
-                var relay = new ResponseRelay(router.settings(), client, backend, watched, head, clientKeeps);
+                var relay = new ResponseRelay(router.settings(), client, backend, watched, head, clientKeeps, relayBuffer);
                 try {
                     body.sendAfter(packet, backend);
                 } catch (IOException e) {
