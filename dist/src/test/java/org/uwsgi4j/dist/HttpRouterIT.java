@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The HTTP router ({@code --http}) in embedded mode in front of two CPython workers: the
  * variables the app sees (as real uWSGI's router gives them), two binds, {@code --http-var},
- * keep-alive with {@code --http-auto-chunked}, {@code --http-auto-gzip} decoded by curl, a
+ * keep-alive with {@code --http-auto-chunked}, slow uploaders that hold no worker, {@code --http-auto-gzip} decoded by curl, a
  * worker dying mid-response and {@code --http-timeout}'s 504.
  */
 class HttpRouterIT {
@@ -36,7 +36,8 @@ class HttpRouterIT {
         UwsgiProcess.copyApp(APPS, "router.py", cwd);
         server = UwsgiProcess.start(cwd, "--http", "127.0.0.1:0", "--http", "127.0.0.1:0", "--wsgi-file", "router.py",
                 "--master", "--processes", "2", "--http-var", "X_ROUTED=yes", "--http-var", "X_TWO=a=b",
-                "--http-auto-chunked", "--http-auto-gzip", "--http-timeout", "2");
+                "--http-auto-chunked", "--http-auto-gzip", "--http-timeout", "2",
+                "--auto-post-buffering", "0"); // the kernel streams bodies to the workers: only the router's buffering shields them
         var first = server.awaitLine("uWSGI http bound on 127\\.0\\.0\\.1:(\\d+)", UwsgiProcess.START_TIMEOUT);
         port = Integer.parseInt(first.group(1));
         second = Integer.parseInt(server.awaitLine("uWSGI http bound on 127\\.0\\.0\\.1:(?!" + port + "\\b)(\\d+)",
@@ -126,5 +127,26 @@ class HttpRouterIT {
         }
         server.awaitLine("\\[uwsgi-http\\] node \"127\\.0\\.0\\.1:\\d+\" sent no response in 2 s: GET /slow\\?4", Duration.ofSeconds(10));
         assertEquals("Hello World", RawHttp.get(port, "/").text());
+    }
+
+    @Test
+    void slowUploadersHoldNoWorker() throws Exception {
+        // three clients (one more than the workers) each send half a body and stall: the router
+        // holds their requests until the bodies are whole, so both workers stay free
+        var slow = new java.util.ArrayList<RawHttp>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                slow.add(new RawHttp(port).send("POST /env HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nhalf."));
+            }
+            assertEquals("Hello World", RawHttp.get(port, "/").text());
+            assertEquals("Hello World", RawHttp.get(port, "/").text());
+            var r = slow.get(0).send("rest.").read();
+            assertEquals(200, r.status());
+            assertTrue(("\n" + r.text()).contains("\nCONTENT_LENGTH=10\n"), r.text());
+        } finally {
+            for (RawHttp h : slow) {
+                h.close();
+            }
+        }
     }
 }
