@@ -16,7 +16,7 @@ import java.util.function.LongSupplier;
  * skipped for {@code --http-gracetime} seconds, then tried again; this instance's own socket
  * (embedded mode) is never skipped.
  */
-final class Backends {
+final class Backends implements Balancer {
 
     /** One backend: its name as configured and its address. */
     static final class Node {
@@ -54,6 +54,12 @@ final class Backends {
         this.nanoClock = nanoClock;
     }
 
+    /** As {@link #order()}: static nodes serve every host. */
+    @Override
+    public List<Node> order(String host) {
+        return order();
+    }
+
     /**
      * The nodes to try for one request, in order: every node not in its grace time, starting
      * with the next in turn. Empty when every node is in its grace time.
@@ -82,7 +88,8 @@ final class Backends {
     }
 
     /** {@code node} refused or reset a connection: skipped for the grace time (static nodes). */
-    void failed(Node node) {
+    @Override
+    public void failed(Node node) {
         if (skipDead) {
             long until = nanoClock.getAsLong() + graceNanos;
             node.deadUntil = until == 0 ? 1 : until;
@@ -90,7 +97,8 @@ final class Backends {
     }
 
     /** {@code node} answered: it is alive again. */
-    void answered(Node node) {
+    @Override
+    public void answered(Node node) {
         if (node.deadUntil != 0) {
             node.deadUntil = 0;
         }

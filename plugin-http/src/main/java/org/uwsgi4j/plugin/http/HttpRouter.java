@@ -34,6 +34,7 @@ public final class HttpRouter {
     private static final Logger LOG = LoggerFactory.getLogger(HttpRouter.class);
 
     private final List<ServerSocketChannel> sockets = new ArrayList<>();
+    private final List<SubscriptionServer> subscriptionServers = new ArrayList<>();
     @Reference
     private Options options;
     @Reference
@@ -51,10 +52,15 @@ public final class HttpRouter {
         if (settings.binds().isEmpty() && settings.https().isEmpty() && settings.toHttps().isEmpty()) {
             return;
         }
-        Backends backends = backends(settings, listeners);
+        Balancer backends = backends(settings, listeners);
         deadlines = new Deadlines();
         Router router = new Router(settings, backends, heads, packets, deadlines);
         try {
+            if (backends instanceof Subscriptions subscriptions) {
+                for (String address : settings.subscriptionServers()) {
+                    subscriptionServers.add(new SubscriptionServer(address, subscriptions, packets));
+                }
+            }
             for (String address : settings.binds()) {
                 serve(router, address, null, null);
             }
@@ -69,7 +75,8 @@ public final class HttpRouter {
             deactivate();
             throw e instanceof IOException io ? new IllegalArgumentException("http: " + io.getMessage()) : (RuntimeException) e;
         }
-        LOG.info("uWSGI http: forwarding to {}{}", backends.nodes(), settings.to().isEmpty() ? " (this instance's uwsgi socket)" : "");
+        LOG.info("uWSGI http: forwarding to {}", backends instanceof Backends b
+                ? b.nodes() + (settings.to().isEmpty() ? " (this instance's uwsgi socket)" : "") : "the subscribed nodes of each Host");
     }
 
     /** Binds {@code address} and starts its accepting thread, as one front of the router. */
@@ -88,7 +95,10 @@ public final class HttpRouter {
         Thread.ofPlatform().daemon().name("uwsgi4j-http-accept-" + sockets.size()).start(() -> accept(channel, router, front));
     }
 
-    private static Backends backends(RouterSettings settings, Listeners listeners) {
+    private static Balancer backends(RouterSettings settings, Listeners listeners) {
+        if (!settings.subscriptionServers().isEmpty()) {
+            return new Subscriptions(settings.subscriptionTolerance(), settings.gracetime(), System::nanoTime);
+        }
         List<Backends.Node> nodes = new ArrayList<>();
         if (settings.to().isEmpty()) {
             var own = listeners.uwsgiSocket().orElseThrow(() -> new IllegalArgumentException(
@@ -166,6 +176,13 @@ public final class HttpRouter {
     @Deactivate
     void deactivate() {
         for (ServerSocketChannel s : sockets) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closing is all that is wanted
+            }
+        }
+        for (SubscriptionServer s : subscriptionServers) {
             try {
                 s.close();
             } catch (IOException ignored) {

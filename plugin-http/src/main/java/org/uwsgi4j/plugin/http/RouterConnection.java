@@ -226,7 +226,7 @@ final class RouterConnection implements Runnable {
     private boolean forward(ByteBuffer packet, boolean clientKeeps) throws IOException {
         boolean idempotent = IDEMPOTENT.contains(head.method());
         boolean timedOut = false;
-        for (Backends.Node node : router.backends().order()) {
+        for (Backends.Node node : router.backends().order(head.header("Host"))) {
             SocketChannel backend;
             try {
                 backend = router.connect(node, watched);

@@ -28,14 +28,17 @@ import org.uwsgi4j.kernel.api.Options;
  * @param https           {@code --https ADDR,CERT,KEY[,CIPHERS[,CA]]}, each loaded
  * @param toHttps         {@code --http-to-https ADDR[,PORT]}, as given
  * @param exportCert      {@code --https-export-cert}: HTTPS_CC, the client's certificate in PEM
+ * @param subscriptionServers {@code --http-subscription-server}: UDP addresses for uWSGI's subscription packets
+ * @param subscriptionTolerance {@code --subscription-tolerance}: how long a subscribed node stays without announcing itself
  */
 record RouterSettings(List<String> binds, List<String> to, List<Map.Entry<String, String>> vars, int modifier1, int modifier2,
                       Duration timeout, Duration headersTimeout, Duration connectTimeout, boolean keepAlive, Duration idleTimeout,
                       boolean autoChunked, boolean autoGzip, Duration gracetime, int bufferSize, long postBuffering,
-                      String serverName, List<TlsContext> https, List<String> toHttps, boolean exportCert) {
+                      String serverName, List<TlsContext> https, List<String> toHttps, boolean exportCert,
+                      List<String> subscriptionServers, Duration subscriptionTolerance) {
 
     /** The router's options uwsgi4j declares but does not implement yet: refused, never ignored. */
-    private static final List<String> NOT_YET = List.of("http-subscription-server", "http-stats");
+    private static final List<String> NOT_YET = List.of("http-stats", "subscribe2");
 
     /**
      * The settings {@code options} give.
@@ -90,7 +93,8 @@ record RouterSettings(List<String> binds, List<String> to, List<Map.Entry<String
                 modifier1, modifier2, timeout, headers, connect, keepAlive, idle, options.isTrue("http-auto-chunked"),
                 options.isTrue("http-auto-gzip"), options.seconds("http-gracetime"), bufferSize, options.number("http-post-buffering"),
                 serverName, options.values("https").stream().map(TlsContext::parse).toList(), List.copyOf(options.values("http-to-https")),
-                options.isTrue("https-export-cert"));
+                options.isTrue("https-export-cert"), List.copyOf(options.values("http-subscription-server")),
+                positive(options, "subscription-tolerance"));
     }
 
     private static Duration positive(Options options, String name) {
