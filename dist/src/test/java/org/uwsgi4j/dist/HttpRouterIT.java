@@ -30,6 +30,7 @@ class HttpRouterIT {
     static UwsgiProcess server;
     static int port;
     static int second;
+    static int statsPort;
 
     @BeforeAll
     static void start() throws Exception {
@@ -37,10 +38,12 @@ class HttpRouterIT {
         server = UwsgiProcess.start(cwd, "--http", "127.0.0.1:0", "--http", "127.0.0.1:0", "--wsgi-file", "router.py",
                 "--master", "--processes", "2", "--http-var", "X_ROUTED=yes", "--http-var", "X_TWO=a=b",
                 "--http-auto-chunked", "--http-auto-gzip", "--http-timeout", "2",
-                "--auto-post-buffering", "0"); // the kernel streams bodies to the workers: only the router's buffering shields them
+                "--auto-post-buffering", "0", "--http-stats", "127.0.0.1:0"); // the kernel streams bodies to the workers: only the router's buffering shields them
         var first = server.awaitLine("uWSGI http bound on 127\\.0\\.0\\.1:(\\d+)", UwsgiProcess.START_TIMEOUT);
         port = Integer.parseInt(first.group(1));
         second = Integer.parseInt(server.awaitLine("uWSGI http bound on 127\\.0\\.0\\.1:(?!" + port + "\\b)(\\d+)",
+                UwsgiProcess.START_TIMEOUT).group(1));
+        statsPort = Integer.parseInt(server.awaitLine("\\*\\*\\* http stats server enabled on 127\\.0\\.0\\.1:(\\d+) \\*\\*\\*",
                 UwsgiProcess.START_TIMEOUT).group(1));
         server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
     }
@@ -147,6 +150,24 @@ class HttpRouterIT {
             for (RawHttp h : slow) {
                 h.close();
             }
+        }
+    }
+
+    @Test
+    void theStatsServerCountsTheNodesResponsesAndTheOpenSessions() throws Exception {
+        try (var held = new RawHttp(port)) {
+            assertEquals(200, held.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").read().status());
+            String doc;
+            try (var stats = new java.net.Socket("127.0.0.1", statsPort)) {
+                doc = new String(stats.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            }
+            var hits = java.util.regex.Pattern.compile("\"static_nodes\":\\[\\{\"name\":\"127\\.0\\.0\\.1:\\d+\",\"hits\":(\\d+),\"grace\":0}]")
+                    .matcher(doc);
+            assertTrue(hits.find(), doc);
+            assertTrue(Long.parseLong(hits.group(1)) >= 1, doc);
+            var sessions = java.util.regex.Pattern.compile("\"active_sessions\":(\\d+)").matcher(doc);
+            assertTrue(sessions.find() && Integer.parseInt(sessions.group(1)) >= 1, "the held connection is open:\n" + doc);
+            assertTrue(doc.contains("\"http\":[\"127.0.0.1:" + port + "\",\"127.0.0.1:" + second + "\"]"), doc);
         }
     }
 }

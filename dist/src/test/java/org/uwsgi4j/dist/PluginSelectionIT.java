@@ -18,7 +18,7 @@ class PluginSelectionIT {
     void pluginsListShowsEveryPluginWithVersionAndModifier() throws Exception {
         var result = UwsgiProcess.run(cwd, "--plugins-list");
         assertEquals(0, result.exitCode(), result.output());
-        for (String name : List.of("alarm", "cron", "echo", "logencoder", "psgi", "python", "rack")) {
+        for (String name : List.of("alarm", "cron", "echo", "http", "logencoder", "psgi", "python", "rack")) {
             assertTrue(result.lines().stream().anyMatch(l -> l.matches(name + "\\s+\\S+\\s+0\\.1\\.0\\s+.*")),
                     name + " missing from:\n" + result.output());
         }

@@ -23,6 +23,10 @@ final class Backends implements Balancer {
         final String name;
         final SocketAddress address;
         private volatile long deadUntil;
+        /** Responses it gave (the stats' {@code requests}). */
+        final java.util.concurrent.atomic.LongAdder requests = new java.util.concurrent.atomic.LongAdder();
+        /** Times it refused, reset or gave nothing (the stats' {@code failcnt}). */
+        final java.util.concurrent.atomic.LongAdder failures = new java.util.concurrent.atomic.LongAdder();
 
         Node(String name, SocketAddress address) {
             this.name = name;
@@ -90,6 +94,7 @@ final class Backends implements Balancer {
     /** {@code node} refused or reset a connection: skipped for the grace time (static nodes). */
     @Override
     public void failed(Node node) {
+        node.failures.increment();
         if (skipDead) {
             long until = nanoClock.getAsLong() + graceNanos;
             node.deadUntil = until == 0 ? 1 : until;
@@ -99,9 +104,15 @@ final class Backends implements Balancer {
     /** {@code node} answered: it is alive again. */
     @Override
     public void answered(Node node) {
+        node.requests.increment();
         if (node.deadUntil != 0) {
             node.deadUntil = 0;
         }
+    }
+
+    /** Whether {@code node} is in its grace time now (the stats' {@code death_mark}). */
+    boolean inGrace(Node node) {
+        return !alive(node, nanoClock.getAsLong());
     }
 
     /** The nodes, in configured order. */

@@ -44,17 +44,22 @@ public final class HttpRouter {
     @Reference
     private UwsgiPackets packets;
     private Deadlines deadlines;
+    private RouterStats stats;
+    private String version = "0";
 
     /** Binds and starts serving; a value the router cannot use refuses the start (IllegalArgumentException, one line). */
     @Activate
-    void activate() {
+    void activate(org.osgi.framework.BundleContext context) {
+        var v = context.getBundle().getVersion();
+        version = v.getMajor() + "." + v.getMinor() + "." + v.getMicro();
         RouterSettings settings = RouterSettings.from(options, hostname());
         if (settings.binds().isEmpty() && settings.https().isEmpty() && settings.toHttps().isEmpty()) {
             return;
         }
         Balancer backends = backends(settings, listeners);
         deadlines = new Deadlines();
-        Router router = new Router(settings, backends, heads, packets, deadlines);
+        stats = new RouterStats(version);
+        Router router = new Router(settings, backends, heads, packets, deadlines, stats);
         try {
             if (backends instanceof Subscriptions subscriptions) {
                 for (String address : settings.subscriptionServers()) {
@@ -70,6 +75,16 @@ public final class HttpRouter {
             for (String value : settings.toHttps()) {
                 int comma = value.indexOf(',');
                 serve(router, comma < 0 ? value : value.substring(0, comma), null, comma < 0 ? "" : value.substring(comma + 1).strip());
+            }
+            if (settings.stats().isPresent()) {
+                String address = settings.stats().get();
+                ServerSocketChannel channel;
+                try {
+                    channel = listeners.bind(address);
+                } catch (IOException e) {
+                    throw new IllegalArgumentException("http-stats: bind(): " + e.getMessage() + " [" + address + "]");
+                }
+                stats.serve(channel, boundName(address, channel), backends);
             }
         } catch (IOException | RuntimeException e) {
             deactivate();
@@ -89,6 +104,7 @@ public final class HttpRouter {
         }
         sockets.add(channel);
         String name = boundName(address, channel);
+        router.stats().front(name);
         LOG.info("uWSGI {} bound on {}", tls != null ? "https" : redirectPort != null ? "http (to https)" : "http", name);
         String port = channel.getLocalAddress() instanceof InetSocketAddress a ? Integer.toString(a.getPort()) : "80";
         Front front = new Front(name, port, tls, redirectPort);
@@ -185,6 +201,13 @@ public final class HttpRouter {
         for (SubscriptionServer s : subscriptionServers) {
             try {
                 s.close();
+            } catch (IOException ignored) {
+                // closing is all that is wanted
+            }
+        }
+        if (stats != null) {
+            try {
+                stats.close();
             } catch (IOException ignored) {
                 // closing is all that is wanted
             }

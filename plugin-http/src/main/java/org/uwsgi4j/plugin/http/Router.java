@@ -11,7 +11,8 @@ import org.uwsgi4j.kernel.api.UwsgiPackets;
  * What every connection of one router shares: its settings, its backends, the kernel's parsers
  * and the deadlines' sweeper.
  */
-record Router(RouterSettings settings, Balancer backends, HttpHeads heads, UwsgiPackets packets, Deadlines deadlines) {
+record Router(RouterSettings settings, Balancer backends, HttpHeads heads, UwsgiPackets packets, Deadlines deadlines,
+              RouterStats stats) {
 
     /**
      * Connects to {@code node}, waiting at most {@code --http-connect-timeout} (a Unix socket

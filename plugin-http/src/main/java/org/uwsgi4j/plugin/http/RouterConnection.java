@@ -66,6 +66,7 @@ final class RouterConnection implements Runnable {
 
     @Override
     public void run() {
+        router.stats().activeSessions.incrementAndGet();
         watched = router.deadlines().watch();
         watched.client(client);
         try (client; channel) {
@@ -80,6 +81,7 @@ final class RouterConnection implements Runnable {
         } catch (IOException e) {
             // the client went away or a deadline closed the connection: nothing to answer
         } finally {
+            router.stats().activeSessions.decrementAndGet();
             router.deadlines().forget(watched);
             try {
                 body.clear();

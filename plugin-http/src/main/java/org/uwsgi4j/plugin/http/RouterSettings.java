@@ -30,15 +30,16 @@ import org.uwsgi4j.kernel.api.Options;
  * @param exportCert      {@code --https-export-cert}: HTTPS_CC, the client's certificate in PEM
  * @param subscriptionServers {@code --http-subscription-server}: UDP addresses for uWSGI's subscription packets
  * @param subscriptionTolerance {@code --subscription-tolerance}: how long a subscribed node stays without announcing itself
+ * @param stats           {@code --http-stats}: where the router's stats server listens
  */
 record RouterSettings(List<String> binds, List<String> to, List<Map.Entry<String, String>> vars, int modifier1, int modifier2,
                       Duration timeout, Duration headersTimeout, Duration connectTimeout, boolean keepAlive, Duration idleTimeout,
                       boolean autoChunked, boolean autoGzip, Duration gracetime, int bufferSize, long postBuffering,
                       String serverName, List<TlsContext> https, List<String> toHttps, boolean exportCert,
-                      List<String> subscriptionServers, Duration subscriptionTolerance) {
+                      List<String> subscriptionServers, Duration subscriptionTolerance, java.util.Optional<String> stats) {
 
     /** The router's options uwsgi4j declares but does not implement yet: refused, never ignored. */
-    private static final List<String> NOT_YET = List.of("http-stats", "subscribe2");
+    private static final List<String> NOT_YET = List.of("subscribe2");
 
     /**
      * The settings {@code options} give.
@@ -94,7 +95,7 @@ record RouterSettings(List<String> binds, List<String> to, List<Map.Entry<String
                 options.isTrue("http-auto-gzip"), options.seconds("http-gracetime"), bufferSize, options.number("http-post-buffering"),
                 serverName, options.values("https").stream().map(TlsContext::parse).toList(), List.copyOf(options.values("http-to-https")),
                 options.isTrue("https-export-cert"), List.copyOf(options.values("http-subscription-server")),
-                positive(options, "subscription-tolerance"));
+                positive(options, "subscription-tolerance"), options.value("http-stats"));
     }
 
     private static Duration positive(Options options, String name) {

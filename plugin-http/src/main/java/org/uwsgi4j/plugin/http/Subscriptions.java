@@ -38,7 +38,14 @@ final class Subscriptions implements Balancer {
 
     /** The nodes of one key. */
     private static final class Pool {
+        final String key;
+        final java.util.concurrent.atomic.LongAdder hits = new java.util.concurrent.atomic.LongAdder();
         final List<Member> members = new CopyOnWriteArrayList<>();
+
+        Pool(String key) {
+            this.key = key;
+        }
+
         final AtomicInteger cursor = new AtomicInteger();
     }
 
@@ -60,7 +67,7 @@ final class Subscriptions implements Balancer {
         long now = nanoClock.getAsLong();
         Pool pool = pools.computeIfAbsent(k, x -> {
             LOG.info("[uwsgi-subscription for pid {}] new pool: {}", pid, key);
-            return new Pool();
+            return new Pool(key);
         });
         synchronized (pool) {
             for (Member m : pool.members) {
@@ -91,6 +98,7 @@ final class Subscriptions implements Balancer {
         if (pool == null) {
             return List.of();
         }
+        pool.hits.increment();
         long now = nanoClock.getAsLong();
         for (Member m : pool.members) {
             if (now - m.lastSeen > toleranceNanos && pool.members.remove(m)) {
@@ -113,13 +121,40 @@ final class Subscriptions implements Balancer {
 
     @Override
     public void failed(Backends.Node node) {
+        node.failures.increment();
         long until = nanoClock.getAsLong() + graceNanos;
         forEach(node, m -> m.deadUntil = until == 0 ? 1 : until);
     }
 
     @Override
     public void answered(Backends.Node node) {
+        node.requests.increment();
         forEach(node, m -> m.deadUntil = 0);
+    }
+
+    /** The pools and their nodes as the stats server's {@code subscriptions} list (uWSGI's names). */
+    String statsJson() {
+        StringBuilder out = new StringBuilder("[");
+        long now = nanoClock.getAsLong();
+        for (Pool pool : pools.values()) {
+            if (out.length() > 1) {
+                out.append(',');
+            }
+            out.append("{\"key\":").append(RouterStats.quote(pool.key)).append(",\"hits\":").append(pool.hits.sum())
+                    .append(",\"nodes\":[");
+            boolean first = true;
+            for (Member m : pool.members) {
+                out.append(first ? "" : ",").append("{\"name\":").append(RouterStats.quote(m.node.name))
+                        .append(",\"modifier1\":0,\"modifier2\":0,\"last_check\":")
+                        .append(System.currentTimeMillis() / 1000 - (now - m.lastSeen) / 1_000_000_000L)
+                        .append(",\"requests\":").append(m.node.requests.sum())
+                        .append(",\"failcnt\":").append(m.node.failures.sum())
+                        .append(",\"death_mark\":").append(m.deadUntil != 0 && now - m.deadUntil < 0 ? 1 : 0).append('}');
+                first = false;
+            }
+            out.append("]}");
+        }
+        return out.append(']').toString();
     }
 
     private void forEach(Backends.Node node, java.util.function.Consumer<Member> action) {

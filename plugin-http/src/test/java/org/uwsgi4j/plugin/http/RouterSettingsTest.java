@@ -80,6 +80,6 @@ class RouterSettingsTest {
         assertEquals("http-var NOEQUALS: not KEY=VALUE", refusal("http-var", "NOEQUALS"));
         assertEquals("http-modifier1/http-modifier2 300 out of range (0-255)", refusal("http-modifier1", "300"));
         assertEquals("http-timeout 0: must be at least 1 second", refusal("http-timeout", "0"));
-        assertEquals("--http-stats is not supported by uwsgi4j yet (docs/plugins/http.md)", refusal("http-stats", "127.0.0.1:9192"));
+        assertEquals("--subscribe2 is not supported by uwsgi4j yet (docs/plugins/http.md)", refusal("subscribe2", "key=a,server=b"));
     }
 }
