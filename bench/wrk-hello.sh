@@ -9,6 +9,8 @@
 #   BASELINE=DIR  also runs the uwsgi4j of another checkout (e.g. a worktree of the commit
 #                 before a change) as "uwsgi4j@base", alternating with this one in every round
 #   PEERS=0       leaves out uWSGI and gunicorn (only the uwsgi4j servers)
+#   VARIANT="JVM flags"  also runs this uwsgi4j with these extra JVM flags (UWSGI4J_JAVA_OPTS)
+#                 as "uwsgi4j+variant", e.g. VARIANT=-Djdk.pollerMode=1
 #   LOGGING=json  also runs "uwsgi4j+json": request logging on, every line JSON-encoded to a file
 #                 (--req-logger file:… --log-req-encoder json … --log-req-encoder nl)
 #   LOGGING=all   also runs "uwsgi4j+log" (uWSGI's default request line to a --logto file) beside
@@ -81,6 +83,12 @@ if [ -n "${BASELINE:-}" ]; then
     --disable-logging >"$log/uwsgi4j-base.log" 2>&1 &
   start uwsgi4j@base $! "$port"
 fi
+if [ -n "${VARIANT:-}" ]; then
+  port=$(free_port)
+  UWSGI4J_JAVA_OPTS="$VARIANT" "$root/uwsgi4j" --http-socket "127.0.0.1:$port" --wsgi-file "$appdir/hello.py" --master \
+    --processes "$procs" --disable-logging >"$log/uwsgi4j-variant.log" 2>&1 &
+  start uwsgi4j+variant $! "$port"
+fi
 peers="${PEERS:-1}"
 if [ "$peers" != 0 ] && command -v uwsgi >/dev/null; then
   port=$(free_port)
@@ -126,7 +134,7 @@ for mode in $modes; do
     printf '%-12s %10s req/s  p50 %6s ms  p99 %6s ms  CPU %4s us/req  RSS %4d MiB  rounds (req/s / p99 ms): %s %s\n' \
       "$n" "$rps" "$p50" "$p99" "$cpu" $(( $(tree_rss_kb "${PID[$n]}") / 1024 )) "$all" "$errs"
   done
-  for peer in uwsgi4j@base uWSGI gunicorn; do
+  for peer in uwsgi4j@base uwsgi4j+variant uWSGI gunicorn; do
     if [ -n "${MED[$peer]:-}" ]; then
       awk -v a="${MED[uwsgi4j]}" -v b="${MED[$peer]}" -v p="$peer" 'BEGIN {printf "uwsgi4j / %s: %.2fx requests/s\n", p, a / b}'
     fi

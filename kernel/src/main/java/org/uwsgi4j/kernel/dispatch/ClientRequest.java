@@ -47,6 +47,15 @@ public interface ClientRequest extends Request {
      */
     void overloaded();
 
+    /**
+     * Where the connection may wait for its next request once this one is served: the ready
+     * set of the target that serves it (its idle cores read the connection's next request
+     * themselves). Called before the request is served; without it the connection waits on its
+     * own thread.
+     */
+    default void waitNextIn(ReadySet set) {
+    }
+
     /** The request for log lines: {@code 127.0.0.1 - GET /slow}. */
     String describe();
 

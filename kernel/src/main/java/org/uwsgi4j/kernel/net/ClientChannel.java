@@ -50,6 +50,8 @@ final class ClientChannel {
     private volatile FutureTask<Integer> ahead;
     /** The last read filled the buffer to its end: more is likely waiting (a body). */
     private boolean filledLast;
+    /** What a timeout runs while the connection waits in a ready set (see {@link #parked}); null otherwise. */
+    private final java.util.concurrent.atomic.AtomicReference<Runnable> onParkedTimeout = new java.util.concurrent.atomic.AtomicReference<>();
 
     /** A channel whose buffer grows to {@code bufferSize} bytes when the data needs it. */
     ClientChannel(SocketChannel socket, int bufferSize) {
@@ -207,6 +209,31 @@ final class ClientChannel {
         }
     }
 
+    /**
+     * Whether the connection may wait for its next request in a ready set: nothing of it is
+     * here yet and no close watch reads ahead (a watch's read is taken over by the next fill).
+     */
+    boolean mayPark() {
+        return !buffer.hasRemaining() && ahead == null;
+    }
+
+    /**
+     * The connection waits in a ready set, with no thread reading: the socket timeout counts
+     * from now as for a read, and when it passes, {@code onTimeout} runs before the socket
+     * closes (it takes the connection out of the set while its descriptor is still its own).
+     */
+    void parked(Runnable onTimeout) {
+        idle();
+        onParkedTimeout.set(onTimeout);
+        readingSince = System.nanoTime();
+    }
+
+    /** The connection left its ready set (readable, or its set closed): no parked timeout any more. */
+    void unparked() {
+        readingSince = 0;
+        onParkedTimeout.set(null);
+    }
+
     /** Nanotime since which a read has been waiting, or 0 when none is. */
     long readingSince() {
         return readingSince;
@@ -215,6 +242,10 @@ final class ClientChannel {
     /** Closes the socket because a read waited too long (see {@link IdleReaper}). */
     void timeOut() {
         timedOut = true;
+        Runnable parkedAction = onParkedTimeout.getAndSet(null);
+        if (parkedAction != null) {
+            parkedAction.run();
+        }
         close();
     }
 

@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.uwsgi4j.kernel.dispatch.ClientRequest;
+import org.uwsgi4j.kernel.dispatch.ReadySet;
 import org.uwsgi4j.kernel.protocol.RequestVars;
 
 /**
@@ -43,6 +44,8 @@ final class Exchange implements ClientRequest {
     private volatile boolean clientGone;
     /** Served by the kernel from a static file: logged as uWSGI logs those (app -1, 0 switches). */
     private boolean staticFile;
+    /** Where the connection may wait for its next request (see {@link #waitNextIn}); null: on its own thread. */
+    private volatile ReadySet readySet;
     /** Run on the serving thread once the request is served (see {@link #whenDone}); null when a connection thread awaits it. */
     private Runnable then;
 
@@ -129,6 +132,16 @@ final class Exchange implements ClientRequest {
         } finally {
             done.countDown();
         }
+    }
+
+    @Override
+    public void waitNextIn(ReadySet set) {
+        this.readySet = set;
+    }
+
+    /** The ready set the serving target offered for the connection's next request, or null. */
+    ReadySet readySet() {
+        return readySet;
     }
 
     @Override

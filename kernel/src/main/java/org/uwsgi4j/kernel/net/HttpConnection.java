@@ -9,6 +9,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.uwsgi4j.kernel.dispatch.ReadySet;
 import org.uwsgi4j.kernel.dispatch.RequestQueue;
 import org.uwsgi4j.kernel.protocol.BadMessageException;
 import org.uwsgi4j.kernel.protocol.CgiVars;
@@ -34,7 +35,7 @@ import org.uwsgi4j.kernel.protocol.RequestVars;
  * Bad input gets its status (400, 414, 431, 501, 505), one log line, and the connection is
  * closed; the server goes on serving everyone else.
  */
-final class HttpConnection implements AcceptedStart.Steps {
+final class HttpConnection implements AcceptedStart.Steps, ReadySet.Waiting {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpConnection.class);
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
@@ -52,6 +53,10 @@ final class HttpConnection implements AcceptedStart.Steps {
     private IdleReaper.Watched watched;
     /** The request in the parser has its whole head (set by {@link #start}, cleared per request). */
     private boolean headParsed;
+    /** The ready set the last served request's target offered for the next one; null: wait on this connection's thread. */
+    private ReadySet offered;
+    /** The ready set the connection's socket is registered in (armed or not), if any. */
+    private volatile ReadySet parkedIn;
 
     HttpConnection(ServerContext ctx, Listener listener, SocketChannel socket) throws IOException {
         this.ctx = ctx;
@@ -121,7 +126,9 @@ final class HttpConnection implements AcceptedStart.Steps {
                 logged(exchange, response, true, startMicros, startNanos);
             } finally { // the connection goes on or closes even if logging failed
                 if (mayCarryAnother(exchange, response)) {
-                    Thread.ofVirtual().start(this::serveKeptAlive);
+                    if (!park(exchange.readySet())) {
+                        Thread.ofVirtual().start(this::serveKeptAlive);
+                    }
                 } else {
                     end();
                 }
@@ -183,11 +190,24 @@ final class HttpConnection implements AcceptedStart.Steps {
         serveFrom(false, false);
     }
 
-    /** Serves requests (the first one of the connection first when {@code first}) until the connection ends, then closes it. */
+    /**
+     * Serves requests (the first one of the connection first when {@code first}) until the
+     * connection ends, then closes it, or until it waits for its next request in the ready set
+     * its last request's target offered (it then belongs to that set).
+     */
     private void serveFrom(boolean first, boolean resume) {
+        boolean parked = false;
         try {
+            offered = null; // after a request served elsewhere, the first wait is on this thread
             boolean more = !first || serveOne(resume);
-            while (more && awaitNext()) {
+            while (more) {
+                if (park(offered)) {
+                    parked = true;
+                    return;
+                }
+                if (!awaitNext()) {
+                    break;
+                }
                 more = serveOne(false);
             }
         } catch (IOException e) {
@@ -200,8 +220,60 @@ final class HttpConnection implements AcceptedStart.Steps {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            if (!parked) {
+                end();
+            }
+        }
+    }
+
+    /**
+     * Hands the connection, between two requests, to {@code set} (the ready set of the target
+     * that served the last request): its next request is read by whichever of that target's
+     * cores is free. False when there is no set, something of the next request is here already
+     * (pipelined), a close watch reads ahead, or the set cannot take it: the caller waits itself.
+     */
+    private boolean park(ReadySet set) {
+        if (set == null || !client.mayPark()) {
+            return false;
+        }
+        ReadySet before = parkedIn;
+        if (before != null && before != set) {
+            before.forget(this); // registered with another target's set before: it leaves that one
+        }
+        parkedIn = set;
+        client.parked(this::parkedTimeout);
+        if (set.arm(this)) {
+            return true;
+        }
+        client.unparked();
+        return false;
+    }
+
+    /** The socket timeout passed while the connection waited in its ready set: it ends (before its socket closes). */
+    private void parkedTimeout() {
+        ReadySet set = parkedIn;
+        if (set != null && set.forget(this)) {
             end();
         }
+    }
+
+    /** On a core's thread: the next request's first bytes are here; its start is served as a new connection's is. */
+    @Override
+    public void ready() {
+        client.unparked();
+        AcceptedStart.run(client, peer, this);
+    }
+
+    /** The ready set stopped watching (its target stopped): the connection waits on its own thread. */
+    @Override
+    public void release() {
+        client.unparked();
+        Thread.ofVirtual().start(this::serveKeptAlive);
+    }
+
+    @Override
+    public SocketChannel socket() {
+        return client.socket();
     }
 
     /**
@@ -229,6 +301,10 @@ final class HttpConnection implements AcceptedStart.Steps {
 
     @Override
     public void end() {
+        ReadySet set = parkedIn;
+        if (set != null) {
+            set.forget(this); // while the descriptor is still this connection's
+        }
         ctx.reaper.forget(watched);
         client.close();
     }
@@ -322,6 +398,7 @@ final class HttpConnection implements AcceptedStart.Steps {
             exchange.await();
         }
         logged(exchange, response, watchable, startMicros, startNanos);
+        offered = exchange.readySet();
         if (!mayCarryAnother(exchange, response)) {
             return false;
         }

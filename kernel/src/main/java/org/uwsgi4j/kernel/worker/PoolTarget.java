@@ -5,8 +5,10 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.uwsgi4j.kernel.dispatch.ClientRequest;
+import org.uwsgi4j.kernel.dispatch.ReadySet;
 import org.uwsgi4j.kernel.dispatch.RequestQueue;
 import org.uwsgi4j.kernel.dispatch.Target;
+import org.uwsgi4j.kernel.os.Epoll;
 import org.uwsgi4j.kernel.os.ProcMemory;
 import org.uwsgi4j.kernel.protocol.FrameType;
 
@@ -19,7 +21,14 @@ import org.uwsgi4j.kernel.protocol.FrameType;
  * <pre>
  *  connection ─submit─▶ [ RequestQueue (--listen) ] ─▶ core thread (one per worker core)
  *                                                         └─ Job.forward(channel): REQUEST ▶ START/DATA/END
+ *  kept-alive connection ─▶ [ ReadySet ] ─readable─▶ an idle core thread reads and parses it ─submit─▶ that same core
  * </pre>
+ *
+ * <p><b>Leader/follower.</b> An idle core waits for either: a queued request, or a kept-alive
+ * connection of its {@link ReadySet} becoming readable. It then reads and parses that request
+ * on its own thread, and the request it submits to this target is handed straight to it (no
+ * queue, no wake-up of another thread); a request for another target goes there. A core takes
+ * from the queue and the set in turn while both have work, so neither starves.
  *
  * Each worker counts here what it served: requests, exceptions (the app raised), bytes sent
  * and time. A core that finds its worker retiring gives its request back to the queue's head.
@@ -34,6 +43,10 @@ final class PoolTarget implements Target {
     private final RequestQueue<Job> queue;
     /** What answers the workers' {@code CALL}s. */
     private final WorkerCalls calls;
+    /** The kept-alive connections this target's idle cores watch. */
+    private final ReadySet ready;
+    /** The calling core's hand-off slot while it reads a connection's request (core threads only). */
+    private final ThreadLocal<Slot> slots = new ThreadLocal<>();
 
     PoolTarget(WorkerPool pool, PoolSettings settings, MasterLoop master, WorkerCalls calls) {
         this.pool = pool;
@@ -41,21 +54,41 @@ final class PoolTarget implements Target {
         this.master = master;
         this.calls = calls;
         this.queue = new RequestQueue<>(settings.listen(), settings.queueTimeout().toNanos(), Job::overloaded, System::nanoTime);
+        this.ready = ReadySet.open();
+    }
+
+    /** Where a core puts the request it read itself, to serve it next. */
+    private static final class Slot {
+        /** The core is reading a connection's request: a job submitted now is its own. */
+        boolean open;
+        Job job;
+        /** The last job {@link #next} returned was read by the core itself (not queued). */
+        boolean took;
     }
 
     /** Queues a request. A failed or stopping pool fails it at once. */
     @Override
     public void submit(ClientRequest request) {
+        request.waitNextIn(ready);
         offer(new WorkerForward(request, calls));
     }
 
-    /** Queues {@code job}; a failed or stopping pool fails it at once. */
+    /**
+     * Queues {@code job}, or hands it to the calling core when that core read it (see the
+     * class comment); a failed or stopping pool fails it at once.
+     */
     void offer(Job job) {
         if (pool.refusing()) {
             job.fail();
             return;
         }
+        Slot own = slots.get();
+        if (own != null && own.open && own.job == null) {
+            own.job = job;
+            return;
+        }
         queue.add(job);
+        ready.nudge();
     }
 
     @Override
@@ -86,10 +119,20 @@ final class PoolTarget implements Target {
     /** Fails every queued request (502): the pool's app failed to load, or it stopped. */
     void failAll() {
         queue.drain().forEach(Job::fail);
+        ready.releaseAll();
+    }
+
+    /** The pool stopped: kept-alive connections go back to waiting on their own threads. */
+    void closeReady() {
+        ready.close();
     }
 
     /** Serves requests on core {@code c} of worker {@code w} while it takes them; runs on the core's own thread. */
     void serveCore(Worker w, CoreLink c) {
+        Slot slot = new Slot();
+        slots.set(slot);
+        Epoll.Events events = ready.events();
+        boolean fromQueue = false;
         while (w.takesRequests()) {
             Job job = w.signals.poll(); // a signal for this worker first: between requests
             if (job != null) {
@@ -99,13 +142,15 @@ final class PoolTarget implements Target {
                 break;
             }
             try {
-                job = queue.poll(200, TimeUnit.MILLISECONDS);
+                job = next(slot, events, fromQueue);
             } catch (InterruptedException e) {
                 break;
             }
             if (job == null) {
+                fromQueue = false;
                 continue;
             }
+            fromQueue = !slot.took;
             if (!w.takesRequests()) {
                 requeue(job);
                 break;
@@ -148,6 +193,64 @@ final class PoolTarget implements Target {
                 // gone already
             }
         }
+    }
+
+    /**
+     * The next request for a core: from the queue, or read by this core from a kept-alive
+     * connection of the ready set that became readable; null after 200 ms without one (the core
+     * then looks at its worker's state and signals again). With {@code queueLast} (the last
+     * request came from the queue) and the queue not empty, a ready connection goes first.
+     */
+    private Job next(Slot slot, Epoll.Events events, boolean queueLast) throws InterruptedException {
+        slot.took = false;
+        if (events == null || !ready.isOpen()) {
+            return queue.poll(200, TimeUnit.MILLISECONDS);
+        }
+        if (queueLast && queue.size() > 0) {
+            Job own = readFrom(slot, ready.await(events, 0));
+            if (own != null) {
+                return own;
+            }
+        }
+        Job job = queue.poll(0, TimeUnit.NANOSECONDS);
+        if (job != null) {
+            return job;
+        }
+        ReadySet.Waiting conn;
+        ready.waiting(true); // from here on a queued request nudges the set: no request waits for the timeout
+        try {
+            job = queue.poll(0, TimeUnit.NANOSECONDS);
+            if (job != null) {
+                return job;
+            }
+            conn = ready.await(events, 200);
+        } finally {
+            ready.waiting(false);
+        }
+        return readFrom(slot, conn);
+    }
+
+    /**
+     * Serves the start of {@code conn}'s next request on this core's thread; returns the request
+     * it submitted to this target (this core serves it next), or null (the request went to
+     * another target, or to the connection's own thread, or none was whole yet).
+     */
+    private Job readFrom(Slot slot, ReadySet.Waiting conn) {
+        if (conn == null) {
+            return null;
+        }
+        slot.open = true;
+        try {
+            conn.ready();
+        } catch (RuntimeException e) {
+            LOG.error("!!! reading a kept-alive connection failed: {} !!!", e.toString(), e);
+        } finally {
+            slot.open = false;
+        }
+        Job job = slot.job;
+        slot.job = null;
+        slot.took = job != null;
+        return job;
     }
 
     /**

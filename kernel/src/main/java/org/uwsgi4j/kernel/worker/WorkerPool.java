@@ -449,6 +449,7 @@ public final class WorkerPool implements AutoCloseable, WorkerStats.Source {
             }
         }
         target.failAll();
+        target.closeReady();
     }
 
     @Override

@@ -1,0 +1,259 @@
+package org.uwsgi4j.kernel.dispatch;
+
+import java.io.IOException;
+import java.nio.channels.SocketChannel;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.uwsgi4j.kernel.os.ChannelFd;
+import org.uwsgi4j.kernel.os.Epoll;
+
+/**
+ * Kept-alive client connections waiting for their next request, watched by the idle cores of
+ * one target (leader/follower, as uWSGI's workers wait on their sockets): the core that is
+ * free when a connection becomes readable reads, parses and serves its request itself, with no
+ * hand-off to another thread (docs/architecture.md, "The request path"). An {@link Epoll}
+ * instance holds the connections, one-shot, so each readiness goes to one core.
+ *
+ * <pre>
+ *  response written ─▶ arm(conn) ─▶ [ epoll: conn… + eventfd ] ─▶ idle core: await() ─▶ conn.ready() on the core's thread
+ *  queue.add ─▶ nudge() ─▶ eventfd ─▶ a waiting core looks at its queue
+ *  timeout / end ─▶ forget(conn)          close() ─▶ every armed conn: release() (virtual thread)
+ * </pre>
+ *
+ * <p>Ownership: an armed connection belongs to the set until exactly one of {@link #await}
+ * (a readiness), {@link #forget} (its timeout or end) and {@link #close} takes it back; the
+ * token map decides which. A descriptor is unregistered before its socket closes, so a
+ * reused descriptor number never meets a stale registration.
+ *
+ * <p>Where the JDK does not let the kernel reach socket descriptors ({@link ChannelFd}) or has
+ * no epoll, the set is off: {@link #arm} returns false and connections wait on their virtual
+ * threads as before.
+ */
+public final class ReadySet implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReadySet.class);
+
+    /** A connection that waits in a set for its next request. */
+    public interface Waiting {
+        /** Its socket. */
+        SocketChannel socket();
+
+        /**
+         * Readable: on the core thread that took it, reads what is there and dispatches a
+         * whole request (perhaps to that very core), or goes on on a virtual thread. Never blocks
+         * on the client.
+         */
+        void ready();
+
+        /** The set stops watching it (its target stopped): it goes on waiting on a virtual thread. */
+        void release();
+    }
+
+    private final Epoll epoll;
+    private final ChannelFd fds;
+    /** Tokens of the connections registered in the epoll (armed or disarmed after a readiness). */
+    private final Map<Waiting, Long> registered = new ConcurrentHashMap<>();
+    /** The armed connections by token: whoever removes one owns it. */
+    private final Map<Long, Waiting> armed = new ConcurrentHashMap<>();
+    private final AtomicLong nextToken = new AtomicLong(Epoll.WAKE + 1);
+    /** Cores in {@link #await} or about to be: only then does {@link #nudge} write the eventfd. */
+    private final AtomicInteger waiters = new AtomicInteger();
+    /** Calls into the epoll under way; the last one out after {@link #close} closes it. */
+    private final AtomicInteger users = new AtomicInteger();
+    private volatile boolean closed;
+
+    private ReadySet(Epoll epoll, ChannelFd fds) {
+        this.epoll = epoll;
+        this.fds = fds;
+        this.closed = epoll == null;
+    }
+
+    /** A set, off when this JVM cannot watch socket descriptors (see the class comment). */
+    public static ReadySet open() {
+        try (SocketChannel sample = SocketChannel.open()) {
+            var fds = ChannelFd.forClassOf(sample);
+            if (fds.isEmpty()) {
+                LOG.debug("kept-alive connections wait on virtual threads: sun.nio.ch is not exported to the kernel");
+                return new ReadySet(null, null);
+            }
+            return new ReadySet(Epoll.open(), fds.get());
+        } catch (IOException | RuntimeException | LinkageError e) {
+            LOG.debug("kept-alive connections wait on virtual threads: {}", e.toString());
+            return new ReadySet(null, null);
+        }
+    }
+
+    /** A set that is off: every connection waits on its own virtual thread. */
+    public static ReadySet off() {
+        return new ReadySet(null, null);
+    }
+
+    /** True while the set watches connections. */
+    public boolean isOpen() {
+        return !closed;
+    }
+
+    /**
+     * Watches {@code conn} for its next request; false when the set is off or closed, or the
+     * socket cannot be watched (the caller then waits on a virtual thread). Called by the
+     * connection's owner, which gives it up when this returns true.
+     */
+    public boolean arm(Waiting conn) {
+        if (!enter()) {
+            return false;
+        }
+        try {
+            int fd = fds.of(conn.socket());
+            if (fd < 0 || !conn.socket().isOpen()) {
+                return false;
+            }
+            Long known = registered.get(conn);
+            long token = known != null ? known : nextToken.getAndIncrement();
+            armed.put(token, conn);
+            try {
+                if (known != null) {
+                    epoll.rearm(fd, Epoll.IN | Epoll.ONESHOT, token);
+                } else {
+                    registered.put(conn, token);
+                    epoll.add(fd, Epoll.IN | Epoll.ONESHOT, token);
+                }
+                return true;
+            } catch (IOException e) {
+                armed.remove(token);
+                registered.remove(conn);
+                LOG.debug("cannot watch a kept-alive connection: {}", e.getMessage());
+                return false;
+            }
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * Stops watching {@code conn}, before its socket closes; true when it was armed (it is the
+     * caller's now). Called when the connection ends or times out.
+     */
+    public boolean forget(Waiting conn) {
+        Long token = registered.remove(conn);
+        if (token == null) {
+            return false;
+        }
+        boolean wasArmed = armed.remove(token) != null;
+        if (enter()) {
+            try {
+                int fd = fds.of(conn.socket());
+                if (fd >= 0) {
+                    epoll.remove(fd);
+                }
+            } finally {
+                exit();
+            }
+        }
+        return wasArmed;
+    }
+
+    /** A core's native buffers for {@link #await}; one per core thread. */
+    public Epoll.Events events() {
+        return epoll == null ? null : epoll.events();
+    }
+
+    /** A core is about to wait (true) or done waiting (false): see {@link #nudge}. */
+    public void waiting(boolean waiting) {
+        waiters.addAndGet(waiting ? 1 : -1);
+    }
+
+    /**
+     * On a core's thread: waits up to {@code timeoutMillis} for an armed connection to become
+     * readable and returns it (it is the caller's now), or null on a timeout, a {@link #nudge},
+     * or when the set is closed.
+     */
+    public Waiting await(Epoll.Events events, int timeoutMillis) {
+        if (!enter()) {
+            return null;
+        }
+        long token;
+        try {
+            token = epoll.await(events, timeoutMillis);
+        } catch (IOException e) {
+            LOG.warn("waiting for kept-alive connections failed: {}", e.getMessage());
+            return null;
+        } finally {
+            exit();
+        }
+        return token <= Epoll.WAKE ? null : armed.remove(token);
+    }
+
+    /** Something else is there for the cores (a queued request): one waiting core returns from {@link #await}. */
+    public void nudge() {
+        if (waiters.get() > 0 && enter()) {
+            try {
+                epoll.wake();
+            } finally {
+                exit();
+            }
+        }
+    }
+
+    /** Connections armed now (the stats' and tests' view). */
+    public int armedCount() {
+        return armed.size();
+    }
+
+    /**
+     * Stops watching: every armed connection is released to its virtual thread, and the epoll
+     * closes once no call is under way in it. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        users.incrementAndGet(); // this call is a user too: the epoll outlives it
+        closed = true;
+        try {
+            releaseAll();
+            epoll.wake(); // waiters return now rather than at their timeout
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * Releases every armed connection to its own thread (the target cannot serve for now: its
+     * app failed to load); the set stays open for the connections armed later.
+     */
+    public void releaseAll() {
+        for (Waiting conn : List.copyOf(registered.keySet())) {
+            Long token = registered.get(conn);
+            if (token != null && armed.remove(token) != null) {
+                forget(conn);
+                conn.release();
+            }
+        }
+    }
+
+    /** Enters a call into the epoll; false when the set is off or closed. */
+    private boolean enter() {
+        if (closed) {
+            return false;
+        }
+        users.incrementAndGet();
+        if (closed) {
+            exit();
+            return false;
+        }
+        return true;
+    }
+
+    /** The last call out of a closed set closes the epoll. */
+    private void exit() {
+        if (users.decrementAndGet() == 0 && closed && users.compareAndSet(0, Integer.MIN_VALUE)) {
+            epoll.close();
+        }
+    }
+}
