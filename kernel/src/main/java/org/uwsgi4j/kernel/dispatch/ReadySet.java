@@ -27,8 +27,9 @@ import org.uwsgi4j.kernel.os.Epoll;
  *
  * <p>Ownership: an armed connection belongs to the set until exactly one of {@link #await}
  * (a readiness), {@link #forget} (its timeout or end) and {@link #close} takes it back; the
- * token map decides which. A descriptor is unregistered before its socket closes, so a
- * reused descriptor number never meets a stale registration.
+ * token map decides which. Tokens are never reused, so a registration that outlives its
+ * connection (a descriptor shared with a child process for a moment) reports a token nobody
+ * holds, and a reused descriptor number is registered afresh under a new token.
  *
  * <p>Where the JDK does not let the kernel reach socket descriptors ({@link ChannelFd}) or has
  * no epoll, the set is off: {@link #arm} returns false and connections wait on their virtual
@@ -120,7 +121,11 @@ public final class ReadySet implements AutoCloseable {
                     epoll.rearm(fd, Epoll.IN | Epoll.ONESHOT, token);
                 } else {
                     registered.put(conn, token);
-                    epoll.add(fd, Epoll.IN | Epoll.ONESHOT, token);
+                    try {
+                        epoll.add(fd, Epoll.IN | Epoll.ONESHOT, token);
+                    } catch (IOException stillThere) { // forgotten earlier but never closed: its registration stands, disarmed
+                        epoll.rearm(fd, Epoll.IN | Epoll.ONESHOT, token);
+                    }
                 }
                 return true;
             } catch (IOException e) {
@@ -135,26 +140,14 @@ public final class ReadySet implements AutoCloseable {
     }
 
     /**
-     * Stops watching {@code conn}, before its socket closes; true when it was armed (it is the
-     * caller's now). Called when the connection ends or times out.
+     * Stops watching {@code conn}; true when it was armed (it is the caller's now). Called when
+     * the connection ends or times out, before its socket closes. The registration itself goes
+     * with the socket's close (the kernel drops it then), so this is no system call; a
+     * readiness reported meanwhile finds no armed connection for its token and is dropped.
      */
     public boolean forget(Waiting conn) {
         Long token = registered.remove(conn);
-        if (token == null) {
-            return false;
-        }
-        boolean wasArmed = armed.remove(token) != null;
-        if (enter()) {
-            try {
-                int fd = fds.of(conn.socket());
-                if (fd >= 0) {
-                    epoll.remove(fd);
-                }
-            } finally {
-                exit();
-            }
-        }
-        return wasArmed;
+        return token != null && armed.remove(token) != null;
     }
 
     /** A core's native buffers for {@link #await}; one per core thread. */
@@ -231,7 +224,7 @@ public final class ReadySet implements AutoCloseable {
         for (Waiting conn : List.copyOf(registered.keySet())) {
             Long token = registered.get(conn);
             if (token != null && armed.remove(token) != null) {
-                forget(conn);
+                registered.remove(conn);
                 conn.release();
             }
         }

@@ -106,7 +106,7 @@ public final class Epoll implements AutoCloseable {
         control(CTL_MOD, fd, events, token);
     }
 
-    /** Unregisters {@code fd}; false when it was not registered (or is closed already). */
+    /** Unregisters {@code fd} (while it is still open); false when it was not registered. */
     public boolean remove(int fd) {
         try {
             control(CTL_DEL, fd, 0, 0);
