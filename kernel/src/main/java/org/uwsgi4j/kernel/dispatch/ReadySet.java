@@ -1,12 +1,15 @@
 package org.uwsgi4j.kernel.dispatch;
 
 import java.io.IOException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.uwsgi4j.kernel.os.ChannelFd;
@@ -42,7 +45,7 @@ public final class ReadySet implements AutoCloseable {
     /** A connection that waits in a set for its next request. */
     public interface Waiting {
         /** Its socket. */
-        SocketChannel socket();
+        SelectableChannel socket();
 
         /**
          * Readable: on the core thread that took it, reads what is there and dispatches a
@@ -189,6 +192,85 @@ public final class ReadySet implements AutoCloseable {
             } finally {
                 exit();
             }
+        }
+    }
+
+    /**
+     * Lets the idle cores accept on {@code listening} (non-blocking) as uWSGI's workers do:
+     * the core that sees it readable accepts one connection, arms it again for the next one, and
+     * runs {@code handler} with the connection on its own thread (it reads and serves the first
+     * request there when it is whole). While every core is busy, new clients wait in the
+     * socket's backlog. Ends with {@link Adoption#end} (before the socket closes), or when the
+     * set closes; null when the set cannot watch the socket.
+     */
+    public Adoption adopt(ServerSocketChannel listening, Consumer<SocketChannel> handler) {
+        Adoption a = new Adoption(listening, handler);
+        return arm(a) ? a : null;
+    }
+
+    /** A listening socket whose connections the set's idle cores accept. */
+    public final class Adoption implements Waiting {
+        private final ServerSocketChannel listening;
+        private final Consumer<SocketChannel> handler;
+        private boolean ended;
+
+        private Adoption(ServerSocketChannel listening, Consumer<SocketChannel> handler) {
+            this.listening = listening;
+            this.handler = handler;
+        }
+
+        @Override
+        public SelectableChannel socket() {
+            return listening;
+        }
+
+        /** A core accepts one connection, arms the socket again, and serves the connection. */
+        @Override
+        public void ready() {
+            SocketChannel accepted = null;
+            try {
+                accepted = listening.accept();
+            } catch (IOException e) {
+                if (listening.isOpen()) {
+                    LOG.warn("accept() failed: {}", e.getMessage());
+                }
+            }
+            synchronized (this) {
+                if (!ended && !arm(this)) {
+                    ended = true; // the socket closed: its accepting thread takes over (or ends)
+                    notifyAll();
+                }
+            }
+            if (accepted != null) {
+                handler.accept(accepted);
+            }
+        }
+
+        /** The set closed: the socket's own accepting thread takes over (see {@link #awaitEnd}). */
+        @Override
+        public synchronized void release() {
+            ended = true;
+            notifyAll();
+        }
+
+        /**
+         * Ends the adoption; called before the socket closes, so no core arms a descriptor that
+         * is no longer this socket's. Idempotent.
+         */
+        public void end() {
+            synchronized (this) {
+                ended = true;
+                notifyAll();
+            }
+            forget(this);
+        }
+
+        /** Waits up to {@code millis} for the adoption to end; true when it has ended. */
+        public synchronized boolean awaitEnd(long millis) throws InterruptedException {
+            if (!ended) {
+                wait(millis);
+            }
+            return ended;
         }
     }
 

@@ -30,4 +30,12 @@ public interface Target {
 
     /** Sheds the requests that waited longer than {@code --queue-timeout} (a periodic sweep). */
     void expire();
+
+    /**
+     * The ready set whose idle cores read connections themselves ({@link ReadySet}), or null
+     * when the target has none (its requests come through {@link #submit} only).
+     */
+    default ReadySet readySet() {
+        return null;
+    }
 }

@@ -14,7 +14,8 @@ import org.uwsgi4j.kernel.protocol.BadMessageException;
  * <pre>
  *  fillNow ─ bytes ─▶ dispatchIfWhole ─ true ─▶ done here (the serving core ends the request)
  *     │                    └─ false ─▶ virtual thread: serve(resume = true)
- *     └─ nothing ─▶ virtual thread: serve(resume = false)
+ *     └─ nothing ─▶ waitFirst: in the target's ready set | virtual thread: serve(resume = false)
+ *  (readable, from a ready set: fill, one read that does not wait; end of stream ends it)
  *  bad request ─▶ refuse, end          failed read ─▶ end
  * </pre>
  */
@@ -35,6 +36,14 @@ final class AcceptedStart {
 
         /** Closes the connection and stops watching it. */
         void end();
+
+        /**
+         * Nothing of the request is here yet: the connection may wait for its first bytes in its
+         * target's ready set rather than on a virtual thread; true when it does.
+         */
+        default boolean waitFirst() {
+            return false;
+        }
     }
 
     private AcceptedStart() {
@@ -42,9 +51,26 @@ final class AcceptedStart {
 
     /** Runs the start of {@code steps}' connection on the calling (accepting) thread, which it never blocks. */
     static void run(ClientChannel client, String peer, Steps steps) {
+        run(client, peer, steps, false);
+    }
+
+    /**
+     * The same, for a connection its ready set found {@code readable}: one read, which does not
+     * wait, and end of stream ends the connection here.
+     */
+    static void run(ClientChannel client, String peer, Steps steps, boolean readable) {
         boolean begun = false;
         try {
-            if (client.fillNow()) {
+            if (readable) {
+                if (!client.fill()) {
+                    steps.end(); // the client closed between two requests
+                    return;
+                }
+                begun = true;
+                if (steps.dispatchIfWhole()) {
+                    return;
+                }
+            } else if (client.fillNow()) {
                 begun = true;
                 if (steps.dispatchIfWhole()) {
                     return;
@@ -57,6 +83,9 @@ final class AcceptedStart {
         } catch (BadMessageException e) {
             steps.refuse(e);
             steps.end();
+            return;
+        }
+        if (!begun && steps.waitFirst()) {
             return;
         }
         boolean resume = begun;

@@ -261,7 +261,13 @@ final class HttpConnection implements AcceptedStart.Steps, ReadySet.Waiting {
     @Override
     public void ready() {
         client.unparked();
-        AcceptedStart.run(client, peer, this);
+        AcceptedStart.run(client, peer, this, true);
+    }
+
+    /** A new connection whose first request is not here yet waits for it in its target's ready set, if it has one. */
+    @Override
+    public boolean waitFirst() {
+        return park(ctx.table.target(listener.spec().modifier1()).readySet());
     }
 
     /** The ready set stopped watching (its target stopped): the connection waits on its own thread. */

@@ -11,8 +11,10 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.uwsgi4j.kernel.dispatch.ReadySet;
 
 /**
  * One bound listening socket and its accept loop: each accepted connection is handed to the
@@ -21,11 +23,14 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *  bind (TCP or Unix, backlog = --listen) ─▶ accept loop (platform thread): turn, accept ─▶ handler ─▶ virtual thread per connection
+ *                                          └─ or, while the target has a ready set: its idle cores accept ─▶ handler on the core
  * </pre>
  */
 public final class Listener implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Listener.class);
+    /** How often the accepting thread looks whether the target's cores can accept themselves (or still can). */
+    private static final long ADOPTION_CHECK_MS = 1000;
 
     private final int index;
     private final ListenSpec spec;
@@ -34,6 +39,8 @@ public final class Listener implements AutoCloseable {
     private final int port;
     private volatile Thread acceptor;
     private volatile Selector selector;
+    /** The target's idle cores accept on this socket now (see {@link #letCoresAccept}); guarded by this. */
+    private ReadySet.Adoption adoption;
 
     private Listener(int index, ListenSpec spec, ServerSocketChannel channel, String boundName, int port) {
         this.index = index;
@@ -100,8 +107,8 @@ public final class Listener implements AutoCloseable {
      * is busy and the queue is full, new connections wait in the socket's backlog), and each
      * connection goes to {@code handler}, called on the accepting thread (it must not block).
      */
-    void start(Consumer<SocketChannel> handler, Turn turn) {
-        acceptor = Thread.ofPlatform().daemon().name("uwsgi4j-accept-" + index).start(() -> acceptLoop(handler, turn));
+    void start(Consumer<SocketChannel> handler, Turn turn, Supplier<ReadySet> cores) {
+        acceptor = Thread.ofPlatform().daemon().name("uwsgi4j-accept-" + index).start(() -> acceptLoop(handler, turn, cores));
     }
 
     /**
@@ -109,14 +116,17 @@ public final class Listener implements AutoCloseable {
      * it: a turn never lets in a connection that comes later (a turn taken before a blocking
      * accept would let the next connection in whenever it came, queue full or not).
      */
-    private void acceptLoop(Consumer<SocketChannel> handler, Turn turn) {
+    private void acceptLoop(Consumer<SocketChannel> handler, Turn turn, Supplier<ReadySet> cores) {
         try (Selector selector = Selector.open()) {
             channel.configureBlocking(false);
             channel.register(selector, SelectionKey.OP_ACCEPT);
             this.selector = selector;
             while (channel.isOpen()) {
+                if (letCoresAccept(cores, handler)) {
+                    continue;
+                }
                 try {
-                    selector.select();
+                    selector.select(ADOPTION_CHECK_MS);
                     selector.selectedKeys().clear();
                     while (channel.isOpen()) { // every pending connection, each on its turn
                         turn.await();
@@ -139,6 +149,42 @@ public final class Listener implements AutoCloseable {
                 LOG.warn("accepting on {} stopped: {}", boundName, e.getMessage());
             }
         }
+    }
+
+    /**
+     * While the socket's target has a ready set, its idle cores accept on the socket themselves
+     * ({@link ReadySet#adopt}: no hand-off from this thread, and new clients wait in the backlog
+     * while every core is busy, as with uWSGI's workers); this thread waits, looking once a
+     * second whether the target changed (a plugin swapped), and takes over again when the set
+     * ends the adoption. False when the target has no ready set.
+     */
+    private boolean letCoresAccept(Supplier<ReadySet> cores, Consumer<SocketChannel> handler) throws InterruptedException {
+        ReadySet set = cores.get();
+        if (set == null) {
+            return false;
+        }
+        ReadySet.Adoption a;
+        synchronized (this) {
+            if (!channel.isOpen()) {
+                return false;
+            }
+            a = set.adopt(channel, handler);
+            adoption = a;
+        }
+        if (a == null) {
+            return false;
+        }
+        try {
+            while (!a.awaitEnd(ADOPTION_CHECK_MS) && cores.get() == set && channel.isOpen()) {
+                // the cores accept
+            }
+        } finally {
+            synchronized (this) {
+                a.end();
+                adoption = null;
+            }
+        }
+        return true;
     }
 
     /** uWSGI's socket number: the order the sockets were configured in. */
@@ -167,7 +213,12 @@ public final class Listener implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        channel.close();
+        synchronized (this) { // no core arms the descriptor once it may be another socket's
+            if (adoption != null) {
+                adoption.end();
+            }
+            channel.close();
+        }
         Selector s = selector;
         if (s != null) {
             s.wakeup();

@@ -117,12 +117,14 @@ public final class Server implements AutoCloseable {
 
     /**
      * Starts accepting connections on every bound socket; each accepting thread waits for its
-     * turn ({@code NEW} lane of its modifier1's target) before each accept. A ticker checks the
+     * turn ({@code NEW} lane of its modifier1's target) before each accept, or lets the idle
+     * cores of a worker pool accept themselves ({@link Listener}). A ticker checks the
      * sockets' backlogs and sheds requests past {@code --queue-timeout} once a second.
      */
     public void accept() {
         for (Listener l : listeners) {
-            l.start(socket -> serve(l, socket), () -> context.awaitTurn(l, RequestQueue.Lane.NEW));
+            l.start(socket -> serve(l, socket), () -> context.awaitTurn(l, RequestQueue.Lane.NEW),
+                    () -> context.table.target(l.spec().modifier1()).readySet());
         }
         ticker = Thread.ofPlatform().daemon().name("uwsgi4j-backlog").start(this::tick);
     }

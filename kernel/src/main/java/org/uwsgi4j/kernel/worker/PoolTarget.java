@@ -122,6 +122,11 @@ final class PoolTarget implements Target {
         ready.releaseAll();
     }
 
+    @Override
+    public ReadySet readySet() {
+        return ready.isOpen() ? ready : null;
+    }
+
     /** The pool stopped: kept-alive connections go back to waiting on their own threads. */
     void closeReady() {
         ready.close();
