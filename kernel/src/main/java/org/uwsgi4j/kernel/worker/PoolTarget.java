@@ -54,7 +54,8 @@ final class PoolTarget implements Target {
         this.master = master;
         this.calls = calls;
         this.queue = new RequestQueue<>(settings.listen(), settings.queueTimeout().toNanos(), Job::overloaded, System::nanoTime);
-        this.ready = ReadySet.open();
+        // --queue-timeout is measured in the queue: with it, every request goes through the queue
+        this.ready = settings.queueTimeout().isZero() ? ReadySet.open() : ReadySet.off();
     }
 
     /** Where a core puts the request it read itself, to serve it next. */
