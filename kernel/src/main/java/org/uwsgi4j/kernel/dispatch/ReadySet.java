@@ -265,9 +265,9 @@ public final class ReadySet implements AutoCloseable {
             forget(this);
         }
 
-        /** Waits up to {@code millis} for the adoption to end; true when it has ended. */
+        /** Waits up to {@code millis} (0: not at all) for the adoption to end; true when it has ended. */
         public synchronized boolean awaitEnd(long millis) throws InterruptedException {
-            if (!ended) {
+            if (!ended && millis > 0) {
                 wait(millis);
             }
             return ended;

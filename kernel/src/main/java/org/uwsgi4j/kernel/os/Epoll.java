@@ -20,7 +20,7 @@ import java.lang.invoke.MethodHandle;
  * {@link IOException}s with {@code strerror}'s text, except {@code EINTR}, which is a wait that
  * returned nothing.
  *
- * <p>Threads: {@link #add}, {@link #rearm}, {@link #remove} and {@link #wake} may run on any
+ * <p>Threads: {@link #add}, {@link #rearm} and {@link #wake} may run on any
  * thread at any time, {@link #await} on platform threads only (it blocks its carrier).
  * {@link #close} must come after every other call has returned.
  */
@@ -36,7 +36,6 @@ public final class Epoll implements AutoCloseable {
     private static final int EPOLL_CLOEXEC = 0x80000;
     private static final int EFD_NONBLOCK = 0x800;
     private static final int CTL_ADD = 1;
-    private static final int CTL_DEL = 2;
     private static final int CTL_MOD = 3;
     private static final int EINTR = 4;
     private static final int EAGAIN = 11;
@@ -104,16 +103,6 @@ public final class Epoll implements AutoCloseable {
     /** Changes the registration of {@code fd}: with {@link #ONESHOT}, arms it again after a readiness. */
     public void rearm(int fd, int events, long token) throws IOException {
         control(CTL_MOD, fd, events, token);
-    }
-
-    /** Unregisters {@code fd} (while it is still open); false when it was not registered. */
-    public boolean remove(int fd) {
-        try {
-            control(CTL_DEL, fd, 0, 0);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private void control(int op, int fd, int events, long token) throws IOException {

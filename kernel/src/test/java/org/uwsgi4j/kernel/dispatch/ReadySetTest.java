@@ -176,6 +176,32 @@ class ReadySetTest {
     }
 
     @Test
+    void theWaiterOfAnAdoptedListeningSocketAcceptsOneConnectionPerReadiness() throws Exception {
+        server.configureBlocking(false);
+        List<SocketChannel> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ReadySet.Adoption adoption = set.adopt(server, accepted::add);
+        Epoll.Events events = set.events();
+        assertNull(set.await(events, 0), "no client yet");
+        SocketChannel a = SocketChannel.open(server.getLocalAddress());
+        SocketChannel b = SocketChannel.open(server.getLocalAddress());
+        open.add(a);
+        open.add(b);
+        for (int i = 0; i < 2; i++) {
+            ReadySet.Waiting w = set.await(events, 5000);
+            assertSame(adoption, w);
+            w.ready(); // accepts one, arms the socket again
+        }
+        assertEquals(2, accepted.size());
+        accepted.forEach(open::add);
+        assertFalse(adoption.awaitEnd(0), "still adopted");
+        adoption.end();
+        assertTrue(adoption.awaitEnd(0));
+        SocketChannel c = SocketChannel.open(server.getLocalAddress());
+        open.add(c);
+        assertNull(set.await(events, 100), "an ended adoption is not reported");
+    }
+
+    @Test
     void aSetThatIsOffTakesNothing() throws IOException {
         ReadySet off = ReadySet.off();
         assertFalse(off.isOpen());
