@@ -106,10 +106,10 @@ class LoggingIT {
             try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", "app.py",
                     "--shell-socket", shellSocket.toString(),
                     "--logger", "file:main.log", "--logger", "errors file:errors.log", "--log-route", "errors ERROR",
-                    "--logger", "stdio", "--logger", "syslog:myapp,local0", "--syslog-socket", syslogSocket.toString(),
-                    "--logger", "socket:127.0.0.1:" + udpPort,
+                    "--logger", "stdio", "--log-syslog", "myapp,local0", "--syslog-socket", syslogSocket.toString(),
+                    "--log-socket", "127.0.0.1:" + udpPort,
                     "--log-encoder", "json {\"msg\":\"${msg}\",\"t\":${unix}}", "--log-encoder", "nl",
-                    "--req-logger", "file:req.log",
+                    "--req-logger", "file:req.log", "--req-logger", "plain file:plain.log", "--log-req-route", "plain GET /plain ",
                     "--log-req-encoder", "json {\"req\":\"${msg}\",\"ms\":${millis}}", "--log-req-encoder", "nl")) {
                 // stdio is the process's own stderr: the test reads the JSON lines there too
                 int port = Integer.parseInt(server.awaitLine("uwsgi socket 0 bound to TCP address 127\\.0\\.0\\.1:(\\d+)", WAIT).group(1));
@@ -121,6 +121,7 @@ class LoggingIT {
                 }
                 awaitText(cwd.resolve("errors.log"), "ERROR");
                 awaitText(cwd.resolve("req.log"), "GET /q");
+                awaitText(cwd.resolve("plain.log"), "GET /plain"); // --log-req-route: the route's lines go to its named logger only
 
                 var shell = new Shell(cwd, shellSocket.toString());
                 var loggers = shell.run("uwsgi:loggers");
@@ -146,8 +147,10 @@ class LoggingIT {
             List<String> errors = parseJsonLines(cwd.resolve("errors.log"), "msg");
             assertEquals(List.of("\"ERROR: \\\"bad\\\" \\\\ \\u0001\\u001b\\ttab \\u00e9\""), errors);
             List<String> requests = parseJsonLines(cwd.resolve("req.log"), "req");
-            assertEquals(3, requests.size(), requests.toString());
-            assertTrue(requests.get(2).contains("GET /q\\\"uo\\\\te/\\u00ff\\u00fe?x=\\\"1\\\""), requests.get(2));
+            assertEquals(2, requests.size(), "GET /plain went to plain.log only: " + requests);
+            List<String> plain = parseJsonLines(cwd.resolve("plain.log"), "req");
+            assertTrue(plain.size() == 1 && plain.getFirst().contains("GET /plain "), plain.toString());
+            assertTrue(requests.get(1).contains("GET /q\\\"uo\\\\te/\\u00ff\\u00fe?x=\\\"1\\\""), requests.get(1));
 
             String datagram = receive(udp);
             assertTrue(datagram.startsWith("{\"msg\":\"*** Starting uwsgi4j"), datagram);
@@ -188,6 +191,26 @@ class LoggingIT {
             if (msg.length() > 1000) {
                 assertTrue(msg.matches("\"([a-h])\\1{19999}\""), msg.substring(0, 40) + "…" + msg.length());
             }
+        }
+    }
+
+    /** {@code --touch-logreopen}: after logrotate's move, touching the file makes the server write a new --logto file. */
+    @Test
+    void touchLogreopenReopensTheLogtoFileAfterItWasMoved() throws Exception {
+        Files.writeString(cwd.resolve("app.py"), APP);
+        Path log = cwd.resolve("app.log");
+        Path trigger = Files.writeString(cwd.resolve("reopen.trigger"), "");
+        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", "app.py",
+                "--logto", log.toString(), "--touch-logreopen", trigger.toString())) {
+            int port = awaitPort(log);
+            Files.move(log, cwd.resolve("app.log.1"));
+            Files.setLastModifiedTime(trigger, java.nio.file.attribute.FileTime.from(java.time.Instant.now().plusSeconds(5)));
+            for (long deadline = System.nanoTime() + WAIT.toNanos(); !Files.exists(log) && System.nanoTime() < deadline; ) {
+                Thread.sleep(50); // polling for the file the server opens, bounded by the deadline
+            }
+            assertEquals(200, RawHttp.get(port, "/after-reopen").status());
+            awaitText(log, "GET /after-reopen");
+            assertFalse(Files.readString(cwd.resolve("app.log.1"), StandardCharsets.ISO_8859_1).contains("/after-reopen"));
         }
     }
 

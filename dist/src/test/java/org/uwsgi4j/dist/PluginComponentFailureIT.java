@@ -120,7 +120,7 @@ class PluginComponentFailureIT {
         String classFile = RefusingComponent.class.getName().replace('.', '/') + ".class";
         try (OutputStream file = Files.newOutputStream(jar); var out = new JarOutputStream(file, manifest)) {
             entry(out, "OSGI-INF/refusing.xml", COMPONENT_XML.getBytes(StandardCharsets.UTF_8));
-            entry(out, "OSGI-INF/uwsgi4j/options", "refuse-spec - required string once - a number the plugin checks\n".getBytes(StandardCharsets.UTF_8));
+            entry(out, "OSGI-INF/uwsgi4j/options", "refuse-spec - required string once - implemented:PluginComponentFailureIT a number the plugin checks\n".getBytes(StandardCharsets.UTF_8));
             try (InputStream in = RefusingComponent.class.getClassLoader().getResourceAsStream(classFile)) {
                 entry(out, classFile, in.readAllBytes());
             }

@@ -61,7 +61,7 @@ class PluginSelectionIT {
         java.nio.file.Path jar = dir.resolve(name + ".jar");
         try (var out = new java.util.jar.JarOutputStream(java.nio.file.Files.newOutputStream(jar), manifest)) {
             out.putNextEntry(new java.util.jar.JarEntry("OSGI-INF/uwsgi4j/options"));
-            out.write((name + "-greeting - required string once - the greeting of the " + name + " plugin\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.write((name + "-greeting - required string once - implemented:PluginSelectionIT the greeting of the " + name + " plugin\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
             out.closeEntry();
         }
         return jar;

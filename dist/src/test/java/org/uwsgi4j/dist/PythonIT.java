@@ -276,6 +276,26 @@ class PythonIT {
         }
     }
 
+    /** {@code --python-interpreter}: the workers run that binary (here a wrapper that marks the environment). */
+    @Test
+    void pythonInterpreterIsTheBinaryThatRunsTheWorkers() throws Exception {
+        Files.writeString(cwd.resolve("marked.py"), """
+                import os
+                def application(environ, start_response):
+                    body = os.environ.get("VIA_WRAPPER", "no wrapper").encode()
+                    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+                    return [body]
+                """);
+        Path wrapper = cwd.resolve("wrapped-python");
+        Files.writeString(wrapper, "#!/bin/sh\nVIA_WRAPPER=wrapped exec /usr/bin/python3 \"$@\"\n");
+        Files.setPosixFilePermissions(wrapper, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", "marked.py",
+                "--python-interpreter", wrapper.toString())) {
+            int port = serve(server, 1);
+            assertEquals("wrapped", get(port, "/").text());
+        }
+    }
+
     @Test
     void aSyntaxErrorIsOneClearLineAndNeedAppExits22() throws Exception {
         Path app = app("syntax_error.py");

@@ -69,7 +69,7 @@ final class TestClock {
         try (OutputStream out = Files.newOutputStream(jar); var jarOut = new JarOutputStream(out, manifest)) {
             entry(jarOut, "OSGI-INF/testclock.xml", COMPONENT_XML.getBytes(StandardCharsets.UTF_8));
             entry(jarOut, "OSGI-INF/uwsgi4j/options",
-                    "test-clock-file - required string once - the file the test's clock reads the time from\n".getBytes(StandardCharsets.UTF_8));
+                    "test-clock-file - required string once - implemented:CronIT the file the test's clock reads the time from\n".getBytes(StandardCharsets.UTF_8));
             try (InputStream in = FileClock.class.getClassLoader().getResourceAsStream(classFile)) {
                 entry(jarOut, classFile, in.readAllBytes());
             }

@@ -15,6 +15,7 @@ import org.uwsgi4j.kernel.config.OptionSpec;
 import org.uwsgi4j.kernel.config.OptionSpecReader;
 import org.uwsgi4j.kernel.config.ResolvedConfig;
 import org.uwsgi4j.kernel.config.ShowConfig;
+import org.uwsgi4j.kernel.config.UwsgiOptionNames;
 import org.uwsgi4j.kernel.plugin.PluginCatalog;
 import org.uwsgi4j.kernel.plugin.PluginDescriptor;
 import org.uwsgi4j.kernel.plugin.PluginJars;
@@ -35,15 +36,16 @@ final class ConfigStep {
 
     static Loaded load(Bundle kernel, Path home, List<String> argv) throws StartupException, IOException {
         List<OptionSpec> kernelSpecs = kernelSpecs(kernel);
+        List<String> uwsgiNames = uwsgiNames(kernel);
         List<Path> dirs = new ArrayList<>(List.of(home.resolve("plugins")));
         commandLinePluginDirs(argv).forEach(d -> dirs.add(Path.of(d)));
-        Loaded first = read(kernelSpecs, PluginCatalog.scan(dirs), argv);
+        Loaded first = read(kernelSpecs, uwsgiNames, PluginCatalog.scan(dirs), argv);
         List<Path> more = first.options().values("plugins-dir").stream().map(Path::of).filter(d -> !dirs.contains(d)).toList();
         if (more.isEmpty()) {
             return first;
         }
         dirs.addAll(more);
-        return read(kernelSpecs, PluginCatalog.scan(dirs), argv);
+        return read(kernelSpecs, uwsgiNames, PluginCatalog.scan(dirs), argv);
     }
 
     /** The values of {@code --plugins-dir}/{@code --plugin-dir} on the command line itself. */
@@ -62,12 +64,13 @@ final class ConfigStep {
         return dirs;
     }
 
-    private static Loaded read(List<OptionSpec> kernelSpecs, PluginCatalog plugins, List<String> argv) throws StartupException {
+    private static Loaded read(List<OptionSpec> kernelSpecs, List<String> uwsgiNames, PluginCatalog plugins, List<String> argv)
+            throws StartupException {
         List<OptionSpec> all = new ArrayList<>(kernelSpecs);
         for (PluginDescriptor p : plugins.all()) {
             all.addAll(p.options());
         }
-        OptionCatalog specs = new OptionCatalog(all);
+        OptionCatalog specs = new OptionCatalog(all, uwsgiNames);
         try {
             ResolvedConfig config = new ConfigLoader(specs, System.getenv(), Path.of("").toAbsolutePath()).load(argv);
             return new Loaded(config, specs, plugins);
@@ -80,6 +83,13 @@ final class ConfigStep {
         URL entry = kernel.getEntry(PluginJars.OPTIONS_ENTRY);
         try (InputStream in = entry.openStream()) {
             return OptionSpecReader.read(in, OptionSpec.CORE, "kernel!/" + PluginJars.OPTIONS_ENTRY);
+        }
+    }
+
+    /** Real uWSGI's option names that no bundle declares (refused as not supported yet). */
+    private static List<String> uwsgiNames(Bundle kernel) throws IOException {
+        try (InputStream in = kernel.getEntry(UwsgiOptionNames.ENTRY).openStream()) {
+            return UwsgiOptionNames.read(in);
         }
     }
 

@@ -10,7 +10,7 @@ final class LogBanner implements BootStep {
     @Override
     public boolean run(Boot boot) {
         boot.log.hold();
-        Banner.log(boot.version);
+        Banner.log(boot.version, boot.options.isTrue("thunder-lock"));
         return true;
     }
 }

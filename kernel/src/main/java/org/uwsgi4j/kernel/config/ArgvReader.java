@@ -61,6 +61,9 @@ final class ArgvReader {
         String inline = eq < 0 ? null : body.substring(eq + 1);
         OptionSpec spec = catalog.find(name).orElse(null);
         String key = name;
+        if (spec == null && catalog.undeclaredUwsgiOption(name)) {
+            throw ConfigException.notSupported(Origin.COMMAND_LINE, name);
+        }
         if (spec == null) {
             spec = byPrefix(name).orElseThrow(() -> error("unrecognized option '--" + name + "'"));
             key = spec.name();

@@ -17,6 +17,16 @@ public final class ConfigException extends Exception {
         super(message, null, false, false);
     }
 
+    /**
+     * The refusal of an option uwsgi4j does not support yet (a row with status {@code refused},
+     * or a real uWSGI option no bundle declares): {@code uwsgi4j: option --NAME is not
+     * supported yet}, followed by where it was set unless that is the command line.
+     */
+    static ConfigException notSupported(Origin origin, String option) {
+        return new ConfigException("uwsgi4j: option --" + option + " is not supported yet"
+                + (origin.equals(Origin.COMMAND_LINE) ? "" : " (" + origin + ")"));
+    }
+
     /** An error at {@code origin} about option {@code option}: {@code what}. */
     static ConfigException at(Origin origin, String option, String what) {
         return new ConfigException(origin + ": option '" + option + "': " + what);

@@ -7,7 +7,9 @@ import java.util.Optional;
 /**
  * Binds each assembled entry to its option spec and checks it: an INT option's value must
  * be a decimal integer, a BOOL option's one of true/false/yes/no/on/off/1/0 (any case) or
- * empty. Unknown keys are kept; when {@code strict} is set anywhere, the first unknown key
+ * empty. An option whose status is {@code refused}, and a real uWSGI option no bundle
+ * declares, end the start: {@code uwsgi4j: option --route is not supported yet (app.ini:3)}.
+ * Other unknown keys are kept; when {@code strict} is set anywhere, the first unknown key
  * (a set-ph placeholder excepted) is an error.
  */
 final class OptionBinder {
@@ -23,7 +25,12 @@ final class OptionBinder {
         for (Slot s : slots) {
             Optional<OptionSpec> spec = s.placeholder ? Optional.empty() : catalog.find(s.key);
             if (spec.isPresent()) {
+                if (spec.get().refused()) {
+                    throw ConfigException.notSupported(s.origin, s.key);
+                }
                 check(s, spec.get());
+            } else if (!s.placeholder && catalog.undeclaredUwsgiOption(s.key)) {
+                throw ConfigException.notSupported(s.origin, s.key);
             }
             out.add(new ResolvedEntry(s.key, spec.map(OptionSpec::name).orElse(s.key), s.value, s.origin, spec, s.placeholder));
         }

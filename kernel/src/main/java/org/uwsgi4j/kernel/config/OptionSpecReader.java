@@ -15,13 +15,14 @@ import java.util.Locale;
  * in every plugin bundle). One option a line, whitespace-separated columns, help last:
  *
  * <pre>
- * # names               short argument type   repeat default help
- * socket,uwsgi-socket   s     required string many   -       bind to the specified UNIX/TCP socket
- * master                M     none     bool   once   -       enable the master process
+ * # names             short argument type   repeat default status                 help
+ * socket,uwsgi-socket s     required string many   -       implemented:SocketsIT  bind to the specified UNIX/TCP socket
+ * master              M     none     bool   once   -       implied                enable the master process (implied: ...)
+ * route               -     required string many   -       refused                add a route
  * </pre>
  *
  * Names are comma-separated, the first canonical; {@code -} stands for "none" in the short
- * and default columns. Blank lines and lines starting with {@code #} are ignored. A malformed
+ * and default columns; the status column is {@link OptionSpec.Status}'s. Blank lines and lines starting with {@code #} are ignored. A malformed
  * line is an {@link IllegalArgumentException} naming the source and line: specs ship inside
  * bundles, so a bad one is a build mistake, found by the tests.
  */
@@ -47,9 +48,9 @@ public final class OptionSpecReader {
     }
 
     static OptionSpec parse(String line, String owner, String where) {
-        String[] cols = line.split("\\s+", 7);
-        if (cols.length < 7) {
-            throw new IllegalArgumentException(where + ": expected 7 columns (names short argument type repeat default help), got " + cols.length);
+        String[] cols = line.split("\\s+", 8);
+        if (cols.length < 8) {
+            throw new IllegalArgumentException(where + ": expected 8 columns (names short argument type repeat default status help), got " + cols.length);
         }
         List<String> names = Arrays.asList(cols[0].split(","));
         String shortCol = cols[1];
@@ -66,7 +67,7 @@ public final class OptionSpecReader {
             };
             return new OptionSpec(names.getFirst(), names.subList(1, names.size()),
                     shortCol.equals("-") ? 0 : shortCol.charAt(0), argument, type, repeatable,
-                    cols[5].equals("-") ? null : cols[5], cols[6], owner);
+                    cols[5].equals("-") ? null : cols[5], cols[7], owner, OptionSpec.Status.parse(cols[6]));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
         }

@@ -21,11 +21,11 @@ class HelpAndReferenceTest {
     @Test
     void helpUsesUwsgiLayoutOneLinePerNameGroupedByOwner() throws Exception {
         var specs = OptionSpecReader.read(new ByteArrayInputStream("""
-                socket,uwsgi-socket  s  required string many - bind to the specified UNIX/TCP socket using default protocol
-                master               M  none     bool   once - enable master process
+                socket,uwsgi-socket  s  required string many - implemented:SocketsIT bind to the specified UNIX/TCP socket using default protocol
+                master               M  none     bool   once - implied enable master process
                 """.getBytes(StandardCharsets.UTF_8)), OptionSpec.CORE, "t");
         var plugin = OptionSpecReader.read(new ByteArrayInputStream(
-                "psgi - required string once - load a psgi app\n".getBytes(StandardCharsets.UTF_8)), "psgi", "t");
+                "psgi - required string once - implemented:PsgiIT load a psgi app\n".getBytes(StandardCharsets.UTF_8)), "psgi", "t");
         var catalog = new OptionCatalog(java.util.stream.Stream.concat(plugin.stream(), specs.stream()).toList());
         assertEquals("""
                 Usage: uwsgi4j [options...]
@@ -89,9 +89,9 @@ class HelpAndReferenceTest {
     @Test
     void referenceShowsEveryColumn() {
         var specs = List.of(new OptionSpec("processes", List.of("workers"), 'p', OptionSpec.Argument.REQUIRED,
-                OptionSpec.ValueType.INT, false, "1", "spawn a|b workers", OptionSpec.CORE));
+                OptionSpec.ValueType.INT, false, "1", "spawn a|b workers", OptionSpec.CORE, OptionSpec.Status.implemented("WorkersIT")));
         String md = OptionsReference.render(Map.of(OptionSpec.CORE, specs));
         assertTrue(md.contains("\n## Kernel (core)\n"));
-        assertTrue(md.contains("| `processes` | `workers` | `-p` | required | int | no | `1` | spawn a\\|b workers |\n"), md);
+        assertTrue(md.contains("| `processes` | `workers` | `-p` | required | int | no | `1` | implemented (WorkersIT) | spawn a\\|b workers |\n"), md);
     }
 }

@@ -22,10 +22,10 @@ class IncludeTest {
     void filesAreExpandedWhereTheyAreNamedTopToBottom() throws Exception {
         write(dir, "file1.ini", "[uwsgi]\nsocket = :3031\nini = file2.ini\nsocket = :3032\nchdir = /var/www\n");
         write(dir, "file2.ini", "[uwsgi]\nmaster = true\nxml = file3.xml\nmemory-report = true\nprocesses = 4\n");
-        write(dir, "file3.xml", "<uwsgi>\n  <plugins>router_uwsgi</plugins>\n  <route>^/foo uwsgi:127.0.0.1:4040,0,0</route>\n</uwsgi>\n");
+        write(dir, "file3.xml", "<uwsgi>\n  <plugins>router_uwsgi</plugins>\n  <mount>/foo=foo.py</mount>\n</uwsgi>\n");
         var config = load(dir, "--ini", "file1.ini");
         assertEquals(List.of("ini = file1.ini", "socket = :3031", "ini = file2.ini", "master = true", "xml = file3.xml",
-                "plugins = router_uwsgi", "route = ^/foo uwsgi:127.0.0.1:4040,0,0", "memory-report = true", "processes = 4",
+                "plugins = router_uwsgi", "mount = /foo=foo.py", "memory-report = true", "processes = 4",
                 "socket = :3032", "chdir = /var/www"), lines(config));
         assertEquals(List.of(":3031", ":3032"), config.values("socket"));
         assertEquals(List.of("[uWSGI] getting INI configuration from file1.ini", "[uWSGI] getting INI configuration from file2.ini",

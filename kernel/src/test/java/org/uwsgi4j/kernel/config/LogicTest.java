@@ -37,7 +37,7 @@ class LogicTest {
 
     @Test
     void forTimesCountsFromOne() throws Exception {
-        assertEquals(List.of("for-times = 3", "mule = 1", "mule = 2", "mule = 3", "endfor = "), ini("for-times = 3\nmule = %(_)\nendfor =\n"));
+        assertEquals(List.of("for-times = 3", "n = 1", "n = 2", "n = 3", "endfor = "), ini("for-times = 3\nn = %(_)\nendfor =\n"));
     }
 
     @Test
@@ -99,10 +99,18 @@ class LogicTest {
     }
 
     @Test
+    void endClosesTheInnermostForOrIfBlock() throws Exception {
+        assertEquals(List.of("for = a b", "x = a", "x = b", "end = ", "if-env = HOME", "h = 1", "end = "),
+                ini("for = a b\nx = %(_)\nend =\nif-env = HOME\nh = 1\nend =\n", Map.of("HOME", "/root"), TestConfigs.HOST));
+    }
+
+    @Test
     void ifHostname() throws Exception {
         assertEquals(List.of("if-hostname = testhost", "h = testhost", "endif = ", "if-hostname-match = ^test", "m = 1", "endif = ",
-                        "if-not-hostname = testhost", "endif = "),
-                ini("if-hostname = testhost\nh = %(_)\nendif =\nif-hostname-match = ^test\nm = 1\nendif =\nif-not-hostname = testhost\nno = 1\nendif =\n"));
+                        "if-not-hostname = testhost", "endif = ", "if-not-hostname-match = ^prod", "n = 1", "endif = ",
+                        "if-not-hostname-match = ^test", "endif = "),
+                ini("if-hostname = testhost\nh = %(_)\nendif =\nif-hostname-match = ^test\nm = 1\nendif =\nif-not-hostname = testhost\nno = 1\nendif =\n"
+                        + "if-not-hostname-match = ^prod\nn = 1\nendif =\nif-not-hostname-match = ^test\nnm = 1\nendif =\n"));
     }
 
     @Test

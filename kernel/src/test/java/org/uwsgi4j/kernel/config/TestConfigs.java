@@ -53,7 +53,16 @@ final class TestConfigs {
     }
 
     static OptionCatalog catalog() {
-        return new OptionCatalog(specsByOwner().values().stream().flatMap(List::stream).toList());
+        return new OptionCatalog(specsByOwner().values().stream().flatMap(List::stream).toList(), uwsgiNames());
+    }
+
+    /** The kernel's list of real uWSGI option names no bundle declares. */
+    static List<String> uwsgiNames() {
+        try (InputStream in = TestConfigs.class.getResourceAsStream("/" + UwsgiOptionNames.ENTRY)) {
+            return UwsgiOptionNames.read(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static ConfigLoader loader(Path cwd, Map<String, String> env) {

@@ -45,7 +45,7 @@ class PluginJarsTest {
     @Test
     void readsNameAliasesModifierVersionAndOptionsWithoutInstalling() throws IOException {
         Path jar = jar(dir.resolve("py.jar"), "uwsgi4j.plugin;uwsgi4j.plugin=python;aliases:List<String>=\"python3\";modifier1:Long=0",
-                "# comment\nwsgi-file,file - required string once - load a WSGI file\n");
+                "# comment\nwsgi-file,file - required string once - implemented:PythonIT load a WSGI file\n");
         PluginDescriptor p = PluginJars.read(jar).orElseThrow();
         assertEquals("python", p.name());
         assertEquals(List.of("python3"), p.aliases());

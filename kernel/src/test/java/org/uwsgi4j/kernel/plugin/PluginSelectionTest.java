@@ -16,7 +16,8 @@ import org.uwsgi4j.kernel.config.OptionSpec;
 class PluginSelectionTest {
 
     private static OptionSpec spec(String name, String owner) {
-        return new OptionSpec(name, List.of(), (char) 0, OptionSpec.Argument.REQUIRED, OptionSpec.ValueType.STRING, false, null, "h", owner);
+        return new OptionSpec(name, List.of(), (char) 0, OptionSpec.Argument.REQUIRED, OptionSpec.ValueType.STRING, false, null, "h", owner,
+                OptionSpec.Status.implemented("PluginSelectionTest"));
     }
 
     private static final PluginCatalog PLUGINS = new PluginCatalog(List.of(

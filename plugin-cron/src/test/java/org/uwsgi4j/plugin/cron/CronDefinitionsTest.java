@@ -52,6 +52,14 @@ class CronDefinitionsTest {
     }
 
     @Test
+    void uniqueLegionCronAndLegionCurlCronKeepTheirLegionAndKind() {
+        List<CronTask> tasks = CronDefinitions.from(options("unique-legion-cron", "l1 5 -1 -1 -1 -1 sleep 9",
+                "legion-curl-cron", "l2 -1 -1 -1 -1 -1 http://127.0.0.1/y", "cron-harakiri", "30"));
+        assertEquals(new CronTask(new CronSchedule(5, -1, -1, -1, -1), CronTask.Kind.COMMAND, "sleep 9", true, 30, "l1"), tasks.get(0));
+        assertEquals(new CronTask(CronSchedule.EVERY_MINUTE, CronTask.Kind.CURL, "http://127.0.0.1/y", false, 0, "l2"), tasks.get(1));
+    }
+
+    @Test
     void cron2KeysDefaultToAnyAndHarakiriZeroTurnsTheDefaultOff() {
         assertEquals(new CronTask(new CronSchedule(-1, 3, -1, -1, 1), CronTask.Kind.COMMAND, "backup --all", true, 20, "l"),
                 CronDefinitions.cron2("hour=3,week=1,unique=1,harakiri=20,legion=l backup --all", 0));

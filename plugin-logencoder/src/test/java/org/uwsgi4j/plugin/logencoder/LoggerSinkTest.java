@@ -2,6 +2,7 @@ package org.uwsgi4j.plugin.logencoder;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -70,6 +71,30 @@ class LoggerSinkTest {
             String cut = receive(server);
             assertEquals(100, cut.length());
             assertEquals("<30>Dec  6 16:35:21 myhost app: " + "x".repeat(100 - 32), cut);
+        }
+    }
+
+    /** What --rsyslog-packet-size 100 --rsyslog-split-messages give the rsyslog logger: a long message in several datagrams. */
+    @Test
+    void rsyslogSplitMessagesSendsALongMessageInDatagramsOfThePacketSize() throws Exception {
+        try (var server = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            server.setSoTimeout(10_000);
+            Clock clock = Clock.fixed(Instant.parse("2026-12-06T16:35:21Z"), ZoneOffset.UTC);
+            try (var out = SyslogOutput.rsyslog("127.0.0.1:" + server.getLocalPort() + ",myhost app,30", "h", 100, true, clock, ZoneOffset.UTC)) {
+                out.write(("x".repeat(250) + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+            StringBuilder payload = new StringBuilder();
+            int datagrams = 0;
+            while (payload.length() < 250) {
+                var packet = new java.net.DatagramPacket(new byte[2048], 2048);
+                server.receive(packet);
+                String d = new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8);
+                assertTrue(d.length() <= 100 && d.startsWith("<30>Dec  6 16:35:21 myhost app: "), d);
+                payload.append(d.substring("<30>Dec  6 16:35:21 myhost app: ".length()));
+                datagrams++;
+            }
+            assertEquals("x".repeat(250), payload.toString());
+            assertTrue(datagrams >= 4, "at most 68 bytes of message per 100-byte datagram: " + datagrams);
         }
     }
 

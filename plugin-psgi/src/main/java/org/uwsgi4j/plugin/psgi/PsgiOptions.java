@@ -22,12 +22,11 @@ import org.uwsgi4j.kernel.api.Options;
  * @param autoReload       {@code --perl-auto-reload}: seconds between looks at %INC (0: off)
  * @param autoReloadIgnore {@code --perl-auto-reload-ignore}
  * @param noPlack          {@code --perl-no-plack}
- * @param psgixIo          {@code --psgi-enable-psgix-io} (refused: see PsgiRuntime#problems)
  * @param interpreter      {@code --perl-interpreter}
  */
 record PsgiOptions(Optional<String> psgi, List<String> mounts, boolean manageScriptName, Optional<Path> chdir,
                    Optional<String> localLib, List<String> argv, List<String> exec, List<String> execPostFork,
-                   boolean noDieCatch, int autoReload, List<String> autoReloadIgnore, boolean noPlack, boolean psgixIo,
+                   boolean noDieCatch, int autoReload, List<String> autoReloadIgnore, boolean noPlack,
                    Optional<String> interpreter) {
 
     static PsgiOptions from(Options options) {
@@ -45,7 +44,7 @@ record PsgiOptions(Optional<String> psgi, List<String> mounts, boolean manageScr
                 options.values("perl-exec"), options.values("perl-exec-post-fork"), options.isTrue("perl-no-die-catch"),
                 options.value("perl-auto-reload").isPresent() ? options.intValue("perl-auto-reload") : 0,
                 options.values("perl-auto-reload-ignore"), options.isTrue("perl-no-plack"),
-                options.isTrue("psgi-enable-psgix-io"), options.value("perl-interpreter"));
+                options.value("perl-interpreter"));
     }
 
     /** Whether the options name an app for perl: a --psgi file or a mount. */

@@ -42,17 +42,13 @@ public final class PsgiRuntime implements WorkerRuntime {
     }
 
     /**
-     * What this runtime cannot do: {@code --psgi-enable-psgix-io} (the client's socket stays in the
-     * master; a worker never holds it), and an interpreter that is not an executable file.
+     * What this runtime cannot do: an interpreter that is not an executable file.
+     * ({@code --psgi-enable-psgix-io} is refused by its option table's status, before any plugin starts.)
      */
     @Override
     public List<String> problems(Options options) {
         PsgiOptions perl = PsgiOptions.from(options);
         List<String> problems = new ArrayList<>();
-        if (perl.psgixIo()) {
-            problems.add("--psgi-enable-psgix-io is not supported: the client's socket stays in the master, "
-                    + "a PSGI worker never holds it (docs/plugins/psgi.md)");
-        }
         if (perl.namesAnApp()) {
             perl.interpreter().ifPresent(i -> {
                 if (i.contains("/") && !Files.isExecutable(Path.of(i))) {
