@@ -78,6 +78,7 @@ public final class Kernel {
                 new WritePidfile("pidfile2"),
                 new OpenLogto2(),
                 new Accept(),
+                new AttachDaemons(),
                 new WatchDropIn(configurations),
                 new StartShell(),
                 new Ready());
