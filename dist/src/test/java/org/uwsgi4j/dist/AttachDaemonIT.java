@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code --attach-daemon} and {@code --smart-attach-daemon} end to end (uWSGI's core/daemons.c):
  * a daemon killed with SIGKILL is respawned, the plain one is stopped with the server, the smart
- * one is found again through its pidfile and left running at the stop, as uWSGI leaves it.
+ * one is found again through its pidfile and left running at the stop, as uWSGI leaves it. The
+ * daemon's environment has {@code --env} and lacks {@code --unenv}'s names, as the workers' does.
  */
 class AttachDaemonIT {
 
@@ -28,9 +29,10 @@ class AttachDaemonIT {
         Path pids = cwd.resolve("pids");
         long second;
         try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--master", "--thunder-lock",
-                "--attach-daemon", "echo daemon says hi; echo $$ >> " + pids + "; exec sleep 1000")) {
+                "--env", "KEEP=kept", "--env", "GONE=set", "--unenv", "GONE", "--unenv", "HOME",
+                "--attach-daemon", "echo daemon says hi ${KEEP:-none} ${GONE:-none} ${HOME:-none}; echo $$ >> " + pids + "; exec sleep 1000")) {
             server.awaitLine("\\[uwsgi-daemons\\] spawning \"echo daemon says hi; .*\" \\(uid: \\d+ gid: \\d+\\)", WAIT);
-            server.awaitLine("^daemon says hi$", WAIT);
+            server.awaitLine("^daemon says hi kept none none$", WAIT); // its output in the log; --env and --unenv
             server.awaitLine("^thunder lock: enabled$", WAIT);
             long first = awaitPids(pids, 1).getFirst();
             ProcessHandle.of(first).orElseThrow().destroyForcibly();

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Worker life-cycle and request-body options that had no end-to-end test (issue 23 item 8):
- * --max-worker-lifetime, --worker-reload-mercy, --touch-workers-reload, --touch-chain-reload,
+ * --max-worker-lifetime, --worker-reload-mercy, --reload-mercy, --touch-workers-reload, --touch-chain-reload,
  * --http-chunked-input and --body-read-warning, on the real distribution.
  */
 class LifecycleOptionsIT {
@@ -62,6 +62,25 @@ class LifecycleOptionsIT {
             server.awaitLine("worker 1 \\(pid: " + pid + "\\) did not stop within --worker-reload-mercy: killing it", WAIT);
             assertEquals(502, held.get(30, TimeUnit.SECONDS).status(), "the request in hand died with its worker");
             server.awaitLine("Respawned uWSGI worker 1 \\(new pid: \\d+\\)", WAIT);
+        }
+    }
+
+    /**
+     * {@code --reload-mercy} bounds the shutdown: a request that never ends is cut after it (1 s), long
+     * before the 120 s of {@code --worker-reload-mercy}, which would otherwise apply.
+     */
+    @Test
+    void reloadMercyBoundsTheShutdownOfAWorkerWhoseRequestNeverEnds() throws Exception {
+        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app().toString(),
+                "--master", "--processes", "1", "--reload-mercy", "1", "--worker-reload-mercy", "120")) {
+            int port = server.httpPort();
+            server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
+            Path marker = cwd.resolve("never");
+            var held = RawHttp.inBackground(() -> RawHttp.get(port, "/wait?f=" + marker));
+            UwsgiProcess.awaitFile(Path.of(marker + ".started"));
+            ProcessHandle.of(server.pid()).orElseThrow().destroy();
+            assertEquals(0, server.awaitExit(Duration.ofSeconds(60)), server.output());
+            assertTrue(held.handle((r, e) -> r == null || r.status() != 200).get(30, TimeUnit.SECONDS), "the request in hand was cut");
         }
     }
 

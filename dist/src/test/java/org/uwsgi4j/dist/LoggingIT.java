@@ -106,7 +106,7 @@ class LoggingIT {
             try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", "app.py",
                     "--shell-socket", shellSocket.toString(),
                     "--logger", "file:main.log", "--logger", "errors file:errors.log", "--log-route", "errors ERROR",
-                    "--logger", "stdio", "--log-syslog", "myapp,local0", "--syslog-socket", syslogSocket.toString(),
+                    "--logger", "stdio", "--log-syslog=myapp,local0", "--syslog-socket", syslogSocket.toString(),
                     "--log-socket", "127.0.0.1:" + udpPort,
                     "--log-encoder", "json {\"msg\":\"${msg}\",\"t\":${unix}}", "--log-encoder", "nl",
                     "--req-logger", "file:req.log", "--req-logger", "plain file:plain.log", "--log-req-route", "plain GET /plain ",

@@ -1,7 +1,5 @@
 package org.uwsgi4j.kernel.boot;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.uwsgi4j.kernel.daemon.AttachedDaemons;
 
 /**
@@ -13,17 +11,10 @@ final class AttachDaemons implements BootStep {
 
     @Override
     public boolean run(Boot boot) throws StartupException {
-        Map<String, String> env = new LinkedHashMap<>();
-        for (String pair : boot.options.values("env")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                env.put(pair.substring(0, eq), pair.substring(eq + 1));
-            }
-        }
         AttachedDaemons daemons;
         try {
             daemons = AttachedDaemons.of(boot.options.values("attach-daemon"), boot.options.values("smart-attach-daemon"),
-                    env, System.err, boot.pool.workerMercy());
+                    boot.pool.env(), System.err, boot.shutdownMercy());
         } catch (IllegalArgumentException e) {
             throw new StartupException(e.getMessage());
         }

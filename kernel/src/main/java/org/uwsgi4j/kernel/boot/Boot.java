@@ -136,6 +136,14 @@ final class Boot {
         return Arrays.stream(context.getBundles()).filter(b -> symbolicName.equals(b.getSymbolicName())).findFirst();
     }
 
+    /**
+     * How long the workers and the attached daemons have to end at a shutdown before they are
+     * killed: {@code --reload-mercy} when given, else {@code --worker-reload-mercy}.
+     */
+    java.time.Duration shutdownMercy() {
+        return options.value("reload-mercy").isPresent() ? options.seconds("reload-mercy") : pool.workerMercy();
+    }
+
     /** Set once an exit was asked for, from any thread (a step, the master). */
     private volatile boolean exiting;
 

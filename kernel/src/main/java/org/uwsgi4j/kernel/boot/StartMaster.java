@@ -31,7 +31,7 @@ final class StartMaster implements BootStep {
         boot.runtimeDir = dir.path();
         MasterLoop master = new MasterLoop(dir, boot::exit);
         boot.onStop(dir);
-        boot.onStop(() -> master.shutdown(boot.pool.workerMercy()));
+        boot.onStop(() -> master.shutdown(boot.shutdownMercy()));
         boot.register(SignalHandler.class, new MasterSignals(master, boot.exit, () -> boot.stopAccepting.forEach(Runnable::run)));
         List<Path> touched = boot.kernel.touchReload();
         if (!touched.isEmpty()) {

@@ -141,6 +141,15 @@ final class ConfigAssembler {
         if (format.isPresent()) {
             add(e, true, false);
             load(format.get(), required(e), e.origin(), false, key);
+        } else if (key.equals("ini-paste") || key.equals("ini-paste-logged")) {
+            // uWSGI's python plugin: the ini file's [uwsgi] section, and the file itself as the paste app
+            add(e, true, false);
+            String spec = required(e);
+            load(ConfigFormat.INI, spec, e.origin(), false, key);
+            add(new RawEntry("paste", "config:" + cwd.resolve(stripSection(spec)).normalize(), e.origin()), false, false);
+            if (key.equals("ini-paste-logged")) {
+                add(new RawEntry("paste-logger", null, e.origin()), false, false);
+            }
         } else if (key.equals("include") || key.equals("inherit")) {
             add(e, true, false);
             String spec = required(e);

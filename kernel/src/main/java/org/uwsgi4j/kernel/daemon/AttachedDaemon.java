@@ -44,13 +44,14 @@ final class AttachedDaemon {
     /**
      * @param command the shell command
      * @param pidfile the smart form's pidfile, or empty
-     * @param env     variables set for the command (the server's --env), over the JVM's own
+     * @param env     variables set for the command (the server's --env), over the JVM's own; a null value
+     *                unsets one (--unenv)
      * @param log     where the command's output lines go (the server's log)
      */
     AttachedDaemon(String command, Optional<Path> pidfile, Map<String, String> env, PrintStream log) {
         this.command = command;
         this.pidfile = pidfile;
-        this.env = Map.copyOf(env);
+        this.env = new java.util.LinkedHashMap<>(env);
         this.log = log;
         this.ids = "(uid: " + attribute("uid") + " gid: " + attribute("gid") + ")";
     }
@@ -100,7 +101,13 @@ final class AttachedDaemon {
     private boolean spawn(boolean respawn) {
         LOG.info("[uwsgi-daemons] {} \"{}\" {}", respawn ? "respawning" : "spawning", command, ids);
         var builder = new ProcessBuilder("/bin/sh", "-c", command).redirectErrorStream(true);
-        builder.environment().putAll(env);
+        env.forEach((name, value) -> {
+            if (value == null) {
+                builder.environment().remove(name);
+            } else {
+                builder.environment().put(name, value);
+            }
+        });
         try {
             process = builder.start();
         } catch (IOException e) {

@@ -27,7 +27,7 @@ public final class AttachedDaemons implements AutoCloseable {
      *
      * @param attach the {@code --attach-daemon} values
      * @param smart  the {@code --smart-attach-daemon} values ({@code PIDFILE COMMAND})
-     * @param env    the {@code --env} variables the commands get
+     * @param env    the {@code --env} variables the commands get (null: {@code --unenv})
      * @param log    where their output goes
      * @param mercy  how long a stopped daemon has after SIGTERM before SIGKILL
      * @throws IllegalArgumentException a smart value without a command

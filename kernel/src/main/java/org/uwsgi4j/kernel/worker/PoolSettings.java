@@ -20,7 +20,8 @@ import org.uwsgi4j.kernel.cheaper.CheaperSettings;
  * @param listen        {@code --listen}: requests that may wait for a free core before the server stops taking more
  * @param queueTimeout  {@code --queue-timeout}: a request waiting longer for a core gets a 503 (0: never)
  * @param harakiriVerbose {@code --harakiri-verbose}: log the worker's current syscall and wait channel on harakiri
- * @param env           {@code --env KEY=VALUE}: variables added to the workers' environment
+ * @param env           {@code --env KEY=VALUE} and {@code --unenv KEY} in order: variables added to (a null value:
+ *                      removed from) the environment of the workers and the attached daemons
  * @param chainReload   {@code --chain-reload}: with {@code --lazy-apps}, a reload replaces the workers one at a time
  * @param uid           {@code --uid}: the user the workers become before loading the app (name or number)
  * @param gid           {@code --gid}: the group the workers become before loading the app (name or number)
@@ -72,12 +73,21 @@ public record PoolSettings(int processes, int threads, boolean lazyApps, Duratio
         return memoryReport || reloadOnRss > 0 || evilReloadOnRss > 0;
     }
 
+    /**
+     * {@code --env NAME=VALUE} and {@code --unenv NAME} in their order (uWSGI sets and unsets
+     * the master's environment as it reads them): NAME to its value, or to null when unset.
+     */
     private static java.util.Map<String, String> env(Options options) {
         java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
-        for (String kv : options.values("env")) {
-            int eq = kv.indexOf('=');
-            if (eq > 0) {
-                env.put(kv.substring(0, eq), kv.substring(eq + 1));
+        for (var entry : options.entries()) {
+            String v = entry.getValue() == null ? "" : entry.getValue();
+            if (entry.getKey().equals("env")) {
+                int eq = v.indexOf('=');
+                if (eq > 0) {
+                    env.put(v.substring(0, eq), v.substring(eq + 1));
+                }
+            } else if (entry.getKey().equals("unenv") && !v.isBlank()) {
+                env.put(v.strip(), null);
             }
         }
         return env;

@@ -34,7 +34,13 @@ final class ProcessLauncher {
         }
         Map<String, String> env = pb.environment();
         env.remove("UWSGI4J_DAEMON"); // the master's --daemonize marker is not the workers' (nor their apps')
-        env.putAll(settings.env());
+        settings.env().forEach((name, value) -> {
+            if (value == null) {
+                env.remove(name); // --unenv
+            } else {
+                env.put(name, value);
+            }
+        });
         env.putAll(host.environment());
         env.putAll(settings.facts());
         env.put("UWSGI4J_SOCKET", socket.toString());

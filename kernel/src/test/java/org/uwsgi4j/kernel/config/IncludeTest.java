@@ -19,6 +19,15 @@ class IncludeTest {
     Path dir;
 
     @Test
+    void iniPasteLoadsTheUwsgiSectionAndMakesTheFileThePasteApp() throws Exception {
+        write(dir, "dev.ini", "[uwsgi]\nhttp-socket = :0\n\n[app:main]\nuse = egg:myapp\n");
+        assertEquals(List.of("ini-paste = dev.ini", "http-socket = :0", "paste = config:" + dir.resolve("dev.ini")),
+                lines(load(dir, "--ini-paste", "dev.ini")));
+        assertEquals(List.of("ini-paste-logged = dev.ini", "http-socket = :0", "paste = config:" + dir.resolve("dev.ini"),
+                "paste-logger = true"), lines(load(dir, "--ini-paste-logged", "dev.ini")));
+    }
+
+    @Test
     void filesAreExpandedWhereTheyAreNamedTopToBottom() throws Exception {
         write(dir, "file1.ini", "[uwsgi]\nsocket = :3031\nini = file2.ini\nsocket = :3032\nchdir = /var/www\n");
         write(dir, "file2.ini", "[uwsgi]\nmaster = true\nxml = file3.xml\nmemory-report = true\nprocesses = 4\n");

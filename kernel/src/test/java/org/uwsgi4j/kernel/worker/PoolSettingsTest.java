@@ -41,4 +41,15 @@ class PoolSettingsTest {
         assertEquals(Map.of("A", "1", "B", "x=y"), s.env());
         assertEquals(new CheaperSettings(1, 1, 1, 3, "backlog", 0, 0), s.cheaper());
     }
+
+    @Test
+    void envAndUnenvApplyInTheirOrder() {
+        PoolSettings s = PoolSettings.fromOptions(TestOptions.of("env", "A=1", "unenv", "A", "unenv", "HOME", "env", "B=2",
+                "unenv", "B", "env", "B=3"), "0.1.0");
+        var expected = new java.util.LinkedHashMap<String, String>();
+        expected.put("A", null);
+        expected.put("HOME", null);
+        expected.put("B", "3");
+        assertEquals(expected, s.env());
+    }
 }
