@@ -55,13 +55,24 @@ public final class Server implements AutoCloseable {
         this.backlog = backlog;
     }
 
-    /** The sockets {@code options} name, in order, each with its protocol. */
+    /**
+     * The sockets {@code options} name, in order, each with its protocol: {@code --socket}'s is
+     * {@code --protocol}'s ({@code uwsgi}, the default, or {@code http}; uWSGI's others are refused).
+     */
     public static List<ListenSpec> listenSpecs(Options options) throws SocketAddressSpec.InvalidAddressException {
         int httpModifier = options.intValue("http-socket-modifier1");
+        String protocol = options.value("protocol").map(String::strip).orElse("uwsgi");
+        boolean http = switch (protocol) {
+            case "uwsgi" -> false;
+            case "http", "http11" -> true;
+            default -> throw new SocketAddressSpec.InvalidAddressException("protocol " + protocol
+                    + " is not supported yet (uwsgi4j's sockets speak uwsgi or http)");
+        };
         List<ListenSpec> specs = new ArrayList<>();
         for (Map.Entry<String, String> e : options.entries()) {
             switch (e.getKey()) {
-                case "socket" -> specs.add(new ListenSpec(Protocol.UWSGI, SocketAddressSpec.parse(e.getValue()), 0));
+                case "socket" -> specs.add(http ? new ListenSpec(Protocol.HTTP, SocketAddressSpec.parse(e.getValue()), httpModifier)
+                        : new ListenSpec(Protocol.UWSGI, SocketAddressSpec.parse(e.getValue()), 0));
                 case "http-socket" -> specs.add(new ListenSpec(Protocol.HTTP, SocketAddressSpec.parse(e.getValue()), httpModifier));
                 default -> {
                 }
