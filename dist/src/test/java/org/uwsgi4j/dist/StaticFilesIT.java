@@ -76,7 +76,7 @@ class StaticFilesIT {
                 assertNotNull(ok.headers().get("last-modified"));
                 assertEquals("hello\n", http.send("GET /static/a.txt HTTP/1.1\r\nHost: x\r\n\r\n").read().text());
             }
-            server.awaitLine("\\[pid: \\d+\\|app: -1\\|req: -1/\\d+\\] 127\\.0\\.0\\.1 .* GET /static/a\\.txt => generated 6 bytes .*\\(HTTP/1\\.1 200\\) .*\\(0 switches on core 0\\)",
+            server.awaitLine("\\[pid: \\d+\\|app: -1\\|req: -1/\\d+\\] 127\\.0\\.0\\.1 .* GET /static/a\\.txt => generated 6 bytes in \\d+ msecs via sendfile\\(\\) \\(HTTP/1\\.1 200\\) .*\\(0 switches on core 0\\)",
                     UwsgiProcess.START_TIMEOUT);
             // 304: If-Modified-Since not older than the file
             var notModified = request(port, "GET /static/a.txt", "If-Modified-Since: " + ok.headers().get("last-modified"));

@@ -63,13 +63,14 @@ public final class RequestLogFormat {
     /**
      * uWSGI's default request line:
      * {@code [pid: 1|app: 0|req: 1/1] 127.0.0.1 () {24 vars in 246 bytes} [Sun Nov 22 03:04:56 2026]
-     * GET / => generated 2 bytes in 0 msecs (HTTP/1.1 200) 1 headers in 45 bytes (1 switches on core 0)}.
+     * GET / => generated 2 bytes in 0 msecs (HTTP/1.1 200) 1 headers in 45 bytes (1 switches on core 0)}; a static
+     * file (app -1) with a body says {@code generated N bytes in M msecs via sendfile() (…)}.
      */
     public static RequestLogFormat uwsgiDefault(Settings settings) {
         PerSecond ctime = new PerSecond(Strftime.CTIME, settings.zone());
         boolean xff = settings.forwardedFor();
         boolean memory = settings.memoryReport();
-        String unit = settings.micros() ? " micros (" : " msecs (";
+        String unit = settings.micros() ? " micros" : " msecs";
         long divisor = settings.micros() ? 1 : 1000;
         Part line = (out, r) -> {
             if (memory) {
@@ -90,6 +91,10 @@ public final class RequestLogFormat {
             raw(out, r.uri());
             out.append(" => generated ").append(r.responseBytes()).append(" bytes in ")
                     .append(Math.max(0, r.durationMicros()) / divisor).append(unit);
+            if (r.appId() == -1 && r.responseBytes() > 0 && (r.status() == 200 || r.status() == 206)) {
+                out.append(" via sendfile()"); // a static file (app -1): its body went by sendfile(2), as uWSGI says
+            }
+            out.append(" (");
             raw(out, r.protocol());
             out.append(' ').append(r.status()).append(") ").append(r.headerCount()).append(" headers in ")
                     .append(r.headerBytes()).append(" bytes (").append(r.switches()).append(" switches on core ")

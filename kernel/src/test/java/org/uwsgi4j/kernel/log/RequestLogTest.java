@@ -74,6 +74,22 @@ class RequestLogTest {
     }
 
     @Test
+    void aStaticFileWithABodySaysViaSendfileAsUwsgiDoes() {
+        try (var p = pipeline()) {
+            var log = RequestLog.fromOptions(TestOptions.of(), p);
+            var vars = Map.of("REQUEST_METHOD", "GET", "REQUEST_URI", "/s/f.txt", "SERVER_PROTOCOL", "HTTP/1.1", "REMOTE_ADDR", "127.0.0.1");
+            log.log(RequestRecord.builder().vars(vars).pid(1).appId(-1).appRequests(-1).totalRequests(1).status(200)
+                    .responseBytes(3).durationMicros(4000).build());
+            log.log(RequestRecord.builder().vars(vars).pid(1).appId(-1).appRequests(-1).totalRequests(2).status(304)
+                    .responseBytes(0).durationMicros(0).build());
+        }
+        String lines = out.toString(StandardCharsets.UTF_8);
+        assertTrue(lines.contains("[pid: 1|app: -1|req: -1/1] 127.0.0.1 () "), lines);
+        assertTrue(lines.contains(" GET /s/f.txt => generated 3 bytes in 4 msecs via sendfile() (HTTP/1.1 200) "), lines);
+        assertTrue(lines.contains(" GET /s/f.txt => generated 0 bytes in 0 msecs (HTTP/1.1 304) "), lines);
+    }
+
+    @Test
     void logFormatStrftimeAppliesTheLogDatePatternToFtime() {
         var plain = RequestLog.fromOptions(TestOptions.of("log-format", "%(ftime)", "log-date", "%Y"), pipeline());
         var strftime = RequestLog.fromOptions(TestOptions.of("log-format", "%(ftime)", "log-date", "%Y", "log-format-strftime", "true"), pipeline());
