@@ -31,18 +31,18 @@ class AttachDaemonIT {
         try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--master", "--thunder-lock",
                 "--env", "KEEP=kept", "--env", "GONE=set", "--unenv", "GONE", "--unenv", "HOME",
                 "--attach-daemon", "echo daemon says hi ${KEEP:-none} ${GONE:-none} ${HOME:-none}; echo $$ >> " + pids + "; exec sleep 1000")) {
-            server.awaitLine("\\[uwsgi-daemons\\] spawning \"echo daemon says hi; .*\" \\(uid: \\d+ gid: \\d+\\)", WAIT);
+            server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
+            server.awaitLine("\\[uwsgi-daemons\\] spawning \"echo daemon says hi .*\" \\(uid: \\d+ gid: \\d+\\)", WAIT);
             server.awaitLine("^daemon says hi kept none none$", WAIT); // its output in the log; --env and --unenv
             server.awaitLine("^thunder lock: enabled$", WAIT);
             long first = awaitPids(pids, 1).getFirst();
             ProcessHandle.of(first).orElseThrow().destroyForcibly();
-            server.awaitLine("\\[uwsgi-daemons\\] respawning \"echo daemon says hi; .*\"", WAIT);
+            server.awaitLine("\\[uwsgi-daemons\\] respawning \"echo daemon says hi .*\"", WAIT);
             second = awaitPids(pids, 2).get(1);
             assertNotEquals(first, second);
             assertTrue(ProcessHandle.of(second).map(ProcessHandle::isAlive).orElse(false));
-            server.close();
-            server.awaitLine("\\[uwsgi-daemons\\] stopping daemon \\(pid: " + second + "\\): echo daemon says hi", WAIT);
         }
+        // the server is gone (SIGTERM, waited for): its daemon went with it
         assertFalse(ProcessHandle.of(second).map(ProcessHandle::isAlive).orElse(false), "stopped with the server");
     }
 
@@ -52,6 +52,7 @@ class AttachDaemonIT {
         long second = -1;
         try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--master",
                 "--smart-attach-daemon", pidfile + " sh -c 'sleep 1000 & echo $! > " + pidfile + "'")) {
+            server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
             long first = awaitRunningPid(pidfile, -1);
             server.awaitLine("\\[uwsgi-daemons\\] found changed pid for .* new_pid: " + first + "\\)", WAIT);
             ProcessHandle.of(first).orElseThrow().destroyForcibly();
