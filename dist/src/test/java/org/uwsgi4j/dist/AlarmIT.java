@@ -146,8 +146,11 @@ class AlarmIT {
         Path release = cwd.resolve("release");
         try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
                 "--master", "--processes", "1", "--listen", "2", "--socket-timeout", "60",
-                "--alarm", "lq cmd:cat >> " + raised, "--lq-alarm", "lq")) {
+                "--alarm", "lq cmd:cat >> " + raised, "--lq-alarm", "lq", "--alarms-list")) {
             int port = server.httpPort();
+            server.awaitLine("\\*\\*\\* uWSGI loaded alarms \\*\\*\\*", WAIT); // --alarms-list: the alarm types, then the end line
+            server.awaitLine("--- end of alarms list ---", WAIT);
+            assertTrue(server.output().contains("\ncmd\n") || server.output().contains(" cmd\n"), server.output());
             server.awaitLine("\\*\\*\\* uwsgi4j is ready", WAIT);
             // the one worker is slow: it holds a request until the test releases it
             CompletableFuture<RawHttp.Response> slow = RawHttp.inBackground(() -> RawHttp.get(port, "/wait?f=" + release));
@@ -176,7 +179,7 @@ class AlarmIT {
     }
 
     private void assertRefused(String line, String... alarmArgs) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--http-socket", "127.0.0.1:0", "--plugins", "echo", "--http-modifier1", "101"));
+        List<String> args = new ArrayList<>(List.of("--http-socket", "127.0.0.1:0", "--plugins", "echo", "--http-socket-modifier1", "101"));
         args.addAll(List.of(alarmArgs));
         var result = UwsgiProcess.run(cwd, args.toArray(String[]::new));
         assertEquals(1, result.exitCode(), result.output());

@@ -82,4 +82,14 @@ class RouterSettingsTest {
         assertEquals("http-timeout 0: must be at least 1 second", refusal("http-timeout", "0"));
         assertEquals("--subscribe2 is not supported by uwsgi4j yet (docs/plugins/http.md)", refusal("subscribe2", "key=a,server=b"));
     }
+
+    @Test
+    void theHeadsTimeoutTheHeadSizeAndTheCertificateExportAreTheirOptions() {
+        var s = RouterSettings.from(options("http", ":8080", "http-headers-timeout", "3", "http-buffer-size", "8192",
+                "https-export-cert", "true"), "vm");
+        assertEquals(Duration.ofSeconds(3), s.headersTimeout());
+        assertEquals(8192, s.bufferSize());
+        assertTrue(s.exportCert());
+        assertFalse(RouterSettings.from(options("http", ":8080"), "vm").exportCert());
+    }
 }
