@@ -7,7 +7,9 @@ import org.uwsgi4j.kernel.api.CheaperAlgorithm;
 /**
  * The cheaper mode of one pool: once per cycle it asks the algorithm named by
  * {@code --cheaper-algo} (falling back to {@code spare}, as uWSGI does, while that name is not
- * registered) and clamps its answer to what the pool may do. Master thread only.
+ * registered) and clamps its answer to what the pool may do. Master thread only, except
+ * {@link #algorithmInUse()}, {@link #lastDecision()} and {@link #figures()}, which any thread
+ * may read (the stats server, the shell).
  */
 public final class Cheaper {
 
@@ -21,6 +23,9 @@ public final class Cheaper {
     private CheaperAlgorithm.Decider decider;
     private boolean fellBack;
     private long nextCycleNanos;
+    private volatile String algorithmInUse = "";
+    private volatile int lastDecision;
+    private volatile CheaperAlgorithm.Figures figures = CheaperAlgorithm.Figures.NONE;
 
     /** A pool's cheaper mode, started at {@code startNanos}: its first cycle is a second later. */
     public Cheaper(CheaperSettings settings, CheaperAlgorithms algorithms, long startNanos) {
@@ -48,10 +53,29 @@ public final class Cheaper {
             return 0;
         }
         int n = d.decide(load);
+        figures = d.figures();
         if (n > 0) {
-            return load.canSpawn() ? Math.min(n, load.cheaped()) : 0;
+            n = load.canSpawn() ? Math.min(n, load.cheaped()) : 0;
+        } else {
+            n = -Math.min(-n, Math.max(0, load.active() - load.cheaper()));
         }
-        return -Math.min(-n, Math.max(0, load.active() - load.cheaper()));
+        lastDecision = n;
+        return n;
+    }
+
+    /** The name of the algorithm that decided last ({@code spare} after a fallback); "" before the first cycle. */
+    public String algorithmInUse() {
+        return algorithmInUse;
+    }
+
+    /** What the last cycle did: workers spawned (&gt; 0), cheaped (&lt; 0), or 0. */
+    public int lastDecision() {
+        return lastDecision;
+    }
+
+    /** The figures the algorithm's decider showed after its last decision. */
+    public CheaperAlgorithm.Figures figures() {
+        return figures;
     }
 
     private CheaperAlgorithm.Decider decider() {
@@ -67,6 +91,8 @@ public final class Cheaper {
         if (algorithm != inUse) {
             inUse = algorithm;
             decider = algorithm == null ? null : algorithm.newDecider();
+            algorithmInUse = algorithm == null ? "" : wanted.isPresent() ? settings.algorithm() : FALLBACK;
+            figures = CheaperAlgorithm.Figures.NONE;
         }
         return decider;
     }

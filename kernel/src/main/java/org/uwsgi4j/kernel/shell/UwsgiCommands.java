@@ -25,6 +25,7 @@ import org.uwsgi4j.kernel.dispatch.Modifiers;
 import org.uwsgi4j.kernel.plugin.PluginDescriptor;
 import org.uwsgi4j.kernel.plugin.PluginJars;
 import org.uwsgi4j.kernel.security.CodePaths;
+import org.uwsgi4j.kernel.stats.CheaperStats;
 import org.uwsgi4j.kernel.stats.WorkerStats;
 import org.uwsgi4j.kernel.worker.MasterLoop;
 import org.uwsgi4j.kernel.worker.WorkerPool;
@@ -165,21 +166,41 @@ public final class UwsgiCommands {
         return "uwsgi4j " + instance.version();
     }
 
-    /** Every worker of every pool: modifier1, id, pid, status, requests, exceptions, respawns. */
+    /**
+     * Every worker of every pool: modifier1, id, pid, status, requests, exceptions, respawns and,
+     * when a pool runs in cheaper mode, a CHEAPER column with the algorithm's figures of each
+     * worker (busyness) and one line per such pool: its algorithm, last decision and figures.
+     */
     public String workers() {
         MasterLoop master = this.master;
         if (master == null || master.pools().isEmpty()) {
             return "no worker processes (no language runtime has an app to serve)";
         }
+        boolean cheaper = master.pools().stream().anyMatch(p -> p.cheaper().isPresent());
         List<String[]> table = new ArrayList<>();
-        table.add(new String[] {"MODIFIER1", "WORKER", "PID", "STATUS", "REQUESTS", "EXCEPTIONS", "RESPAWNS"});
+        List<String> head = List.of("MODIFIER1", "WORKER", "PID", "STATUS", "REQUESTS", "EXCEPTIONS", "RESPAWNS", "CHEAPER");
+        table.add(head.subList(0, cheaper ? 8 : 7).toArray(String[]::new));
+        StringBuilder modes = new StringBuilder();
         for (WorkerPool pool : master.pools()) {
+            Optional<CheaperStats> mode = pool.cheaper();
             for (WorkerStats w : pool.workers()) {
-                table.add(new String[] {String.valueOf(pool.modifier1()), String.valueOf(w.id()), String.valueOf(w.pid()),
-                        w.status(), String.valueOf(w.requests()), String.valueOf(w.exceptions()), String.valueOf(w.respawns())});
+                var figures = mode.map(c -> c.figures().workers().getOrDefault(w.id(), Map.of())).orElse(Map.of());
+                List<String> row = List.of(String.valueOf(pool.modifier1()), String.valueOf(w.id()), String.valueOf(w.pid()),
+                        w.status(), String.valueOf(w.requests()), String.valueOf(w.exceptions()), String.valueOf(w.respawns()),
+                        figures.isEmpty() ? "-" : pairs(figures));
+                table.add(row.subList(0, cheaper ? 8 : 7).toArray(String[]::new));
             }
+            mode.ifPresent(c -> modes.append("\ncheaper (modifier1 ").append(pool.modifier1()).append("): algo=")
+                    .append(c.algorithm().isEmpty() ? "-" : c.algorithm()).append(" decision=").append(c.decision())
+                    .append(c.figures().pool().isEmpty() ? "" : " " + pairs(c.figures().pool())));
         }
-        return Table.render(table);
+        return Table.render(table) + modes;
+    }
+
+    private static String pairs(Map<String, Object> figures) {
+        StringBuilder out = new StringBuilder();
+        figures.forEach((k, v) -> out.append(out.isEmpty() ? "" : " ").append(k).append('=').append(v));
+        return out.toString();
     }
 
     /** Reloads every worker pool gracefully, as SIGHUP does. */

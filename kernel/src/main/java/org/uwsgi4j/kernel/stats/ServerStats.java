@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.uwsgi4j.kernel.dispatch.JvmCores;
 import org.uwsgi4j.kernel.net.Listener;
@@ -58,9 +59,14 @@ public final class ServerStats {
                     server.listenQueue(l.index()), server.listenBacklog(), false, false));
         }
         List<StatsSnapshot.Worker> workers = new ArrayList<>();
+        List<StatsSnapshot.Cheaper> cheaper = new ArrayList<>();
         long poolQueued = 0;
         for (var pool : pools.get()) {
             poolQueued += pool.queued();
+            var mode = pool.cheaper();
+            mode.ifPresent(c -> cheaper.add(new StatsSnapshot.Cheaper(pool.modifier1(), c.algorithm(), c.decision(),
+                    c.figures().pool())));
+            Map<Integer, Map<String, Object>> figures = mode.map(c -> c.figures().workers()).orElse(Map.of());
             for (var w : pool.workers()) {
                 List<StatsSnapshot.Core> cores = new ArrayList<>();
                 for (long[] c : w.cores()) {
@@ -69,12 +75,13 @@ public final class ServerStats {
                 var app = new StatsSnapshot.App(0, pool.modifier1(), "", 0, w.requests(), w.exceptions(), "");
                 workers.add(new StatsSnapshot.Worker(w.id(), w.pid(), true, w.requests(), w.requests(), w.exceptions(), 0, 0, 0,
                         w.status(), w.rss(), w.vsz(), w.totalMicros(), w.spawnedAtMillis() / 1000, spawns(w), w.tx(),
-                        w.requests() == 0 ? 0 : w.totalMicros() / w.requests(), List.of(app), cores));
+                        w.requests() == 0 ? 0 : w.totalMicros() / w.requests(), List.of(app), cores,
+                        figures.getOrDefault(w.id(), Map.of())));
             }
         }
         if (!workers.isEmpty()) {
             return new StatsSnapshot(version, server.listenQueue(), server.listenQueueErrors(), 0, poolQueued, pid, uid, gid, cwd,
-                    List.of(), sockets, workers, server.table().queued());
+                    List.of(), sockets, workers, server.table().queued(), cheaper);
         }
         List<JvmCores.Core> cores = jvm.cores();
         int workerCount = cores.isEmpty() ? 0 : cores.getLast().worker();

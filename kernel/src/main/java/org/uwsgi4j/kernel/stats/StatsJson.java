@@ -1,6 +1,7 @@
 package org.uwsgi4j.kernel.stats;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes a {@link StatsSnapshot} as uWSGI 2.0's stats document: the same field names, order and
@@ -52,7 +53,36 @@ public final class StatsJson {
         }
         o.listClose().comma();
         o.number("request_queue", s.requestQueue());
+        if (!s.cheaper().isEmpty()) {
+            o.comma().key("cheaper").listOpen();
+            for (int i = 0; i < s.cheaper().size(); i++) {
+                StatsSnapshot.Cheaper c = s.cheaper().get(i);
+                o.objectOpen();
+                o.number("modifier1", c.modifier1()).comma();
+                o.string("algo", c.algorithm()).comma();
+                o.number("decision", c.decision());
+                if (!c.figures().isEmpty()) {
+                    figures(o.comma(), c.figures());
+                }
+                o.objectClose();
+                o.commaUnless(i == s.cheaper().size() - 1);
+            }
+            o.listClose();
+        }
         return o.end();
+    }
+
+    /** The figures, comma-separated: a number as a number, anything else as a string. */
+    private static void figures(Out o, Map<String, Object> figures) {
+        int i = 0;
+        for (var e : figures.entrySet()) {
+            if (e.getValue() instanceof Number n) {
+                o.number(e.getKey(), n.longValue());
+            } else {
+                o.string(e.getKey(), String.valueOf(e.getValue()));
+            }
+            o.commaUnless(++i == figures.size());
+        }
     }
 
     private static void socket(Out o, StatsSnapshot.Socket s) {
@@ -97,6 +127,11 @@ public final class StatsJson {
             o.commaUnless(i == w.cores().size() - 1);
         }
         o.listClose();
+        if (!w.cheaper().isEmpty()) {
+            o.comma().key("cheaper").objectOpen();
+            figures(o, w.cheaper());
+            o.objectClose();
+        }
         o.objectClose();
     }
 

@@ -1,6 +1,9 @@
 package org.uwsgi4j.kernel.stats;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What uWSGI's stats server reports, at one moment: the document's top-level fields, in
@@ -19,15 +22,40 @@ import java.util.List;
  * @param sockets           listening sockets
  * @param workers           workers, in id order
  * @param requestQueue      requests waiting for a core in the kernel (uwsgi4j's, after uWSGI's fields)
+ * @param cheaper           the cheaper mode of each worker pool that runs it (uwsgi4j's; written only when any does)
  */
 public record StatsSnapshot(String version, long listenQueue, long listenQueueErrors, long signalQueue,
                             long load, long pid, long uid, long gid, String cwd, List<Lock> locks,
-                            List<Socket> sockets, List<Worker> workers, long requestQueue) {
+                            List<Socket> sockets, List<Worker> workers, long requestQueue, List<Cheaper> cheaper) {
 
     public StatsSnapshot {
         locks = List.copyOf(locks);
         sockets = List.copyOf(sockets);
         workers = List.copyOf(workers);
+        cheaper = List.copyOf(cheaper);
+    }
+
+    /** A document without cheaper mode. */
+    public StatsSnapshot(String version, long listenQueue, long listenQueueErrors, long signalQueue,
+                         long load, long pid, long uid, long gid, String cwd, List<Lock> locks,
+                         List<Socket> sockets, List<Worker> workers, long requestQueue) {
+        this(version, listenQueue, listenQueueErrors, signalQueue, load, pid, uid, gid, cwd, locks, sockets, workers,
+                requestQueue, List.of());
+    }
+
+    /**
+     * The cheaper mode of one worker pool.
+     *
+     * @param modifier1 the modifier1 the pool serves
+     * @param algorithm the algorithm that decided last ({@code spare} after a fallback; "" before the first cycle)
+     * @param decision  its last cycle: workers spawned (&gt; 0), cheaped (&lt; 0), or 0
+     * @param figures   the algorithm's own figures: names to a {@code Long} or a {@code String}
+     */
+    public record Cheaper(long modifier1, String algorithm, long decision, Map<String, Object> figures) {
+
+        public Cheaper {
+            figures = Collections.unmodifiableMap(new LinkedHashMap<>(figures));
+        }
     }
 
     /** A lock: {@code {"user 0":0}}. */
@@ -83,15 +111,26 @@ public record StatsSnapshot(String version, long listenQueue, long listenQueueEr
      * @param avgRt         average response time in microseconds
      * @param apps          its apps
      * @param cores         its cores (threads)
+     * @param cheaper       the cheaper algorithm's figures of it ({@code busyness}); empty: none, not written
      */
     public record Worker(long id, long pid, boolean accepting, long requests, long deltaRequests, long exceptions,
                          long harakiriCount, long signals, long signalQueue, String status, long rss, long vsz,
                          long runningTime, long lastSpawn, long respawnCount, long tx, long avgRt,
-                         List<App> apps, List<Core> cores) {
+                         List<App> apps, List<Core> cores, Map<String, Object> cheaper) {
 
         public Worker {
             apps = List.copyOf(apps);
             cores = List.copyOf(cores);
+            cheaper = Collections.unmodifiableMap(new LinkedHashMap<>(cheaper));
+        }
+
+        /** A worker without cheaper figures. */
+        public Worker(long id, long pid, boolean accepting, long requests, long deltaRequests, long exceptions,
+                      long harakiriCount, long signals, long signalQueue, String status, long rss, long vsz,
+                      long runningTime, long lastSpawn, long respawnCount, long tx, long avgRt,
+                      List<App> apps, List<Core> cores) {
+            this(id, pid, accepting, requests, deltaRequests, exceptions, harakiriCount, signals, signalQueue, status,
+                    rss, vsz, runningTime, lastSpawn, respawnCount, tx, avgRt, apps, cores, Map.of());
         }
     }
 

@@ -1,6 +1,7 @@
 package org.uwsgi4j.kernel.stats;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What the stats server and the shell show of one worker process of a pool, read at one moment
@@ -24,5 +25,10 @@ public record WorkerStats(int id, long pid, String status, long requests, long e
 
         /** Requests waiting for one of them now. */
         int queued();
+
+        /** Their cheaper mode ({@code --cheaper}); empty without it. */
+        default Optional<CheaperStats> cheaper() {
+            return Optional.empty();
+        }
     }
 }

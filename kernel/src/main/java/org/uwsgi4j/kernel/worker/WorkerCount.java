@@ -1,11 +1,15 @@
 package org.uwsgi4j.kernel.worker;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.uwsgi4j.kernel.api.CheaperAlgorithm;
 import org.uwsgi4j.kernel.cheaper.Cheaper;
 import org.uwsgi4j.kernel.cheaper.CheaperAlgorithms;
 import org.uwsgi4j.kernel.cheaper.CheaperSettings;
+import org.uwsgi4j.kernel.stats.CheaperStats;
 
 /**
  * How many workers of the current generation run, in uWSGI's cheaper mode ({@code --cheaper}):
@@ -39,6 +43,12 @@ final class WorkerCount {
         return n;
     }
 
+    /** The cheaper mode as the stats show it; empty without {@code --cheaper}. Any thread. */
+    Optional<CheaperStats> stats() {
+        return cheaper == null ? Optional.empty()
+                : Optional.of(new CheaperStats(cheaper.algorithmInUse(), cheaper.lastDecision(), cheaper.figures()));
+    }
+
     /** Runs a cheaper cycle on {@code g} when one is due. */
     void manage(Generation g) {
         if (cheaper != null && !pool.ending() && cheaper.due(pool.clock().nanoTime())) {
@@ -58,11 +68,14 @@ final class WorkerCount {
         int busy = 0;
         int cheaped = 0;
         long rss = 0;
+        List<CheaperAlgorithm.WorkerLoad> loads = new ArrayList<>();
         for (int id = 1; id < g.workers.length; id++) {
             Worker w = g.workers[id];
             if (w.active()) {
                 active++;
-                busy += w.state == Worker.State.RUNNING && w.busy() ? 1 : 0;
+                boolean inRequest = w.state == Worker.State.RUNNING && w.busy();
+                busy += inRequest ? 1 : 0;
+                loads.add(new CheaperAlgorithm.WorkerLoad(id, w.pid, inRequest, w.totalMicros.get()));
                 rss += cs.readsMemory() ? pool.processes().rss(w.pid) : 0;
             } else if (w.state == Worker.State.CHEAPED) {
                 cheaped++;
@@ -76,7 +89,7 @@ final class WorkerCount {
         boolean canSpawn = g.ready || settings.lazyApps();
         canSpawn &= cs.rssSoft() == 0 || rss < cs.rssSoft();
         int n = cheaper.decide(new CheaperAlgorithm.Load(settings.processes(), cs.minimum(),
-                cs.step(), cs.overload(), active, busy, cheaped, pool.queued(), rss, canSpawn));
+                cs.step(), cs.overload(), active, busy, cheaped, pool.queued(), rss, canSpawn, pool.clock().nanoTime(), loads));
         for (int id = 1; id < g.workers.length && n > 0; id++) {
             if (g.workers[id].state == Worker.State.CHEAPED) {
                 decheap(g, id);

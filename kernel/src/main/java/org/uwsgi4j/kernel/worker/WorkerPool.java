@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.IntConsumer;
@@ -11,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.uwsgi4j.kernel.api.WorkerHost;
 import org.uwsgi4j.kernel.cheaper.CheaperAlgorithms;
+import org.uwsgi4j.kernel.stats.CheaperStats;
 import org.uwsgi4j.kernel.stats.WorkerStats;
 
 /**
@@ -177,6 +179,11 @@ public final class WorkerPool implements AutoCloseable, WorkerStats.Source {
     /** The generation that serves now (null before the pool starts). */
     Generation current() {
         return generations.current();
+    }
+
+    @Override
+    public Optional<CheaperStats> cheaper() {
+        return count.stats();
     }
 
     /**
