@@ -116,7 +116,10 @@ final class Busyness implements CheaperAlgorithm.Decider {
         return new CheaperAlgorithm.Figures(pool, workers);
     }
 
-    /** uWSGI's init: the settings lines, the check and cheap timers from now. */
+    /**
+     * uWSGI's init: the settings lines, and the check and cheap timers started a cycle ago (uWSGI
+     * starts them with the master; its first cycle, like the kernel's, comes a second later).
+     */
     private void start(long overload) {
         started = true;
         log.accept("[busyness] settings: min=" + settings.min() + "%, max=" + settings.max() + "%, overload=" + overload
@@ -124,8 +127,8 @@ final class Busyness implements CheaperAlgorithm.Decider {
         log.accept("[busyness] backlog alert is set to " + settings.backlogAlert() + " request(s), step is "
                 + settings.backlogStep());
         log.accept("[busyness] backlog non-zero alert is set to " + settings.backlogNonzero() + " second(s)");
-        checkedAt = now;
-        setNextCheap(overload);
+        checkedAt = now - SECOND;
+        nextCheap = checkedAt + overload * multiplier * SECOND;
     }
 
     /** Each active worker's busyness over the last {@code overload} seconds; returns their average. */
