@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.uwsgi4j.kernel.api.CheaperAlgorithm;
 import org.uwsgi4j.kernel.api.CheaperAlgorithm.Load;
@@ -67,6 +68,34 @@ class CheaperTest {
         algorithms.remove("mine", mine);
         cheaper.decide(LOAD);
         assertEquals(List.of("spare", "mine 2", "spare"), asked);
+    }
+
+    @Test
+    void theAlgorithmInUseItsClampedDecisionAndItsFiguresAreKeptForTheStats() {
+        CheaperAlgorithms algorithms = new CheaperAlgorithms();
+        var figures = new CheaperAlgorithm.Figures(Map.of("avg_busyness", 70L), Map.of(1, Map.of("busyness", 70L)));
+        algorithms.add("spare", () -> load -> -5);
+        Cheaper cheaper = new Cheaper(new CheaperSettings(1, 1, 1, 3, "mine", 0, 0), algorithms, System.nanoTime());
+        assertEquals("", cheaper.algorithmInUse());
+        cheaper.decide(LOAD);
+        assertEquals("spare", cheaper.algorithmInUse(), "the fallback");
+        assertEquals(-1, cheaper.lastDecision(), "clamped");
+        assertEquals(CheaperAlgorithm.Figures.NONE, cheaper.figures());
+        algorithms.add("mine", () -> new CheaperAlgorithm.Decider() {
+            @Override
+            public int decide(Load load) {
+                return 9;
+            }
+
+            @Override
+            public CheaperAlgorithm.Figures figures() {
+                return figures;
+            }
+        });
+        assertEquals(2, cheaper.decide(LOAD));
+        assertEquals("mine", cheaper.algorithmInUse());
+        assertEquals(2, cheaper.lastDecision());
+        assertEquals(figures, cheaper.figures());
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -104,5 +105,30 @@ class StatsJsonTest {
                 + "\t\"load\":0,\n\t\"pid\":1,\n\t\"uid\":0,\n\t\"gid\":0,\n\t\"cwd\":\"/\",\n"
                 + "\t\"locks\":[\n\n\t],\n\t\"sockets\":[\n\n\t],\n\t\"workers\":[\n\n\t],\n\t\"request_queue\":0\n}",
                 StatsJson.write(snap, false));
+    }
+    @Test
+    @SuppressWarnings("unchecked")
+    void aPoolInCheaperModeAddsItsCheaperObjectAndEachWorkersFigures() {
+        var core = new Core(0, 0, 0, 0, 0, 0, 0, false, List.of(), 0);
+        var figured = new Worker(1, 2, true, 0, 0, 0, 0, 0, 0, "idle", 0, 0, 0, 0, 0, 0, 0, List.of(), List.of(core),
+                Map.of("busyness", 42L));
+        var plain = new Worker(2, 0, true, 0, 0, 0, 0, 0, 0, "cheap", 0, 0, 0, 0, 0, 0, 0, List.of(), List.of(core));
+        var pool = new LinkedHashMap<String, Object>();
+        pool.put("avg_busyness", 42L);
+        pool.put("last_action", "spawn");
+        var snap = new StatsSnapshot("x", 0, 0, 0, 0, 1, 0, 0, "/", List.of(), List.of(), List.of(figured, plain), 3,
+                List.of(new StatsSnapshot.Cheaper(0, "busyness", 1, pool)));
+        for (boolean minified : new boolean[] {false, true}) {
+            String json = StatsJson.write(snap, minified);
+            var doc = (Map<String, Object>) MiniJson.parse(json);
+            var workers = (List<Map<String, Object>>) doc.get("workers");
+            assertEquals(Map.of("busyness", 42L), workers.get(0).get("cheaper"));
+            assertFalse(workers.get(1).containsKey("cheaper"), json);
+            assertEquals(3L, doc.get("request_queue"));
+            assertEquals(List.of(Map.of("modifier1", 0L, "algo", "busyness", "decision", 1L, "avg_busyness", 42L,
+                    "last_action", "spawn")), doc.get("cheaper"));
+        }
+        var none = new StatsSnapshot("x", 0, 0, 0, 0, 1, 0, 0, "/", List.of(), List.of(), List.of(plain), 0);
+        assertFalse(StatsJson.write(none, true).contains("cheaper"));
     }
 }

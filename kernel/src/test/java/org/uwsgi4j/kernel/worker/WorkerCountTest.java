@@ -57,6 +57,20 @@ class WorkerCountTest {
     }
 
     @Test
+    void theLoadCarriesTheMastersClockAndEachActiveWorkersTimeAndTheStatsTheDecision() throws Exception {
+        cheaperPool();
+        rig.worker(1).totalMicros.set(250_000);
+        answer.set(1);
+        rig.advance(Duration.ofSeconds(1));
+        CheaperAlgorithm.Load load = asked.getFirst();
+        assertEquals(rig.clock.nanoTime(), load.nanos());
+        assertEquals(List.of(new CheaperAlgorithm.WorkerLoad(1, 101, false, 250_000)), load.workers());
+        var stats = rig.master.pools().getFirst().cheaper().orElseThrow();
+        assertEquals("spare", stats.algorithm());
+        assertEquals(1, stats.decision());
+    }
+
+    @Test
     void fewerWorkersStopsTheOldestIdleOneAndLeavesItsSlotCheaped() throws Exception {
         MasterRig.Host host = cheaperPool();
         answer.set(1);
