@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -132,15 +133,16 @@ public final class WorkerRuntimeTracker {
             policyOption = ReferencePolicyOption.GREEDY)
     void bindCheaper(CheaperAlgorithm algorithm, Map<String, Object> props) {
         if (props.get(CheaperAlgorithm.NAME) instanceof String name) {
-            algorithms.add(name, algorithm);
+            algorithms.add(name, props.get(Constants.SERVICE_ID), algorithm);
         } else {
             LOG.warn("!!! ignoring a CheaperAlgorithm without a {} property !!!", CheaperAlgorithm.NAME);
         }
     }
 
-    void unbindCheaper(CheaperAlgorithm algorithm, Map<String, Object> props) {
+    /** Takes the properties only: SCR does not get the service object again to unbind it. */
+    void unbindCheaper(Map<String, Object> props) {
         if (props.get(CheaperAlgorithm.NAME) instanceof String name) {
-            algorithms.remove(name, algorithm);
+            algorithms.remove(name, props.get(Constants.SERVICE_ID));
         }
     }
 

@@ -53,7 +53,7 @@ class CheaperTest {
     void theNamedAlgorithmIsAskedAndFallsBackToSpareUntilItIsRegistered() {
         CheaperAlgorithms algorithms = new CheaperAlgorithms();
         List<String> asked = new ArrayList<>();
-        algorithms.add("spare", () -> load -> {
+        algorithms.add("spare", 1L, () -> load -> {
             asked.add("spare");
             return 0;
         });
@@ -63,9 +63,9 @@ class CheaperTest {
             asked.add("mine " + load.active());
             return 1;
         };
-        algorithms.add("mine", mine);
+        algorithms.add("mine", 2L, mine);
         assertEquals(1, cheaper.decide(LOAD));
-        algorithms.remove("mine", mine);
+        algorithms.remove("mine", 2L);
         cheaper.decide(LOAD);
         assertEquals(List.of("spare", "mine 2", "spare"), asked);
     }
@@ -74,14 +74,14 @@ class CheaperTest {
     void theAlgorithmInUseItsClampedDecisionAndItsFiguresAreKeptForTheStats() {
         CheaperAlgorithms algorithms = new CheaperAlgorithms();
         var figures = new CheaperAlgorithm.Figures(Map.of("avg_busyness", 70L), Map.of(1, Map.of("busyness", 70L)));
-        algorithms.add("spare", () -> load -> -5);
+        algorithms.add("spare", 1L, () -> load -> -5);
         Cheaper cheaper = new Cheaper(new CheaperSettings(1, 1, 1, 3, "mine", 0, 0), algorithms, System.nanoTime());
         assertEquals("", cheaper.algorithmInUse());
         cheaper.decide(LOAD);
         assertEquals("spare", cheaper.algorithmInUse(), "the fallback");
         assertEquals(-1, cheaper.lastDecision(), "clamped");
         assertEquals(CheaperAlgorithm.Figures.NONE, cheaper.figures());
-        algorithms.add("mine", () -> new CheaperAlgorithm.Decider() {
+        algorithms.add("mine", 2L, () -> new CheaperAlgorithm.Decider() {
             @Override
             public int decide(Load load) {
                 return 9;
@@ -102,7 +102,7 @@ class CheaperTest {
     void answersAreClampedToWhatThePoolMayDo() {
         CheaperAlgorithms algorithms = new CheaperAlgorithms();
         int[] answer = {0};
-        algorithms.add("spare", () -> load -> answer[0]);
+        algorithms.add("spare", 1L, () -> load -> answer[0]);
         Cheaper cheaper = new Cheaper(new CheaperSettings(1, 1, 1, 3, "spare", 0, 0), algorithms, System.nanoTime());
         answer[0] = 9;
         assertEquals(2, cheaper.decide(LOAD), "no more than the cheaped slots");

@@ -30,7 +30,7 @@ class WorkerCountTest {
         List<String> options = new ArrayList<>(List.of("processes", "3", "cheaper", "1"));
         options.addAll(List.of(more));
         rig = new MasterRig(options.toArray(String[]::new));
-        rig.algorithms.add("spare", () -> load -> {
+        rig.algorithms.add("spare", 1L, () -> load -> {
             asked.add(load);
             return answer.get();
         });

@@ -20,11 +20,19 @@ public final class BusynessAlgorithm implements CheaperAlgorithm {
 
     private static final Logger LOG = LoggerFactory.getLogger(BusynessAlgorithm.class);
 
-    private final BusynessSettings settings;
+    /** The configuration; set before {@link #activate}. */
+    @Reference
+    Options options;
 
+    private BusynessSettings settings;
+
+    /**
+     * Reads the options; a method, not a constructor, so that a refusal reaches the kernel as
+     * the {@link IllegalArgumentException} it is (docs/plugins.md).
+     */
     @Activate
-    public BusynessAlgorithm(@Reference Options options) {
-        this.settings = BusynessSettings.from(options);
+    void activate() {
+        settings = BusynessSettings.from(options);
     }
 
     @Override
