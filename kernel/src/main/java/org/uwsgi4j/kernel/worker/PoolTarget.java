@@ -54,8 +54,9 @@ final class PoolTarget implements Target {
         this.master = master;
         this.calls = calls;
         this.queue = new RequestQueue<>(settings.listen(), settings.queueTimeout().toNanos(), Job::overloaded, System::nanoTime);
-        // --queue-timeout is measured in the queue: with it, every request goes through the queue
-        this.ready = settings.queueTimeout().isZero() ? ReadySet.open() : ReadySet.off();
+        // --queue-timeout is measured in the queue, and the cheaper algorithms read the queue as
+        // their backlog: with either, every request goes through the queue (docs/sockets.md)
+        this.ready = settings.queueTimeout().isZero() && !settings.cheaper().enabled() ? ReadySet.open() : ReadySet.off();
     }
 
     /** Where a core puts the request it read itself, to serve it next. */
