@@ -68,7 +68,9 @@ final class HttpConnection implements AcceptedStart.Steps, ReadySet.Waiting {
         String remoteAddr = "";
         int remotePort = -1;
         if (socket.getRemoteAddress() instanceof InetSocketAddress remote) {
-            socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            if (!listener.noDelayInherited()) {
+                socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            }
             if (ctx.settings.soKeepalive()) {
                 socket.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
             }

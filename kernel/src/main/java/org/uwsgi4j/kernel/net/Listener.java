@@ -15,6 +15,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.uwsgi4j.kernel.dispatch.ReadySet;
+import org.uwsgi4j.kernel.os.InheritedNoDelay;
 
 /**
  * One bound listening socket and its accept loop: each accepted connection is handed to the
@@ -37,6 +38,8 @@ public final class Listener implements AutoCloseable {
     private final ServerSocketChannel channel;
     private final String boundName;
     private final int port;
+    /** Accepted sockets have {@code TCP_NODELAY} from the listening socket already (see {@link InheritedNoDelay}). */
+    private final boolean noDelayInherited;
     private volatile Thread acceptor;
     private volatile Selector selector;
     /** The target's idle cores accept on this socket now (see {@link #letCoresAccept}); guarded by this. */
@@ -48,6 +51,7 @@ public final class Listener implements AutoCloseable {
         this.channel = channel;
         this.boundName = boundName;
         this.port = port;
+        this.noDelayInherited = port >= 0 && InheritedNoDelay.set(channel);
     }
 
     /**
@@ -204,6 +208,11 @@ public final class Listener implements AutoCloseable {
     /** The bound address: a TCP {@link InetSocketAddress}, or the Unix socket's. */
     java.net.SocketAddress localAddress() throws IOException {
         return channel.getLocalAddress();
+    }
+
+    /** Whether the sockets this one accepts have {@code TCP_NODELAY} already (TCP on Linux). */
+    boolean noDelayInherited() {
+        return noDelayInherited;
     }
 
     /** The bound TCP port, or -1 for a Unix socket. */

@@ -60,6 +60,8 @@ public final class Epoll implements AutoCloseable {
 
     private final int epfd;
     private final int eventFd;
+    /** Each thread's native buffers for {@link #control}: a registration per request allocates nothing. */
+    private final ThreadLocal<ControlBuffers> controlBuffers = ThreadLocal.withInitial(ControlBuffers::new);
 
     private Epoll(int epfd, int eventFd) {
         this.epfd = epfd;
@@ -106,19 +108,17 @@ public final class Epoll implements AutoCloseable {
     }
 
     private void control(int op, int fd, int events, long token) throws IOException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = Libc.callState(arena);
-            MemorySegment event = arena.allocate(EVENT_SIZE);
-            event.set(ValueLayout.JAVA_INT, 0, events);
-            event.set(ValueLayout.JAVA_LONG_UNALIGNED, DATA_OFFSET, token);
-            int rc = (int) CTL.invokeExact(state, epfd, op, fd, event);
-            if (rc != 0) {
-                throw failure("epoll_ctl", state);
-            }
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
+        ControlBuffers buffers = controlBuffers.get();
+        buffers.event.set(ValueLayout.JAVA_INT, 0, events);
+        buffers.event.set(ValueLayout.JAVA_LONG_UNALIGNED, DATA_OFFSET, token);
+        int rc;
+        try {
+            rc = (int) CTL.invokeExact(buffers.state, epfd, op, fd, buffers.event);
         } catch (Throwable t) {
             throw new IOException("epoll_ctl: " + t, t);
+        }
+        if (rc != 0) {
+            throw failure("epoll_ctl", buffers.state);
         }
     }
 
@@ -200,6 +200,18 @@ public final class Epoll implements AutoCloseable {
             this.event = arena.allocate(EVENT_SIZE, 8);
             this.state = Libc.callState(arena);
             this.counter = arena.allocate(ValueLayout.JAVA_LONG);
+        }
+    }
+
+    /** One thread's native buffers for epoll_ctl (the event and the errno state). */
+    private static final class ControlBuffers {
+        private final MemorySegment event;
+        private final MemorySegment state;
+
+        private ControlBuffers() {
+            Arena arena = Arena.ofAuto();
+            this.event = arena.allocate(EVENT_SIZE, 8);
+            this.state = Libc.callState(arena);
         }
     }
 }

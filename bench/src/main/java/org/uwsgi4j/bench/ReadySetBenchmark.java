@@ -1,0 +1,162 @@
+package org.uwsgi4j.bench;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.uwsgi4j.kernel.dispatch.ReadySet;
+import org.uwsgi4j.kernel.os.Epoll;
+
+/**
+ * The dispatch step of a kept-alive request on the master (docs/architecture.md, "The request
+ * path of a kept-alive connection"): a connection waits in a worker pool's {@link ReadySet},
+ * its client sends, and a core takes the readiness and reads. Each operation here is that
+ * cycle for one loopback TCP connection on one thread: arm (epoll_ctl), the client's write,
+ * await (epoll_wait) and the read; beside it the same cycle through the JDK's {@link Selector}
+ * (what a conventional NIO event loop pays) and a plain blocking read (the system calls alone,
+ * with no readiness step). No wake-up of another thread is measured: that cost is the
+ * kernel's, the same for every design, and shows in bench/wrk-hello.sh.
+ *
+ * <p>Needs the launcher's {@code --add-exports java.base/sun.nio.ch=ALL-UNNAMED} (set below), or
+ * the set is off and {@link #readySet} fails at setup.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 4, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgs = {"-XX:+UseSerialGC", "-Xmx64m", "--enable-native-access=ALL-UNNAMED",
+        "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED"})
+public class ReadySetBenchmark {
+
+    private SocketChannel client;
+    private SocketChannel server;
+    private SocketChannel blockingServer;
+    private SocketChannel blockingClient;
+    private ReadySet set;
+    private Epoll.Events events;
+    private Selector selector;
+    private SelectionKey key;
+    private final ByteBuffer one = ByteBuffer.allocateDirect(1);
+    private final ByteBuffer in = ByteBuffer.allocateDirect(64);
+    private Conn conn;
+
+    /** The waiting side: a connection whose readiness the benchmark thread takes. */
+    private final class Conn implements ReadySet.Waiting {
+        @Override
+        public SelectableChannel socket() {
+            return server;
+        }
+
+        @Override
+        public void ready() {
+            // the benchmark reads after await() returns
+        }
+
+        @Override
+        public void release() {
+            // the set closes at tear-down only
+        }
+    }
+
+    @Setup(Level.Trial)
+    public void setup() throws IOException {
+        SocketChannel[] pair = pair();
+        client = pair[0];
+        server = pair[1];
+        set = ReadySet.open();
+        if (!set.isOpen()) {
+            throw new IllegalStateException("the ready set is off: run with --add-exports=java.base/sun.nio.ch=ALL-UNNAMED");
+        }
+        events = set.events();
+        conn = new Conn();
+        SocketChannel[] plain = pair();
+        blockingClient = plain[0];
+        blockingServer = plain[1];
+        SocketChannel[] selected = pair();
+        selector = Selector.open();
+        selected[1].configureBlocking(false);
+        key = selected[1].register(selector, SelectionKey.OP_READ, selected[0]);
+    }
+
+    private static SocketChannel[] pair() throws IOException {
+        try (ServerSocketChannel listening = ServerSocketChannel.open()) {
+            listening.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            SocketChannel c = SocketChannel.open(listening.getLocalAddress());
+            SocketChannel s = listening.accept();
+            c.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            s.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            return new SocketChannel[] {c, s};
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException {
+        set.close();
+        selector.close();
+        for (SocketChannel c : new SocketChannel[] {client, server, blockingClient, blockingServer, (SocketChannel) key.channel(),
+                (SocketChannel) key.attachment()}) {
+            c.close();
+        }
+    }
+
+    /** arm, the client's byte, await in the set, read: the cycle of a kept-alive request's dispatch. */
+    @Benchmark
+    public int readySet() throws IOException {
+        if (!set.arm(conn)) {
+            throw new IllegalStateException("arm failed");
+        }
+        send(client);
+        if (set.await(events, 1000) != conn) {
+            throw new IllegalStateException("no readiness");
+        }
+        return receive(server);
+    }
+
+    /** The same cycle through a JDK Selector: select, the selected-key set, read. */
+    @Benchmark
+    public int selector() throws IOException {
+        send((SocketChannel) key.attachment());
+        if (selector.select(1000) != 1) {
+            throw new IllegalStateException("no readiness");
+        }
+        selector.selectedKeys().clear();
+        return receive((SocketChannel) key.channel());
+    }
+
+    /** The client's byte and a blocking read: the system calls without any readiness step. */
+    @Benchmark
+    public int blockingRead() throws IOException {
+        send(blockingClient);
+        return receive(blockingServer);
+    }
+
+    private void send(SocketChannel to) throws IOException {
+        one.clear().put((byte) 'x').flip();
+        to.write(one);
+    }
+
+    private int receive(SocketChannel from) throws IOException {
+        in.clear();
+        return from.read(in);
+    }
+}
