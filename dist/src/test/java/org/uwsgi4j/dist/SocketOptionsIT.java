@@ -98,6 +98,42 @@ class SocketOptionsIT {
         }
     }
 
+    @Test
+    void tcpSocketsDeferAcceptUntilTheClientSendsUnlessNoDeferAccept() throws Exception {
+        Path app = hello();
+        try (var deferred = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString());
+             var plain = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(), "--no-defer-accept")) {
+            deferred.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
+            plain.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
+            try (Socket silent = new Socket(); Socket silentToo = new Socket()) {
+                silent.connect(new InetSocketAddress("127.0.0.1", deferred.httpPort()));
+                silentToo.connect(new InetSocketAddress("127.0.0.1", plain.httpPort()));
+                assertEquals("03", serverSideState(deferred.httpPort(), silent.getLocalPort()),
+                        "a client that has sent nothing waits in SYN_RECV, not accepted (TCP_DEFER_ACCEPT)");
+                assertEquals("01", serverSideState(plain.httpPort(), silentToo.getLocalPort()),
+                        "--no-defer-accept: established at once");
+                silent.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                String head = new String(silent.getInputStream().readNBytes(12), StandardCharsets.ISO_8859_1);
+                assertEquals("HTTP/1.0 200", head, "served once it sends");
+            }
+        }
+    }
+
+    /** The state (/proc/net/tcp's "st") of the server's side of the connection from {@code clientPort} to {@code port}, once it shows. */
+    private static String serverSideState(int port, int clientPort) throws Exception {
+        String local = String.format(":%04X", port);
+        String remote = String.format(":%04X", clientPort);
+        for (long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos(); System.nanoTime() < deadline; Thread.sleep(20)) {
+            for (String line : Files.readAllLines(Path.of("/proc/net/tcp"))) {
+                String[] f = line.strip().split("\\s+");
+                if (f.length > 5 && f[1].endsWith(local) && f[2].endsWith(remote)) {
+                    return f[3];
+                }
+            }
+        }
+        throw new AssertionError("no server-side row for port " + port + " from " + clientPort + " in /proc/net/tcp");
+    }
+
     /**
      * The timer kind (/proc/net/tcp's "tr": 00 none, 02 keepalive) of the server's side of an idle
      * kept-alive connection to {@code port}, after one request served on it.

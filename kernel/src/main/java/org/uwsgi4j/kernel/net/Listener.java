@@ -15,7 +15,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.uwsgi4j.kernel.dispatch.ReadySet;
-import org.uwsgi4j.kernel.os.InheritedNoDelay;
+import org.uwsgi4j.kernel.os.TcpListenOptions;
 
 /**
  * One bound listening socket and its accept loop: each accepted connection is handed to the
@@ -38,7 +38,7 @@ public final class Listener implements AutoCloseable {
     private final ServerSocketChannel channel;
     private final String boundName;
     private final int port;
-    /** Accepted sockets have {@code TCP_NODELAY} from the listening socket already (see {@link InheritedNoDelay}). */
+    /** Accepted sockets have {@code TCP_NODELAY} from the listening socket already (see {@link TcpListenOptions#noDelay}). */
     private final boolean noDelayInherited;
     private volatile Thread acceptor;
     private volatile Selector selector;
@@ -51,7 +51,7 @@ public final class Listener implements AutoCloseable {
         this.channel = channel;
         this.boundName = boundName;
         this.port = port;
-        this.noDelayInherited = port >= 0 && InheritedNoDelay.set(channel);
+        this.noDelayInherited = port >= 0 && TcpListenOptions.noDelay(channel);
     }
 
     /**
@@ -71,6 +71,9 @@ public final class Listener implements AutoCloseable {
                 channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
             }
             channel.bind(address.tcp(), settings.listen());
+            if (settings.deferAcceptSeconds() > 0) {
+                TcpListenOptions.deferAccept(channel, settings.deferAcceptSeconds());
+            }
             port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
             String host = address.text().substring(0, address.text().lastIndexOf(':'));
             name = host + ":" + port;

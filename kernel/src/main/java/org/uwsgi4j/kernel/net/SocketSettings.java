@@ -10,8 +10,11 @@ import org.uwsgi4j.kernel.api.Options;
  * @param reusePort     {@code --reuse-port}
  * @param chmodSocket   {@code --chmod-socket[=mode]} for Unix sockets (bare flag: 0666)
  * @param chownSocket   {@code --chown-socket user[:group]} for Unix sockets
+ * @param deferAcceptSeconds {@code TCP_DEFER_ACCEPT} for TCP sockets, as uWSGI sets it: {@code --socket-timeout}, or 0
+ *                      (off) with {@code --no-defer-accept}
  */
-public record SocketSettings(int listen, boolean reusePort, Optional<Integer> chmodSocket, Optional<String> chownSocket) {
+public record SocketSettings(int listen, boolean reusePort, Optional<Integer> chmodSocket, Optional<String> chownSocket,
+        int deferAcceptSeconds) {
 
     /**
      * The settings {@code options} ask for; defaults are the option table's.
@@ -20,7 +23,7 @@ public record SocketSettings(int listen, boolean reusePort, Optional<Integer> ch
      */
     public static SocketSettings fromOptions(Options options) {
         return new SocketSettings(options.intValue("listen"), options.isTrue("reuse-port"), chmod(options),
-                options.value("chown-socket"));
+                options.value("chown-socket"), options.isTrue("no-defer-accept") ? 0 : options.intValue("socket-timeout"));
     }
 
     /**
