@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import org.uwsgi4j.kernel.api.Listeners;
-import org.uwsgi4j.kernel.os.TcpListenOptions;
 
 /**
  * The api's {@link Listeners}: sockets bound for plugins as {@link Listener} binds the kernel's
@@ -53,9 +52,6 @@ public final class GatewayListeners implements Listeners {
                     channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
                 }
                 channel.bind(spec.tcp(), settings.listen());
-                if (settings.deferAcceptSeconds() > 0) {
-                    TcpListenOptions.deferAccept(channel, settings.deferAcceptSeconds());
-                }
             } catch (IOException e) {
                 channel.close();
                 throw e;
