@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * plugin-cron end to end on the test's clock ({@link TestClock}: a bundle replaces the
  * {@code WallClock} service, so no test waits a real minute): a command through
- * {@code /bin/sh -c} in the {@code --chdir} directory with {@code --env}, its output and uWSGI's
+ * {@code /bin/sh -c} in the {@code --chdir} directory with {@code --env} and {@code --unenv}, its output and uWSGI's
  * lines in the log; a curl cron against a local HTTP endpoint; a fixed minute; and the tasks
  * stop when the plugin is uninstalled at run time.
  */
@@ -44,26 +44,26 @@ class CronIT {
         String url = "http://127.0.0.1:" + endpoint.getAddress().getPort() + "/tick";
         try (var server = UwsgiProcess.start(cwd, concat(clock.options(), "--plugin", "echo", "--http-socket", "127.0.0.1:0",
                 "--http-socket-modifier1", "101", "--shell-socket", cwd.resolve("shell.sock").toString(),
-                "--chdir", work.toString(), "--env", "CRON_IT=from-env",
-                "--cron", "-1 -1 -1 -1 -1 echo every-$((40+2))-$CRON_IT-$(basename \"$PWD\")",
+                "--chdir", work.toString(), "--env", "CRON_IT=from-env", "--env", "CRON_GONE=set", "--unenv", "CRON_GONE", "--unenv", "HOME",
+                "--cron", "-1 -1 -1 -1 -1 echo every-$((40+2))-$CRON_IT-$(basename \"$PWD\")-${CRON_GONE:-unset}-${HOME:-nohome}",
                 "--cron", "5 -1 -1 -1 -1 echo at-five", "--curl-cron", "-1 -1 -1 -1 -1 " + url,
                 "--legion-cron", "mylegion -1 -1 -1 -1 -1 echo legion-ran"))) {
             Shell shell = new Shell(cwd, server.awaitShell());
             server.awaitLine("\\[uwsgi-cron\\] command \"echo at-five\" registered as cron task", WAIT);
             server.awaitLine("\\[uwsgi-cron\\] running \"echo every-.*\" \\(pid \\d+\\)", WAIT);
-            server.awaitLine("every-42-from-env-work", WAIT);
+            server.awaitLine("every-42-from-env-work-unset-nohome", WAIT);
             server.awaitLine("\\[uwsgi-cron\\] command \"echo every-.*\" running with pid \\d+ exited after \\d+ second\\(s\\)", WAIT);
             server.awaitLine("\\[uwsgi-curl-cron\\] " + Pattern.quote(url) + " answered HTTP 204", WAIT);
             assertEquals(1, hits.get());
 
             clock.set(Instant.parse("2026-01-07T10:01:00Z"));
-            awaitCount(server, "every-42-from-env-work", 2);
+            awaitCount(server, "every-42-from-env-work-unset-nohome", 2);
             awaitCount(server, "\\[uwsgi-curl-cron\\] .* answered HTTP 204", 2);
             assertFalse(server.output().contains("at-five\n"), server.output());
 
             clock.set(Instant.parse("2026-01-07T10:05:10Z"));
             server.awaitLine("at-five", WAIT);
-            awaitCount(server, "every-42-from-env-work", 3); // once in each of 10:00, 10:01, 10:05
+            awaitCount(server, "every-42-from-env-work-unset-nohome", 3); // once in each of 10:00, 10:01, 10:05
             String cron = shell.run("uwsgi:cron").output();
             assertTrue(cron.contains("echo at-five") && cron.contains("2026-01-07 11:05"), cron);
 
@@ -75,7 +75,7 @@ class CronIT {
             int before = hits.get();
             clock.set(Instant.parse("2026-01-07T10:06:00Z"));
             Thread.sleep(1000); // an absence cannot be awaited: 50 looks of the cron's loop on the test's clock
-            assertEquals(3, count(server, "every-42-from-env-work"), server.output());
+            assertEquals(3, count(server, "every-42-from-env-work-unset-nohome"), server.output());
             assertEquals(before, hits.get());
             assertTrue(server.isAlive());
             assertEquals(1, count(server, "\\[uwsgi-cron\\] no legion \"mylegion\" exists \\(no legion plugin\\): its cron tasks do not run"),

@@ -7,7 +7,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,18 +35,19 @@ final class CommandRun implements Scheduler.Run {
      *
      * @throws IOException when the shell cannot be started
      */
-    static CommandRun start(String command, File dir, List<String> env, Instant now, Consumer<String> exited) throws IOException {
+    static CommandRun start(String command, File dir, Map<String, String> env, Instant now, Consumer<String> exited) throws IOException {
         ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", command).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         if (dir != null) {
             pb.directory(dir);
         }
-        for (String e : env) {
-            int eq = e.indexOf('=');
-            if (eq > 0) {
-                pb.environment().put(e.substring(0, eq), e.substring(eq + 1));
+        env.forEach((name, value) -> {
+            if (value == null) {
+                pb.environment().remove(name); // --unenv
+            } else {
+                pb.environment().put(name, value);
             }
-        }
+        });
         Process p = pb.start();
         CommandRun run = new CommandRun(p, now);
         LOG.info("[uwsgi-cron] running \"{}\" (pid {})", command, p.pid());

@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -52,7 +53,8 @@ public final class CronService {
     private final Scheduler scheduler = new Scheduler();
     private final Signals signals;
     private final File dir;
-    private final List<String> env;
+    /** {@code --env} and {@code --unenv} in their order: a name to its value, or to null when unset. */
+    private final Map<String, String> env;
     private final Map<String, Legion> legions = new ConcurrentHashMap<>();
     /** Legions already reported missing (logged once each). */
     private final Set<String> missing = ConcurrentHashMap.newKeySet();
@@ -69,7 +71,7 @@ public final class CronService {
     public CronService(@Reference Options options, @Reference Signals signals) {
         this.signals = signals;
         this.dir = options.value("chdir").filter(s -> !s.isBlank()).map(File::new).orElse(null);
-        this.env = options.values("env");
+        this.env = environment(options);
         for (CronTask t : CronDefinitions.from(options)) {
             scheduler.add(t);
             if (t.legion() != null) {
@@ -228,5 +230,22 @@ public final class CronService {
                 s.running = null;
             }
         }
+    }
+
+    /**
+     * {@code --env NAME=VALUE} and {@code --unenv NAME} in their order, as uWSGI applies them to
+     * the master's environment, which cron commands inherit: NAME to its value, or to null when unset.
+     */
+    private static Map<String, String> environment(Options options) {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (var entry : options.entries()) {
+            String v = entry.getValue() == null ? "" : entry.getValue();
+            if (entry.getKey().equals("env") && v.indexOf('=') > 0) {
+                env.put(v.substring(0, v.indexOf('=')), v.substring(v.indexOf('=') + 1));
+            } else if (entry.getKey().equals("unenv") && !v.isBlank()) {
+                env.put(v.strip(), null);
+            }
+        }
+        return env;
     }
 }
