@@ -26,7 +26,7 @@ final class TestConfigs {
         try (InputStream in = TestConfigs.class.getResourceAsStream("/OSGI-INF/uwsgi4j/options")) {
             groups.put(OptionSpec.CORE, OptionSpecReader.read(in, OptionSpec.CORE, "kernel options"));
             for (Path file : pluginOptionFiles()) {
-                String owner = file.getName(0).toString().substring("plugin-".length());
+                String owner = pluginName(file.getName(0).toString());
                 try (InputStream pin = Files.newInputStream(Path.of("..").resolve(file))) {
                     groups.put(owner, OptionSpecReader.read(pin, owner, file.toString()));
                 }
@@ -35,6 +35,22 @@ final class TestConfigs {
             throw new UncheckedIOException(e);
         }
         return groups;
+    }
+
+    /**
+     * The plugin name of module {@code dir} as its bundle declares it ({@code uwsgi4j.plugin.name}
+     * in its bnd.bnd: {@code cheaper_busyness}, as in uWSGI), else the directory's name after {@code plugin-}.
+     */
+    private static String pluginName(String dir) throws IOException {
+        Path bnd = Path.of("..", dir, "bnd.bnd");
+        if (Files.isRegularFile(bnd)) {
+            for (String line : Files.readAllLines(bnd)) {
+                if (line.startsWith("uwsgi4j.plugin.name:")) {
+                    return line.substring("uwsgi4j.plugin.name:".length()).strip();
+                }
+            }
+        }
+        return dir.substring("plugin-".length());
     }
 
     /** Paths, relative to the repository root, of every plugin's options file, sorted. */
