@@ -54,8 +54,11 @@ class ServerStatsTest {
              Server server = Server.bind(Server.listenSpecs(options), options, new Modifiers(table),
                      RequestLog.fromOptions(options, pipeline))) {
             int httpPort = server.listeners().get(1).port();
-            // not accepting yet: connections wait in the operating system's backlog
+            // not accepting yet: connections wait in the operating system's backlog (once they
+            // have sent something: TCP sockets defer accept() until then, as uWSGI's do)
             try (var a = new java.net.Socket("127.0.0.1", httpPort); var b = new java.net.Socket("127.0.0.1", httpPort)) {
+                a.getOutputStream().write('G');
+                b.getOutputStream().write('G');
                 StatsSnapshot doc = new ServerStats(server, List::of, "test").snapshot();
                 assertEquals(List.of("uwsgi", "http"), doc.sockets().stream().map(StatsSnapshot.Socket::proto).toList());
                 assertEquals(List.of(0L, 2L), doc.sockets().stream().map(StatsSnapshot.Socket::queue).toList(),
