@@ -22,7 +22,8 @@
 # (apt-get install wrk uwsgi uwsgi-plugin-python3 gunicorn). All servers run at once (idle
 # ones cost nothing); after a warm-up each (the JVM's JIT needs 10-15 s) they are measured in
 # turn, round after round, so a noisy neighbour hits them alike; the median round of each is
-# printed: requests/s, p50 and p99 latency, errors, the CPU time all its processes used per
+# printed: requests/s, p50 and p99 latency, the mean and the maximum (a server that starves a
+# few connections can show a low p99 beside a mean far above its p50), errors, the CPU time all its processes used per
 # request (user + system, from /proc), and the total RSS of all its processes.
 #
 # Two modes: "keepalive" is wrk's default (HTTP/1.1 persistent connections; uWSGI's
@@ -117,8 +118,10 @@ for mode in $modes; do
       rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out"); [ -n "$rps" ] || { echo "bench: wrk failed against $n:" >&2; echo "$out" >&2; rps=0; }
       p50=$(to_ms "$(awk '$1=="50%" {print $2}' <<<"$out")")
       p99=$(to_ms "$(awk '$1=="99%" {print $2}' <<<"$out")")
+      mean=$(to_ms "$(awk '$1=="Latency" {print $2; exit}' <<<"$out")")
+      max=$(to_ms "$(awk '$1=="Latency" {print $4; exit}' <<<"$out")")
       errs=$(awk '/Non-2xx|Socket errors/ {sub(/^ +/, ""); printf "%s; ", $0}' <<<"$out")
-      ROWS[$n]+="$rps $p50 $p99 $cpu ${errs:-no errors}"$'\n'
+      ROWS[$n]+="$rps $p50 $p99 $cpu $mean $max ${errs:-no errors}"$'\n'
     done
   done
   echo "== $mode: median of $rounds rounds (wrk -t$wthreads -c$conns -d${secs}s${header:+ -H 'Connection: close'})"
@@ -129,10 +132,12 @@ for mode in $modes; do
     p99=$(printf '%s' "${ROWS[$n]}" | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
     all=$(printf '%s' "${ROWS[$n]}" | awk '{printf "%s/%s ", $1, $3}')
     cpu=$(printf '%s' "${ROWS[$n]}" | awk '{print $4}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-    errs=$(printf '%s' "${ROWS[$n]}" | head -1 | cut -d' ' -f5-)
+    mean=$(printf '%s' "${ROWS[$n]}" | awk '{print $5}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    max=$(printf '%s' "${ROWS[$n]}" | awk '{print $6}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    errs=$(printf '%s' "${ROWS[$n]}" | head -1 | cut -d' ' -f7-)
     MED[$n]=$rps
-    printf '%-12s %10s req/s  p50 %6s ms  p99 %6s ms  CPU %4s us/req  RSS %4d MiB  rounds (req/s / p99 ms): %s %s\n' \
-      "$n" "$rps" "$p50" "$p99" "$cpu" $(( $(tree_rss_kb "${PID[$n]}") / 1024 )) "$all" "$errs"
+    printf '%-12s %10s req/s  p50 %6s ms  p99 %6s ms  mean %6s ms  max %7s ms  CPU %4s us/req  RSS %4d MiB  rounds (req/s / p99 ms): %s %s\n' \
+      "$n" "$rps" "$p50" "$p99" "$mean" "$max" "$cpu" $(( $(tree_rss_kb "${PID[$n]}") / 1024 )) "$all" "$errs"
   done
   for peer in uwsgi4j@base uwsgi4j+variant uWSGI gunicorn; do
     if [ -n "${MED[$peer]:-}" ]; then
