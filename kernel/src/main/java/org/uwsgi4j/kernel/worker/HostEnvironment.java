@@ -16,6 +16,8 @@ import org.uwsgi4j.kernel.api.Options;
  *  UWSGI4J_MASTER_PID  the JVM's pid (the "master")
  *  UWSGI4J_STARTED_ON  when the server started: the JVM's start, epoch seconds
  *  UWSGI4J_VERSION     the server's version, major.minor.micro
+ *  UWSGI4J_WRITE_ERRORS_TOLERANCE  --write-errors-tolerance, when above 0
+ *  UWSGI4J_DISABLE_WRITE_EXCEPTION 1 with --disable-write-exception
  * </pre>
  */
 final class HostEnvironment {
@@ -31,6 +33,13 @@ final class HostEnvironment {
         env.put("UWSGI4J_STARTED_ON", Long.toString(ProcessHandle.current().info().startInstant()
                 .map(Instant::getEpochSecond).orElseGet(() -> System.currentTimeMillis() / 1000)));
         env.put("UWSGI4J_VERSION", version);
+        int tolerance = options.intValue("write-errors-tolerance");
+        if (tolerance > 0) {
+            env.put("UWSGI4J_WRITE_ERRORS_TOLERANCE", Integer.toString(tolerance));
+        }
+        if (options.isTrue("disable-write-exception")) {
+            env.put("UWSGI4J_DISABLE_WRITE_EXCEPTION", "1");
+        }
         return Map.copyOf(env);
     }
 

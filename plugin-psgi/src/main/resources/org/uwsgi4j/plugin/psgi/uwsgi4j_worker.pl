@@ -45,6 +45,9 @@ use constant {
     EXIT_LOAD_FAILED => 22,
 };
 use constant END_FRAME => pack('CCvV', END_, 0, 0, 0);
+# --write-errors-tolerance and --disable-write-exception (docs/worker-protocol.md, "The client goes away")
+use constant WRITE_ERRORS_TOLERANCE => ($ENV{UWSGI4J_WRITE_ERRORS_TOLERANCE} || 0) + 0;
+use constant WRITE_EXCEPTION => (($ENV{UWSGI4J_DISABLE_WRITE_EXCEPTION} // '') ne '1') ? 1 : 0;
 
 our %ENVV = %ENV;            # the start-up environment, before the app changes %ENV
 our $WORKER_ID = 0;          # this process's worker id (0 in the host)
@@ -281,14 +284,22 @@ package uwsgi4j::Writer;
 
 sub new { my ($class, $core) = @_; return bless { core => $core, closed => 0 }, $class }
 
+# Once the client is gone a write is dropped; past --write-errors-tolerance such writes it
+# dies, as uWSGI's croaks (never with --disable-write-exception).
 sub write {
     my ($self, $chunk) = @_;
     my $core = $self->{core};
-    die "write error: the client is gone\n" if $core->{gone};
+    return $self->gone_write if $core->{gone};
     die "write() after close()\n" if $self->{closed};
     return 1 unless defined $chunk && length $chunk;
-    die "write error: the client is gone\n" if $core->gone_now;
+    return $self->gone_write if $core->gone_now;
     $core->send_chunk($chunk);
+    return 1;
+}
+
+sub gone_write {
+    my ($self) = @_;
+    die "write error: the client is gone\n" if $self->{core}->over_write_errors && main::WRITE_EXCEPTION;
     return 1;
 }
 
@@ -301,7 +312,8 @@ sub close {
 
 sub poll_cb {
     my ($self, $cb) = @_;
-    $cb->($self) until $self->{closed} || $self->{core}{gone};
+    my $core = $self->{core};
+    $cb->($self) until $self->{closed} || ($core->{gone} && $core->{write_errors} > main::WRITE_ERRORS_TOLERANCE);
 }
 
 # ---- one core -----------------------------------------------------------------------------
@@ -313,7 +325,7 @@ use Fcntl qw(SEEK_CUR);
 sub new {
     my ($class, $ch, $loaded, $base) = @_;
     my $self = bless { ch => $ch, loaded => $loaded, base => $base, busy => 0, stopping => 0,
-                       gone => 0, check_at => 0, started => 0, ended => 0, requests => 0 }, $class;
+                       gone => 0, write_errors => 0, check_at => 0, started => 0, ended => 0, requests => 0 }, $class;
     $self->{errors} = uwsgi4j::Errors->new($self);
     my $errors = $self->{errors};
     $self->{logger} = sub {
@@ -405,6 +417,12 @@ sub call {
     }
 }
 
+# Counts one more chunk or write given after the client went away; true past the tolerance.
+sub over_write_errors {
+    my ($self) = @_;
+    return ++$self->{write_errors} > main::WRITE_ERRORS_TOLERANCE;
+}
+
 # True once the kernel said GONE for the request in hand: reads the frames already here and,
 # every GONE_CHECK seconds, those the socket holds (no wait): no system call per chunk.
 sub gone_now {
@@ -450,6 +468,7 @@ sub handle {
     # uwsgi_pass sends them as headers too), as Plack's FCGI handler does
     delete @env{qw(HTTP_CONTENT_TYPE HTTP_CONTENT_LENGTH)};
     $self->{gone} = 0;
+    $self->{write_errors} = 0;
     $self->{check_at} = 0;
     $self->{started} = 0;
     $self->{ended} = 0;
@@ -571,12 +590,14 @@ sub respond {
         }
         for my $chunk (@$body) {
             next unless defined $chunk && length $chunk;
-            $self->send_chunk($chunk);
-            if ($self->gone_now) {
-                print STDERR "write error: the client is gone\n";
-                last;
+            if ($self->{write_errors}) {    # the client is gone: one more write error
+                last if $self->over_write_errors;
+                next;
             }
+            $self->send_chunk($chunk);
+            last if $self->gone_now && $self->over_write_errors;
         }
+        print STDERR "write error: the client is gone\n" if $self->{write_errors} > main::WRITE_ERRORS_TOLERANCE;
         $self->finish;
         return;
     }
@@ -586,12 +607,14 @@ sub respond {
                 local $/ = \65536;
                 while (defined(my $chunk = $body->getline)) {
                     next unless length $chunk;
-                    $self->send_chunk($chunk);
-                    if ($self->gone_now) {
-                        print STDERR "write error: the client is gone\n";
-                        last;
+                    if ($self->{write_errors}) {    # the client is gone: one more write error
+                        last if $self->over_write_errors;
+                        next;
                     }
+                    $self->send_chunk($chunk);
+                    last if $self->gone_now && $self->over_write_errors;
                 }
+                print STDERR "write error: the client is gone\n" if $self->{write_errors} > main::WRITE_ERRORS_TOLERANCE;
                 $self->finish;
             }
             1;

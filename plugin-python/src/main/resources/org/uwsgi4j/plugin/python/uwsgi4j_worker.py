@@ -48,6 +48,9 @@ BODY_INLINE = 1
 MAX_PAYLOAD = 16 * 1024 * 1024
 SMALL = 64 * 1024          # chunks up to this size are copied into the frame's write
 GONE_CHECK = 0.02          # seconds between two looks at the channel for GONE during a response
+# --write-errors-tolerance and --disable-write-exception (docs/worker-protocol.md, "The client goes away")
+WRITE_ERRORS_TOLERANCE = int(os.environ.get("UWSGI4J_WRITE_ERRORS_TOLERANCE", "0") or 0)
+WRITE_EXCEPTION = os.environ.get("UWSGI4J_DISABLE_WRITE_EXCEPTION", "") != "1"
 EXIT_LOAD_FAILED = 22
 
 HEADER = struct.Struct("<BBHI")
@@ -324,6 +327,7 @@ class Core:
         self.status = self.head = None
         self.sent = False
         self.gone = False          # the kernel said GONE for the request in hand
+        self.write_errors = 0      # chunks and writes of the request in hand given after its GONE
         self.check_at = 0.0        # write(): when to look for GONE next (0: at its first call)
         poller = select.poll()     # not select(): no limit on the descriptor's number
         poller.register(ch.sock, select.POLLIN)
@@ -404,6 +408,7 @@ class Core:
 
     def handle(self, f, flags):
         self.gone = False
+        self.write_errors = 0
         self.check_at = 0.0
         environ = dict(zip(f[0:-1:2], f[1::2]))
         environ.update(self.base)
@@ -449,15 +454,24 @@ class Core:
             send, monotonic = self._send, _monotonic
             check_at = 0.0      # the first chunk looks at the frames already here and starts the clock
             for chunk in result:
+                if self.write_errors:           # the client is gone: this chunk is one more write error
+                    self.write_errors += 1
+                    if self.write_errors > WRITE_ERRORS_TOLERANCE:
+                        break
+                    continue
                 if chunk:
                     send(chunk)
                 if monotonic() >= check_at:     # no system call per chunk: one every GONE_CHECK
                     if self.client_gone(check_at != 0.0):
-                        # the iterable is asked for nothing more; uWSGI's python plugin logs this line
-                        sys.stderr.write("OSError: write error\n")
-                        self.ch.send(END_FRAME)
-                        return
+                        self.write_errors += 1
+                        if self.write_errors > WRITE_ERRORS_TOLERANCE:
+                            break
                     check_at = monotonic() + GONE_CHECK
+            if self.write_errors > WRITE_ERRORS_TOLERANCE:
+                # the iterable is asked for nothing more; uWSGI's python plugin logs this line
+                sys.stderr.write("OSError: write error\n")
+                self.ch.send(END_FRAME)
+                return
             if self.status is None:
                 raise AssertionError("the application returned without calling start_response()")
             self.ch.send(END_FRAME if self.sent else self.head + END_FRAME)
@@ -532,15 +546,19 @@ class Core:
         return self.gone
 
     def _write(self, chunk):
-        """The write() callable: sends a chunk at once; once the client is gone it raises
-        OSError("write error"), as uWSGI's does."""
+        """The write() callable: sends a chunk at once; once the client is gone the chunk is
+        dropped, and past --write-errors-tolerance such writes it raises OSError("write error"),
+        as uWSGI's does (never with --disable-write-exception)."""
+        if not self.gone:
+            now = _monotonic()
+            if now >= self.check_at:
+                self.client_gone(self.check_at != 0.0)
+                self.check_at = now + GONE_CHECK
         if self.gone:
-            raise OSError("write error")
-        now = _monotonic()
-        if now >= self.check_at:
-            if self.client_gone(self.check_at != 0.0):
+            self.write_errors += 1
+            if self.write_errors > WRITE_ERRORS_TOLERANCE and WRITE_EXCEPTION:
                 raise OSError("write error")
-            self.check_at = now + GONE_CHECK
+            return
         self._send(chunk)
 
     def _send(self, chunk):

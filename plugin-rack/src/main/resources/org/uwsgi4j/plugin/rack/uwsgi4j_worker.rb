@@ -35,6 +35,9 @@ module Uwsgi4j
   MAX_PAYLOAD = 16 * 1024 * 1024
   SMALL = 64 * 1024            # READ size; chunks up to this are copied into the frame's write
   GONE_CHECK = 0.02            # seconds between two looks at the channel for GONE during a response
+  # --write-errors-tolerance and --disable-write-exception (docs/worker-protocol.md, "The client
+  # goes away"); Rack has no write callable, so only the tolerance applies to the body's chunks
+  WRITE_ERRORS_TOLERANCE = ENV.fetch("UWSGI4J_WRITE_ERRORS_TOLERANCE", "0").to_i
   EXIT_LOAD_FAILED = 22
   BINARY = Encoding::BINARY
   HOST_FILE = File.expand_path(__FILE__)
@@ -508,6 +511,7 @@ module Uwsgi4j
 
     def handle(payload, flags)
       @gone = false
+      @write_errors = 0 # body chunks of the request in hand given after its GONE
       @sent = false
       @head = nil
       @request_id = (WORKER[:requests] += 1)
@@ -600,15 +604,21 @@ module Uwsgi4j
       check_at = 0.0 # the first chunk looks at the frames already here and starts the clock
       body.each do |chunk|
         raise TypeError, "a body chunk must be a String, not #{chunk.class}" unless chunk.is_a?(String)
+        if @write_errors > 0 # the client is gone: one more write error
+          @write_errors += 1
+          break if @write_errors > WRITE_ERRORS_TOLERANCE
+          next
+        end
         send_chunk(chunk) unless chunk.empty?
         now = Process.clock_gettime(Process::CLOCK_MONOTONIC)
         next if now < check_at
         if client_gone?(check_at != 0.0)
-          $stderr.puts "IOError: write error" # the body is asked for nothing more
-          break
+          @write_errors += 1
+          break if @write_errors > WRITE_ERRORS_TOLERANCE
         end
         check_at = now + GONE_CHECK
       end
+      $stderr.puts "IOError: write error" if @write_errors > WRITE_ERRORS_TOLERANCE # the body is asked for nothing more
       @ch.put(@sent ? END_FRAME : @head + END_FRAME)
     end
 
