@@ -146,7 +146,7 @@ class SocketsIT {
                 out.flush();
                 awaitStats(stats, "\"status\":\"busy\"");
                 queued.send("GET /queued HTTP/1.1\r\nHost: x\r\n\r\n");
-                awaitStats(stats, "\"request_queue\":1}");
+                awaitStats(stats, "\"request_queue\":1,");
                 try (var waiting = new RawHttp(port)) {
                     waiting.send("GET /waiting HTTP/1.1\r\nHost: x\r\n\r\n");
                     awaitStats(stats, "\"listen_queue\":1,");

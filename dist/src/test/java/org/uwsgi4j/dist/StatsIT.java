@@ -69,8 +69,9 @@ class StatsIT {
     @Test
     void anAppThatRaisesIsAnExceptionOfItsWorker() throws Exception {
         Path app = UwsgiProcess.copyApp(APPS, "faults.py", cwd);
+        Files.writeString(Files.createDirectory(cwd.resolve("www")).resolve("a.txt"), "static\n");
         try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
-                "--master", "--processes", "1", "--stats", "127.0.0.1:0")) {
+                "--master", "--processes", "1", "--stats", "127.0.0.1:0", "--static-map", "/s=" + cwd.resolve("www"))) {
             int port = server.httpPort();
             int stats = Integer.parseInt(server.awaitLine("Stats server enabled on 127\\.0\\.0\\.1:(\\d+)", UwsgiProcess.START_TIMEOUT).group(1));
             server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
@@ -82,6 +83,18 @@ class StatsIT {
             assertEquals(1, rows.size(), rows.toString());
             assertEquals(1, rows.getFirst().exceptions(), rows.toString());
             assertTrue(rows.getFirst().tx() >= hello.text().length(), rows.toString());
+
+            // a static file is answered by the kernel, not a worker: the top-level static_requests counts it
+            assertEquals("static\n", RawHttp.get(port, "/s/a.txt").text());
+            assertEquals(200, RawHttp.get(port, "/s/a.txt").status());
+            String json;
+            try (var socket = new java.net.Socket("127.0.0.1", stats)) {
+                json = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            }
+            var top = java.util.regex.Pattern.compile("\"request_queue\":\\s*\\d+,\\s*\"static_requests\":\\s*(\\d+)").matcher(json);
+            assertTrue(top.find(), json);
+            assertEquals("2", top.group(1), json);
+            assertEquals(2, StatsReader.awaitRequests(stats, 2).getFirst().requests(), "the worker served only its two");
         }
     }
 

@@ -224,6 +224,11 @@ public final class Server implements AutoCloseable {
         return backlog.errors();
     }
 
+    /** Static files' answers sent by the kernel since start (the stats' {@code static_requests}). */
+    public long staticRequests() {
+        return context.statics.served();
+    }
+
     /** Requests served since start. */
     public long totalRequests() {
         return context.totalRequests.get();

@@ -32,6 +32,7 @@ final class StaticResponder {
             return false;
         }
         if (answer.file() == null) {
+            statics.countServed();
             response.start(answer.statusLine(), answer.headers());
             response.finish();
             return true;
@@ -42,6 +43,7 @@ final class StaticResponder {
         } catch (IOException e) {
             return false; // gone or unreadable since it was found: the app answers, as uWSGI
         }
+        statics.countServed();
         try (file) {
             response.start(answer.statusLine(), answer.headers());
             response.sendFile(file, answer.offset(), answer.length());

@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  *          ─▶ 304 | 416 | 206 | 200 (Content-Type, Content-Length, Last-Modified, Expires, gzip)
  * </pre>
  *
- * Immutable and shared by every connection; the per-request cost for a request that no rule
- * claims is {@link #claims}: one loop over the mountpoints.
+ * Immutable and shared by every connection, but for one counter of the answers sent
+ * ({@link #served()}, the stats' {@code static_requests}); the per-request cost for a request
+ * that no rule claims is {@link #claims}: one loop over the mountpoints.
  */
 public final class StaticFiles {
 
@@ -51,6 +52,7 @@ public final class StaticFiles {
     private final MimeTypes mimeTypes;
     private final ExpiresRules expires;
     private final GzipRules gzip;
+    private final java.util.concurrent.atomic.LongAdder served = new java.util.concurrent.atomic.LongAdder();
 
     StaticFiles(List<Rule> rules, List<String> indexes, List<String> skipExtensions, List<Path> safe,
                 MimeTypes mimeTypes, ExpiresRules expires, GzipRules gzip) {
@@ -67,6 +69,16 @@ public final class StaticFiles {
     /** No static files: {@link #active} is false. */
     public static StaticFiles none() {
         return new StaticFiles(List.of(), List.of(), List.of(), List.of(), MimeTypes.none(), ExpiresRules.NONE, GzipRules.NONE);
+    }
+
+    /** Counts one static answer sent (a file, a 304, a refusal: uWSGI counts each static hit). */
+    public void countServed() {
+        served.increment();
+    }
+
+    /** Static answers sent since start. */
+    public long served() {
+        return served.sum();
     }
 
     /** True when any static rule is configured. */

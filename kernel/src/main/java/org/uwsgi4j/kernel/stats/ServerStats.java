@@ -81,7 +81,7 @@ public final class ServerStats {
         }
         if (!workers.isEmpty()) {
             return new StatsSnapshot(version, server.listenQueue(), server.listenQueueErrors(), 0, poolQueued, pid, uid, gid, cwd,
-                    List.of(), sockets, workers, server.table().queued(), cheaper);
+                    List.of(), sockets, workers, server.table().queued(), cheaper, server.staticRequests());
         }
         List<JvmCores.Core> cores = jvm.cores();
         int workerCount = cores.isEmpty() ? 0 : cores.getLast().worker();
@@ -103,7 +103,7 @@ public final class ServerStats {
                     counters[2], counters[3], List.of(app), workerCores));
         }
         return new StatsSnapshot(version, server.listenQueue(), server.listenQueueErrors(), 0, busy, pid, uid, gid, cwd,
-                List.of(), sockets, workers, server.table().queued());
+                List.of(), sockets, workers, server.table().queued(), List.of(), server.staticRequests());
     }
 
     /** The real uid and gid, from /proc (the JDK has no call for them). */

@@ -53,6 +53,7 @@ public final class StatsJson {
         }
         o.listClose().comma();
         o.number("request_queue", s.requestQueue());
+        o.comma().number("static_requests", s.staticRequests());
         if (!s.cheaper().isEmpty()) {
             o.comma().key("cheaper").listOpen();
             for (int i = 0; i < s.cheaper().size(); i++) {

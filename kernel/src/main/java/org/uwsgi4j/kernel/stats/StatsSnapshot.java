@@ -23,10 +23,13 @@ import java.util.Map;
  * @param workers           workers, in id order
  * @param requestQueue      requests waiting for a core in the kernel (uwsgi4j's, after uWSGI's fields)
  * @param cheaper           the cheaper mode of each worker pool that runs it (uwsgi4j's; written only when any does)
+ * @param staticRequests    static files answered by the kernel (uwsgi4j's, after {@code request_queue}: no
+ *                          worker core serves them, so each core's {@code static_requests} stays 0)
  */
 public record StatsSnapshot(String version, long listenQueue, long listenQueueErrors, long signalQueue,
                             long load, long pid, long uid, long gid, String cwd, List<Lock> locks,
-                            List<Socket> sockets, List<Worker> workers, long requestQueue, List<Cheaper> cheaper) {
+                            List<Socket> sockets, List<Worker> workers, long requestQueue, List<Cheaper> cheaper,
+                            long staticRequests) {
 
     public StatsSnapshot {
         locks = List.copyOf(locks);
@@ -35,12 +38,20 @@ public record StatsSnapshot(String version, long listenQueue, long listenQueueEr
         cheaper = List.copyOf(cheaper);
     }
 
+    /** A document without static requests. */
+    public StatsSnapshot(String version, long listenQueue, long listenQueueErrors, long signalQueue,
+                         long load, long pid, long uid, long gid, String cwd, List<Lock> locks,
+                         List<Socket> sockets, List<Worker> workers, long requestQueue, List<Cheaper> cheaper) {
+        this(version, listenQueue, listenQueueErrors, signalQueue, load, pid, uid, gid, cwd, locks, sockets, workers,
+                requestQueue, cheaper, 0);
+    }
+
     /** A document without cheaper mode. */
     public StatsSnapshot(String version, long listenQueue, long listenQueueErrors, long signalQueue,
                          long load, long pid, long uid, long gid, String cwd, List<Lock> locks,
                          List<Socket> sockets, List<Worker> workers, long requestQueue) {
         this(version, listenQueue, listenQueueErrors, signalQueue, load, pid, uid, gid, cwd, locks, sockets, workers,
-                requestQueue, List.of());
+                requestQueue, List.of(), 0);
     }
 
     /**

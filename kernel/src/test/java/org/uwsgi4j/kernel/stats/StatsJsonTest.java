@@ -23,9 +23,9 @@ class StatsJsonTest {
         }
     }
 
-    /** uWSGI's document is ours up to uwsgi4j's own last field, {@code request_queue} (docs/stats.md). */
+    /** uWSGI's document is ours up to uwsgi4j's own last fields, {@code request_queue} and {@code static_requests} (docs/stats.md). */
     static String uwsgisPart(String ours) {
-        String own = ",\n\t\"request_queue\":0\n}";
+        String own = ",\n\t\"request_queue\":0,\n\t\"static_requests\":0\n}";
         assertTrue(ours.endsWith(own), ours);
         return ours.substring(0, ours.length() - own.length()) + "\n}";
     }
@@ -47,7 +47,7 @@ class StatsJsonTest {
     void fieldNamesOrderAndTypesAsUwsgitopReadsThem() {
         var doc = (Map<String, Object>) MiniJson.parse(StatsJson.write(Snapshots.busy(), false));
         assertEquals(List.of("version", "listen_queue", "listen_queue_errors", "signal_queue", "load", "pid", "uid", "gid",
-                "cwd", "locks", "sockets", "workers", "request_queue"), List.copyOf(doc.keySet()));
+                "cwd", "locks", "sockets", "workers", "request_queue", "static_requests"), List.copyOf(doc.keySet()));
         var socket = (Map<String, Object>) ((List<Object>) doc.get("sockets")).getFirst();
         assertEquals(List.of("name", "proto", "queue", "max_queue", "shared", "can_offload"), List.copyOf(socket.keySet()));
         var workers = (List<Object>) doc.get("workers");
@@ -103,7 +103,7 @@ class StatsJsonTest {
         var snap = new StatsSnapshot("x", 0, 0, 0, 0, 1, 0, 0, "/", List.of(), List.of(), List.of(), 0);
         assertEquals("{\n\t\"version\":\"x\",\n\t\"listen_queue\":0,\n\t\"listen_queue_errors\":0,\n\t\"signal_queue\":0,\n"
                 + "\t\"load\":0,\n\t\"pid\":1,\n\t\"uid\":0,\n\t\"gid\":0,\n\t\"cwd\":\"/\",\n"
-                + "\t\"locks\":[\n\n\t],\n\t\"sockets\":[\n\n\t],\n\t\"workers\":[\n\n\t],\n\t\"request_queue\":0\n}",
+                + "\t\"locks\":[\n\n\t],\n\t\"sockets\":[\n\n\t],\n\t\"workers\":[\n\n\t],\n\t\"request_queue\":0,\n\t\"static_requests\":0\n}",
                 StatsJson.write(snap, false));
     }
     @Test
