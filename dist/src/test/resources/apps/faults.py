@@ -7,7 +7,10 @@
 #   /echoall     the request body read to its end, and its CONTENT_LENGTH ("-" when none): "N:body"
 #   /version     the content of version.txt next to this file, read at import time
 #   /raise       raises (an exception for the stats)
+#   /grow?mb=N   keeps N MiB more in this worker (written: resident)
 import os, time
+
+GROWN = []
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 try:
@@ -28,6 +31,10 @@ def application(environ, start_response):
         while not os.path.exists(target) and time.time() < deadline:
             time.sleep(0.01)
         body = b"waited"
+    elif path == "/grow":
+        mb = int(environ["QUERY_STRING"].split("=", 1)[1])
+        GROWN.append(b"\x01" * (mb << 20))
+        body = b"grown"
     elif path == "/hang":
         time.sleep(60)
         body = b"never"

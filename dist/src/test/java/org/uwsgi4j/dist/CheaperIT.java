@@ -46,6 +46,29 @@ class CheaperIT {
     }
 
     @Test
+    void cheaperRssLimitSoftKeepsABusyPoolFromGrowing() throws Exception {
+        Path app = UwsgiProcess.copyApp(APPS, "faults.py", cwd);
+        try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
+                "--master", "--processes", "2", "--cheaper", "1", "--cheaper-overload", "1",
+                "--cheaper-rss-limit-soft", String.valueOf(48L << 20), "--stats", "127.0.0.1:0")) {
+            int port = server.httpPort();
+            int stats = Integer.parseInt(server.awaitLine("Stats server enabled on 127\\.0\\.0\\.1:(\\d+)", UwsgiProcess.START_TIMEOUT).group(1));
+            server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
+            // the one worker grows past the 48 MiB limit while idle: nothing to say yet
+            assertEquals("grown", RawHttp.get(port, "/grow?mb=64").text());
+            // now it is busy: spare would spawn worker 2 (the test below), the soft limit forbids it
+            Path go = cwd.resolve("go");
+            var held = RawHttp.inBackground(() -> RawHttp.get(port, "/wait?f=" + go));
+            UwsgiProcess.awaitFile(Path.of(go + ".started"));
+            server.awaitLine("^cheaper soft rss memory limit exceeded, can't spawn more workers$", CYCLES);
+            // the cycle that logged it is the first to see the busy pool: it spawned nothing
+            assertEquals(List.of("busy", "cheap"), StatsReader.statuses(stats));
+            Files.createFile(go);
+            assertEquals(200, held.get(30, TimeUnit.SECONDS).status());
+        }
+    }
+
+    @Test
     void spareGrowsWhileAllWorkersAreBusyAndCheapsThemWhenIdle() throws Exception {
         Path app = UwsgiProcess.copyApp(APPS, "faults.py", cwd);
         try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),

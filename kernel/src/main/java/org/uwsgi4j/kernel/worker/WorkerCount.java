@@ -87,7 +87,9 @@ final class WorkerCount {
             return;
         }
         boolean canSpawn = g.ready || settings.lazyApps();
-        canSpawn &= cs.rssSoft() == 0 || rss < cs.rssSoft();
+        boolean overSoft = cs.rssSoft() > 0 && rss >= cs.rssSoft();
+        canSpawn &= !overSoft;
+        reportSoftLimit(overSoft && active > 0 && busy == active);
         int n = cheaper.decide(new CheaperAlgorithm.Load(settings.processes(), cs.minimum(),
                 cs.step(), cs.overload(), active, busy, cheaped, pool.queued(), rss, canSpawn, pool.clock().nanoTime(), loads));
         for (int id = 1; id < g.workers.length && n > 0; id++) {
@@ -100,6 +102,19 @@ final class WorkerCount {
             cheapOldestIdle(g);
         }
     }
+
+    /**
+     * uWSGI's line (its debug builds log it every cycle) once each time the soft limit keeps a
+     * pool whose every worker is busy from growing; again only after a cycle without that.
+     */
+    private void reportSoftLimit(boolean blocked) {
+        if (blocked && !softLimitReported) {
+            LOG.warn("cheaper soft rss memory limit exceeded, can't spawn more workers");
+        }
+        softLimitReported = blocked;
+    }
+
+    private boolean softLimitReported;
 
     private void decheap(Generation g, int id) {
         if (!spawner.spawnInto(g, id, g.workers[id].respawns)) {
