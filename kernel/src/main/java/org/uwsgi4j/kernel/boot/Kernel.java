@@ -69,6 +69,7 @@ public final class Kernel {
                 new StartPlugins(),
                 new ReleaseLog(),
                 new StartMaster(),
+                new NameMaster(),
                 new BindSockets(),
                 new BindShell(),
                 new PublishMaster(),

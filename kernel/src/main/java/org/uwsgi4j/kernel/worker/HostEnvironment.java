@@ -18,6 +18,8 @@ import org.uwsgi4j.kernel.api.Options;
  *  UWSGI4J_VERSION     the server's version, major.minor.micro
  *  UWSGI4J_WRITE_ERRORS_TOLERANCE  --write-errors-tolerance, when above 0
  *  UWSGI4J_DISABLE_WRITE_EXCEPTION 1 with --disable-write-exception
+ *  UWSGI4J_AUTO_PROCNAME, UWSGI4J_PROCNAME_PREFIX, UWSGI4J_PROCNAME_APPEND, UWSGI4J_PROCNAME
+ *                      with --auto-procname or any --procname* option ({@link ProcessNames})
  * </pre>
  */
 final class HostEnvironment {
@@ -40,6 +42,7 @@ final class HostEnvironment {
         if (options.isTrue("disable-write-exception")) {
             env.put("UWSGI4J_DISABLE_WRITE_EXCEPTION", "1");
         }
+        ProcessNames.fromOptions(options).addTo(env);
         return Map.copyOf(env);
     }
 

@@ -958,6 +958,7 @@ sub psgi_base {
 sub serve_worker {
     my ($loaded, $worker_id) = @_;
     $WORKER_ID = $worker_id;
+    set_procname("uWSGI worker $worker_id");
     run_files('--perl-exec-post-fork', json_list('UWSGI4J_PERL_EXEC_POST_FORK'));
     $AUTO_RELOAD = $ENVV{UWSGI4J_PERL_AUTO_RELOAD} || 0;
     %AUTO_RELOAD_IGNORE = map { $_ => 1 } json_list('UWSGI4J_PERL_AUTO_RELOAD_IGNORE');
@@ -1469,6 +1470,15 @@ sub flush_stdio {
 
 package main;
 
+# --auto-procname and friends (docs/master.md, "Process names"): the name ps shows, through
+# perl's own $0 (which rewrites the argv area).
+sub set_procname {
+    my ($default) = @_;
+    return unless ($ENVV{UWSGI4J_AUTO_PROCNAME} // '') eq '1';
+    my $name = length($ENVV{UWSGI4J_PROCNAME} // '') ? $ENVV{UWSGI4J_PROCNAME} : $default;
+    $0 = ($ENVV{UWSGI4J_PROCNAME_PREFIX} // '') . $name . ($ENVV{UWSGI4J_PROCNAME_APPEND} // '');
+}
+
 sub main {
     STDOUT->autoflush(1);
     STDERR->autoflush(1);
@@ -1486,6 +1496,7 @@ sub main {
     }
     whole_line_stdio();
     if ($role eq 'host') {
+        set_procname('uWSGI psgi host');
         my ($loaded, $control, $stopped) = load_or_fail(0);
         return run_host($loaded, $control, $stopped);
     }

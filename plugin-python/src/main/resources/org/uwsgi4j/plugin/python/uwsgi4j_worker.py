@@ -811,6 +811,7 @@ def serve_worker(env, loaded, worker_id):
     if env.get("UWSGI4J_FILE_WRAPPER", "1") != "0":
         base["wsgi.file_wrapper"] = FileWrapper
     WORKER["id"] = worker_id
+    set_procname("uWSGI worker %d" % worker_id)
     app, router = loaded
     post_fork_hook = getattr(sys.modules["uwsgi"], "post_fork_hook", None)
     if callable(post_fork_hook):             # uwsgi.post_fork_hook (uwsgidecorators' @postfork)
@@ -1265,6 +1266,30 @@ def whole_line_streams(env):
             old.reconfigure(line_buffering=True)
 
 
+def set_procname(default):
+    """--auto-procname and friends (docs/master.md, "Process names"): the name `ps` shows,
+    written over this process's own argv area as uWSGI writes its own (the name, a NUL, spaces
+    to the area's end; cut to fit). CPython keeps copies of its argv, never the area itself."""
+    env = os.environ
+    if env.get("UWSGI4J_AUTO_PROCNAME") != "1":
+        return
+    title = (env.get("UWSGI4J_PROCNAME_PREFIX", "") + (env.get("UWSGI4J_PROCNAME") or default)
+             + env.get("UWSGI4J_PROCNAME_APPEND", "")).encode("utf-8", "replace")
+    try:
+        import ctypes
+        with open("/proc/self/stat", "rb") as f:
+            stat = f.read()
+        fields = stat[stat.rindex(b")") + 2:].split()
+        start, end = int(fields[45]), int(fields[46])   # arg_start, arg_end: fields 48 and 49
+        area = end - start
+        if area < 2:
+            return
+        title = title[:area - 1]
+        ctypes.memmove(start, title + b"\0" + b" " * (area - len(title) - 1), area)
+    except (OSError, ValueError, IndexError, ImportError) as e:
+        sys.stderr.write("uwsgi4j worker: cannot set the process name: %s\n" % e)
+
+
 def main():
     env = os.environ
     whole_line_streams(env)
@@ -1277,6 +1302,7 @@ def main():
     drop_privileges(env)
     sys.modules["uwsgi"] = uwsgi_module(env)
     if role == "host":
+        set_procname("uWSGI python host")
         loaded, control = load_or_fail(env, role, 0)
         return run_host(env, loaded, control)
     if role == "worker":

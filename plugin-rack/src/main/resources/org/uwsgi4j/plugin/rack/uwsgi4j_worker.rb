@@ -769,10 +769,19 @@ module Uwsgi4j
   end
 
   # Opens the worker's core channels, serves until they stop; the exit code.
+  # --auto-procname and friends (docs/master.md, "Process names"): the name ps shows, through
+  # Ruby's own setproctitle (which rewrites the argv area).
+  def self.set_procname(env, default)
+    return unless env["UWSGI4J_AUTO_PROCNAME"] == "1"
+    name = env["UWSGI4J_PROCNAME"].to_s.empty? ? default : env["UWSGI4J_PROCNAME"]
+    Process.setproctitle(env["UWSGI4J_PROCNAME_PREFIX"].to_s + name + env["UWSGI4J_PROCNAME_APPEND"].to_s)
+  end
+
   def self.serve_worker(env, loaded, worker_id)
     threads = Integer(env["UWSGI4J_THREADS"] || "1")
     processes = Integer(env["UWSGI4J_PROCESSES"] || "1")
     WORKER[:id] = worker_id
+    set_procname(env, "uWSGI worker #{worker_id}")
     app, router = loaded
     cores = Array.new(threads) do |i|
       base = {
@@ -1083,6 +1092,7 @@ module Uwsgi4j
     define_uwsgi_module(env)
     case role
     when "host"
+      set_procname(env, "uWSGI rack host")
       loaded, control = load_or_fail(env, 0)
       run_host(env, loaded, control)
     when "worker"
