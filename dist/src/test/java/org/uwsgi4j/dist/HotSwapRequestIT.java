@@ -27,6 +27,8 @@ class HotSwapRequestIT {
             int port = Integer.parseInt(server.awaitLine("uwsgi socket 0 bound to TCP address 127\\.0\\.0\\.1:(\\d+)",
                     UwsgiProcess.START_TIMEOUT).group(1));
             server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
+            // the drop-in directory is watched from this line on (after the ready line)
+            server.awaitLine("bundles-dir: watching ", UwsgiProcess.START_TIMEOUT);
 
             try (var http = new RawHttp(port)) {
                 assertEquals(502, http.send("GET /before HTTP/1.1\r\nHost: x\r\n\r\n").read().status());

@@ -40,8 +40,9 @@ import org.uwsgi4j.launcher.log.JulBridge;
  * </pre>
  *
  * The launcher knows nothing of options: every core bundle is installed and started, except
- * those the kernel starts on demand (FileInstall, once it knows the drop-in directory; the
- * Gogo console, when {@code --shell} is given).
+ * those the kernel starts on demand ({@link KernelStartedBundles}: Configuration Admin and
+ * FileInstall once the instance is ready and it knows the drop-in directory; the Gogo runtime,
+ * commands and console when a shell is asked for).
  */
 final class FelixBoot {
 

@@ -26,8 +26,8 @@ import org.uwsgi4j.launcher.api.ProcessExit;
 /**
  * The Pax Exam configuration that boots the built distribution inside the test JVM the way
  * {@code bin/uwsgi4j} does (see the launcher's {@code FelixBoot}): every jar of
- * {@code lib/core} installed from its {@code file:} URL and started, except FileInstall and the
- * Gogo console, which the kernel starts itself; SLF4J and the launcher's API package exported by
+ * {@code lib/core} installed from its {@code file:} URL and started, except FileInstall,
+ * Configuration Admin and the Gogo console, which the kernel starts itself; SLF4J and the launcher's API package exported by
  * the system bundle from the test class path; {@code uwsgi4j.home} and {@code uwsgi4j.argv} as framework properties.
  *
  * <p>What it leaves out is the launcher's exit service: a test registers its own
@@ -40,8 +40,13 @@ final class DistFramework {
     /** The distribution that {@code dist} assembled ({@code dist/target/uwsgi4j}). */
     static final Path DIST = Path.of(System.getProperty("uwsgi4j.dist", "target/uwsgi4j")).toAbsolutePath();
 
-    /** Core bundles the launcher installs but leaves to the kernel to start. */
-    private static final Set<String> ON_DEMAND = KernelStartedBundles.ALL;
+    /**
+     * Core bundles the launcher installs but leaves to the kernel to start; but the Gogo runtime
+     * and commands are started here, since the tests drive the kernel through Gogo.
+     */
+    private static final Set<String> ON_DEMAND = KernelStartedBundles.ALL.stream()
+            .filter(b -> !b.equals(KernelStartedBundles.GOGO_RUNTIME) && !b.equals(KernelStartedBundles.GOGO_COMMAND))
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     private DistFramework() {
     }

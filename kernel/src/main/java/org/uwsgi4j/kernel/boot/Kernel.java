@@ -3,7 +3,6 @@ package org.uwsgi4j.kernel.boot;
 import java.time.Duration;
 import java.util.List;
 import org.osgi.framework.BundleContext;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -36,9 +35,10 @@ import org.uwsgi4j.launcher.api.ProcessExit;
  *  DropPrivileges  --uid/--gid
  *  WritePidfile    --pidfile2
  *  Accept          accept on the sockets
- *  WatchDropIn     drop-in directory (FileInstall), checked like plugins/; unsafe files are not installed
- *  StartShell      --shell, serve --shell-socket
+ *  PrepareDropIn   drop-in directory: created, checked like plugins/; unsafe files will not be installed
+ *  StartShell      --shell, serve --shell-socket (the Gogo runtime starts only then)
  *  Ready           "uwsgi4j is ready", once the apps loaded and the workers run (JVM uptime)
+ *  WatchDropIn     the drop-in directory watched (Configuration Admin and FileInstall start only now)
  * </pre>
  *
  * Any step may end the start-up with a one-line error and exit code 1 (no stack trace for a
@@ -55,8 +55,7 @@ public final class Kernel {
     private volatile boolean stopping;
 
     @Activate
-    public Kernel(BundleContext context, @Reference ProcessExit exit, @Reference Modifiers modifiers,
-                  @Reference ConfigurationAdmin configurations) {
+    public Kernel(BundleContext context, @Reference ProcessExit exit, @Reference Modifiers modifiers) {
         this.boot = new Boot(context, exit, modifiers);
         this.steps = List.of(
                 new ReadConfig(),
@@ -80,9 +79,10 @@ public final class Kernel {
                 new OpenLogto2(),
                 new Accept(),
                 new AttachDaemons(),
-                new WatchDropIn(configurations),
+                new PrepareDropIn(),
                 new StartShell(),
-                new Ready());
+                new Ready(),
+                new WatchDropIn());
         this.thread = Thread.ofPlatform().name("uwsgi4j-kernel").unstarted(this::boot);
         thread.start();
     }

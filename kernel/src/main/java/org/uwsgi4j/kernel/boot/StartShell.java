@@ -1,7 +1,6 @@
 package org.uwsgi4j.kernel.boot;
 
 import java.io.IOException;
-import java.util.Optional;
 import org.apache.felix.service.command.CommandProcessor;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleException;
@@ -11,7 +10,8 @@ import org.uwsgi4j.launcher.api.KernelStartedBundles;
 
 /**
  * Starts the Gogo console on the terminal ({@code --shell}) and serves the Gogo shell on the
- * {@code --shell-socket} that {@link BindShell} bound.
+ * {@code --shell-socket} that {@link BindShell} bound. The Gogo runtime and Felix's commands
+ * start only here, when a shell is asked for: an instance without one does not pay for them.
  */
 final class StartShell implements BootStep {
 
@@ -20,12 +20,14 @@ final class StartShell implements BootStep {
 
     @Override
     public boolean run(Boot boot) throws StartupException, IOException, BundleException {
+        if (!boot.kernel.shell() && boot.shell == null) {
+            return true;
+        }
+        String option = boot.kernel.shell() ? "--shell" : "shell-socket";
+        required(boot, KernelStartedBundles.GOGO_RUNTIME, option).start();
+        required(boot, KernelStartedBundles.GOGO_COMMAND, option).start();
         if (boot.kernel.shell()) {
-            Optional<Bundle> gosh = boot.coreBundle(GOGO_SHELL);
-            if (gosh.isEmpty()) {
-                throw new StartupException("--shell: the distribution has no " + GOGO_SHELL + " bundle in lib/core");
-            }
-            gosh.get().start();
+            required(boot, GOGO_SHELL, option).start();
         }
         if (boot.shell == null) {
             return true;
@@ -39,5 +41,10 @@ final class StartShell implements BootStep {
         boot.shell.serve(processor, boot.log::reclaimSystemErr);
         LOG.info("shell: Gogo shell bound on {}", boot.shell.name());
         return true;
+    }
+
+    private static Bundle required(Boot boot, String symbolicName, String option) throws StartupException {
+        return boot.coreBundle(symbolicName).orElseThrow(() ->
+                new StartupException(option + ": the distribution has no " + symbolicName + " bundle in lib/core"));
     }
 }
