@@ -146,7 +146,7 @@ final class HttpConnection implements AcceptedStart.Steps, ReadySet.Waiting {
     }
 
     private HttpResponseWriter responseWriter() {
-        return new HttpResponseWriter(client.socket(), parser.version().text(), parser.keepAlive(), parser.isHead(), false);
+        return new HttpResponseWriter(client.socket(), parser.version().text(), parser.keepAlive(), parser.isHead(), false, ctx.addedHeaders);
     }
 
     /**

@@ -40,6 +40,7 @@ public final class HttpResponseWriter implements ClientResponse {
     private final boolean http11;
     private final boolean head;
     private final boolean rawUwsgi;
+    private final AddedHeaders added;
     private boolean keepAlive;
 
     private ByteBuffer pendingHead;
@@ -62,6 +63,13 @@ public final class HttpResponseWriter implements ClientResponse {
      * @param rawUwsgi   a uwsgi-protocol connection: no chunking, the connection closes after
      */
     public HttpResponseWriter(GatheringByteChannel out, String protocol, boolean keepAlive, boolean head, boolean rawUwsgi) {
+        this(out, protocol, keepAlive, head, rawUwsgi, AddedHeaders.NONE);
+    }
+
+    /** As above, appending {@code added} ({@code --add-header}) to the runtime's headers of every response. */
+    HttpResponseWriter(GatheringByteChannel out, String protocol, boolean keepAlive, boolean head, boolean rawUwsgi,
+                       AddedHeaders added) {
+        this.added = added;
         this.out = out;
         this.protocol = protocol.startsWith("HTTP/") ? protocol : "HTTP/1.1";
         this.http11 = "HTTP/1.1".equals(protocol);
@@ -103,6 +111,11 @@ public final class HttpResponseWriter implements ClientResponse {
             h.append(name).append(": ").append(header.getValue()).append("\r\n");
             headerCount++;
             headerBytes += h.length() - before;
+        }
+        if (added.count() > 0) { // --add-header: counted and logged as the runtime's, as uWSGI does
+            h.append(added.lines());
+            headerCount += added.count();
+            headerBytes += added.bytes();
         }
         headBytes = statusLineBytes + headerBytes + 2;
         boolean bodiless = head || status / 100 == 1 || status == 204 || status == 304;

@@ -110,7 +110,7 @@ public final class Server implements AutoCloseable {
                 options.seconds("plugin-swap-grace"));
         var reaper = new IdleReaper(settings.socketTimeout());
         var context = new ServerContext(modifiers.table(), requestLog, settings, reaper, hostname(), workers,
-                StaticConfig.fromOptions(options));
+                StaticConfig.fromOptions(options), AddedHeaders.fromOptions(options));
         var backlog = new BacklogMonitor(ListenBacklog::queue, System::nanoTime, LOG::warn);
         for (Listener l : listeners) {
             backlog.watch(l.boundName(), l.port() < 0 ? ListenBacklog.Socket.UNKNOWN : ListenBacklog.find(l.port()),

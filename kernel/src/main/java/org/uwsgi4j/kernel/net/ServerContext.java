@@ -23,11 +23,14 @@ final class ServerContext {
     final AtomicLong totalRequests = new AtomicLong();
     /** The static-file rules (none: {@link StaticFiles#active} false). */
     final StaticFiles statics;
+    /** {@code --add-header}: appended to every response the connections write. */
+    final AddedHeaders addedHeaders;
     private final WorkerCounters[] workers;
 
     ServerContext(DispatchTable table, RequestLog requestLog, ServerSettings settings, IdleReaper reaper,
-                  String hostname, int workerCount, StaticFiles statics) {
+                  String hostname, int workerCount, StaticFiles statics, AddedHeaders addedHeaders) {
         this.statics = statics;
+        this.addedHeaders = addedHeaders;
         this.table = table;
         this.requestLog = requestLog;
         this.settings = settings;

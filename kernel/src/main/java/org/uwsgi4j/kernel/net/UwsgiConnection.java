@@ -164,7 +164,7 @@ final class UwsgiConnection implements AcceptedStart.Steps {
     private HttpResponseWriter responseWriter() {
         String protocol = vars.get("SERVER_PROTOCOL");
         return new HttpResponseWriter(client.socket(), protocol == null ? "HTTP/1.1" : protocol, false,
-                "HEAD".equals(vars.get("REQUEST_METHOD")), true);
+                "HEAD".equals(vars.get("REQUEST_METHOD")), true, ctx.addedHeaders);
     }
 
     /** uWSGI's lines for a packet it will not serve; the connection is then closed. */

@@ -75,6 +75,29 @@ class HttpResponseWriterTest {
     }
 
     @Test
+    void addedHeadersFollowTheRuntimesAndAreCounted() throws Exception {
+        var ch = new Recorder();
+        var added = AddedHeaders.fromOptions(org.uwsgi4j.kernel.log.TestOptions.of("add-header", "X-A: one", "add-header", "X-B:two"));
+        var w = new HttpResponseWriter(ch, "HTTP/1.1", true, false, false, added);
+        w.start("200 OK", List.of(Map.entry("X-A", "app"), Map.entry("Content-Length", "2")));
+        w.body().write("hi".getBytes(StandardCharsets.ISO_8859_1));
+        w.finish();
+        assertEquals("HTTP/1.1 200 OK\r\nX-A: app\r\nContent-Length: 2\r\nX-A: one\r\nX-B: two\r\n\r\nhi", ch.text());
+        assertEquals(4, w.headerCount());
+        assertEquals(ch.text().length() - 2, w.headBytes());
+    }
+
+    @Test
+    void anAddedHeaderMustBeAHeaderLine() {
+        for (String bad : new String[] {"NoColon", ": empty name", "Bad Name: x", "X-A: a\nb"}) {
+            var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> AddedHeaders.fromOptions(org.uwsgi4j.kernel.log.TestOptions.of("add-header", bad)));
+            assertTrue(e.getMessage().startsWith("add-header \""), e.getMessage());
+        }
+        assertEquals(AddedHeaders.NONE, AddedHeaders.fromOptions(org.uwsgi4j.kernel.log.TestOptions.of()));
+    }
+
+    @Test
     void unknownLengthOnHttp11IsChunked() throws Exception {
         var ch = new Recorder();
         var w = new HttpResponseWriter(ch, "HTTP/1.1", true, false, false);
