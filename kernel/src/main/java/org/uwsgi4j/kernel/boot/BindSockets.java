@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.uwsgi4j.kernel.api.ListenQueueWatcher;
 import org.uwsgi4j.kernel.api.Listeners;
+import org.uwsgi4j.kernel.api.StatsSection;
 import org.uwsgi4j.kernel.log.RequestLog;
 import org.uwsgi4j.kernel.net.GatewayListeners;
 import org.uwsgi4j.kernel.net.ListenSpec;
@@ -94,7 +95,7 @@ final class BindSockets implements BootStep {
             try {
                 var address = SocketAddressSpec.parse(stats.get()).bindAddress();
                 var serverStats = new ServerStats(server, boot.master::pools, boot.version);
-                StatsServer statsServer = StatsServer.bind(stats.get(), address, serverStats::snapshot,
+                StatsServer statsServer = StatsServer.bind(stats.get(), address, () -> serverStats.snapshot().withSections(sections(boot)),
                         StatsServer.Settings.fromOptions(boot.options));
                 boot.onStop(statsServer);
                 if (address instanceof UnixDomainSocketAddress unix) {
@@ -113,4 +114,20 @@ final class BindSockets implements BootStep {
         }
         return true;
     }
+
+    /** The kernel's own top-level fields of the stats document: a plugin section may not take their names. */
+    private static final java.util.Set<String> KERNEL_FIELDS = java.util.Set.of("version", "listen_queue", "listen_queue_errors",
+            "signal_queue", "load", "pid", "uid", "gid", "cwd", "locks", "sockets", "workers", "request_queue", "cheaper");
+
+    /** The plugins' stats sections now ({@link StatsSection}, looked up for each document). */
+    private static java.util.Map<String, java.util.Map<String, Object>> sections(Boot boot) {
+        var sections = new java.util.TreeMap<String, java.util.Map<String, Object>>();
+        boot.each(StatsSection.class, s -> {
+            if (!KERNEL_FIELDS.contains(s.name())) {
+                sections.put(s.name(), s.stats());
+            }
+        });
+        return sections;
+    }
+
 }

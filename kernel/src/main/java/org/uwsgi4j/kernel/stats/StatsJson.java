@@ -70,7 +70,43 @@ public final class StatsJson {
             }
             o.listClose();
         }
+        for (var section : s.sections().entrySet()) {
+            o.comma().key(section.getKey());
+            value(o, section.getValue());
+        }
         return o.end();
+    }
+
+    /**
+     * A plugin section's value in uWSGI's layout: a map as an object, a list as a list, a number
+     * or a boolean (as 0/1, uWSGI's way) as a number, anything else as a string.
+     */
+    private static void value(Out o, Object v) {
+        if (v instanceof Map<?, ?> map) {
+            o.bareObjectOpen();
+            int i = 0;
+            for (var e : map.entrySet()) {
+                o.key(String.valueOf(e.getKey()));
+                value(o, e.getValue());
+                o.commaUnless(++i == map.size());
+            }
+            o.objectClose();
+        } else if (v instanceof List<?> list) {
+            o.listOpen();
+            for (int i = 0; i < list.size(); i++) {
+                Object item = list.get(i);
+                o.indentHere();
+                value(o, item);
+                o.commaUnless(i == list.size() - 1);
+            }
+            o.listClose();
+        } else if (v instanceof Number n) {
+            o.raw(n instanceof Double || n instanceof Float ? n.toString() : Long.toString(n.longValue()));
+        } else if (v instanceof Boolean b) {
+            o.raw(b ? "1" : "0");
+        } else {
+            o.bareString(String.valueOf(v));
+        }
     }
 
     /** The figures, comma-separated: a number as a number, anything else as a string. */
@@ -229,6 +265,27 @@ public final class StatsJson {
             }
             sb.append('{');
             newline();
+            return this;
+        }
+
+        /** An object opener where a value goes (after a key or an {@link #indentHere}). */
+        Out bareObjectOpen() {
+            if (!minified) {
+                tabs++;
+            }
+            sb.append('{');
+            newline();
+            return this;
+        }
+
+        /** The indentation of an item of a list, before its value. */
+        Out indentHere() {
+            indent();
+            return this;
+        }
+
+        Out raw(String text) {
+            sb.append(text);
             return this;
         }
 

@@ -25,17 +25,34 @@ import java.util.Map;
  * @param cheaper           the cheaper mode of each worker pool that runs it (uwsgi4j's; written only when any does)
  * @param staticRequests    static files answered by the kernel (uwsgi4j's, after {@code request_queue}: no
  *                          worker core serves them, so each core's {@code static_requests} stays 0)
+ * @param sections          the plugins' sections ({@link org.uwsgi4j.kernel.api.StatsSection}) by name, written last
  */
 public record StatsSnapshot(String version, long listenQueue, long listenQueueErrors, long signalQueue,
                             long load, long pid, long uid, long gid, String cwd, List<Lock> locks,
                             List<Socket> sockets, List<Worker> workers, long requestQueue, List<Cheaper> cheaper,
-                            long staticRequests) {
+                            long staticRequests, Map<String, Map<String, Object>> sections) {
 
     public StatsSnapshot {
         locks = List.copyOf(locks);
         sockets = List.copyOf(sockets);
         workers = List.copyOf(workers);
         cheaper = List.copyOf(cheaper);
+        sections = Collections.unmodifiableMap(new LinkedHashMap<>(sections));
+    }
+
+    /** A document without plugin sections. */
+    public StatsSnapshot(String version, long listenQueue, long listenQueueErrors, long signalQueue,
+                         long load, long pid, long uid, long gid, String cwd, List<Lock> locks,
+                         List<Socket> sockets, List<Worker> workers, long requestQueue, List<Cheaper> cheaper,
+                         long staticRequests) {
+        this(version, listenQueue, listenQueueErrors, signalQueue, load, pid, uid, gid, cwd, locks, sockets, workers,
+                requestQueue, cheaper, staticRequests, Map.of());
+    }
+
+    /** This document with the plugins' {@code sections}. */
+    public StatsSnapshot withSections(Map<String, Map<String, Object>> sections) {
+        return new StatsSnapshot(version, listenQueue, listenQueueErrors, signalQueue, load, pid, uid, gid, cwd, locks, sockets,
+                workers, requestQueue, cheaper, staticRequests, sections);
     }
 
     /** A document without static requests. */

@@ -18,10 +18,16 @@ import java.util.function.LongSupplier;
  */
 final class Backends implements Balancer {
 
-    /** One backend: its name as configured and its address. */
+    /**
+     * One backend: its name as configured and its address; a subscribed node also brings the
+     * modifiers its requests carry (-1: the router's) and its weight.
+     */
     static final class Node {
         final String name;
         final SocketAddress address;
+        final int modifier1;
+        final int modifier2;
+        final int weight;
         private volatile long deadUntil;
         /** Responses it gave (the stats' {@code requests}). */
         final java.util.concurrent.atomic.LongAdder requests = new java.util.concurrent.atomic.LongAdder();
@@ -29,8 +35,15 @@ final class Backends implements Balancer {
         final java.util.concurrent.atomic.LongAdder failures = new java.util.concurrent.atomic.LongAdder();
 
         Node(String name, SocketAddress address) {
+            this(name, address, -1, -1, 1);
+        }
+
+        Node(String name, SocketAddress address, int modifier1, int modifier2, int weight) {
             this.name = name;
             this.address = address;
+            this.modifier1 = modifier1;
+            this.modifier2 = modifier2;
+            this.weight = Math.max(1, weight);
         }
 
         @Override
@@ -110,9 +123,13 @@ final class Backends implements Balancer {
         }
     }
 
-    /** Whether {@code node} is in its grace time now (the stats' {@code death_mark}). */
-    boolean inGrace(Node node) {
-        return !alive(node, nanoClock.getAsLong());
+    /** Until when {@code node} is in its grace time, in epoch seconds; 0 when it is not (the stats' {@code grace}, as uWSGI's). */
+    long graceUntil(Node node) {
+        long now = nanoClock.getAsLong();
+        if (alive(node, now)) {
+            return 0;
+        }
+        return System.currentTimeMillis() / 1000 + Math.max(1, (node.deadUntil - now) / 1_000_000_000L);
     }
 
     /** The nodes, in configured order. */

@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import org.uwsgi4j.kernel.api.HttpHeads;
 import org.uwsgi4j.kernel.api.Listeners;
 import org.uwsgi4j.kernel.api.Options;
+import org.uwsgi4j.kernel.api.StatsSection;
 import org.uwsgi4j.kernel.api.UwsgiPackets;
 
 /**
@@ -45,6 +46,7 @@ public final class HttpRouter {
     private UwsgiPackets packets;
     private Deadlines deadlines;
     private RouterStats stats;
+    private org.osgi.framework.ServiceRegistration<StatsSection> statsSection;
     private String version = "0";
 
     /** Binds and starts serving; a value the router cannot use refuses the start (IllegalArgumentException, one line). */
@@ -59,11 +61,12 @@ public final class HttpRouter {
         Balancer backends = backends(settings, listeners);
         deadlines = new Deadlines();
         stats = new RouterStats(version);
+        stats.balancer(backends);
         Router router = new Router(settings, backends, heads, packets, deadlines, stats);
         try {
             if (backends instanceof Subscriptions subscriptions) {
                 for (String address : settings.subscriptionServers()) {
-                    subscriptionServers.add(new SubscriptionServer(address, subscriptions, packets));
+                    subscriptionServers.add(new SubscriptionServer(address, subscriptions, settings.signCheck()));
                 }
             }
             for (String address : settings.binds()) {
@@ -84,8 +87,9 @@ public final class HttpRouter {
                 } catch (IOException e) {
                     throw new IllegalArgumentException("http-stats: bind(): " + e.getMessage() + " [" + address + "]");
                 }
-                stats.serve(channel, boundName(address, channel), backends);
+                stats.serve(channel, boundName(address, channel));
             }
+            statsSection = context.registerService(StatsSection.class, stats, null); // the http section of the kernel's --stats
         } catch (IOException | RuntimeException e) {
             deactivate();
             throw e instanceof IOException io ? new IllegalArgumentException("http: " + io.getMessage()) : (RuntimeException) e;
@@ -191,6 +195,14 @@ public final class HttpRouter {
     /** Stops accepting and closes every client connection (the plugin stops or the server ends). */
     @Deactivate
     void deactivate() {
+        if (statsSection != null) {
+            try {
+                statsSection.unregister();
+            } catch (IllegalStateException gone) {
+                // the bundle is stopping: its services are gone already
+            }
+            statsSection = null;
+        }
         for (ServerSocketChannel s : sockets) {
             try {
                 s.close();

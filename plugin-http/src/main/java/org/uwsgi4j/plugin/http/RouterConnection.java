@@ -226,6 +226,7 @@ final class RouterConnection implements Runnable {
 
     /** Tries the backends in turn; whether the client connection stays. */
     private boolean forward(ByteBuffer packet, boolean clientKeeps) throws IOException {
+        RouterSettings s = router.settings();
         boolean idempotent = IDEMPOTENT.contains(head.method());
         boolean timedOut = false;
         for (Backends.Node node : router.backends().order(head.header("Host"))) {
@@ -241,6 +242,10 @@ final class RouterConnection implements Runnable {
             watched.backend(backend);
             try (backend) {
                 packet.rewind();
+                if (node.modifier1 >= 0) { // a subscribed node's own modifiers, unless the router sets its own (as uWSGI)
+                    packet.put(0, (byte) (s.modifier1() != 0 ? s.modifier1() : node.modifier1));
+                    packet.put(3, (byte) (s.modifier2() != 0 ? s.modifier2() : node.modifier2));
+                }
                 watched.armBackend(router.settings().timeout().toNanos());
                 var relay = new ResponseRelay(router.settings(), client, backend, watched, head, clientKeeps, relayBuffer);
                 try {

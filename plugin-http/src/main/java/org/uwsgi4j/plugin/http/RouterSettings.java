@@ -31,15 +31,14 @@ import org.uwsgi4j.kernel.api.Options;
  * @param subscriptionServers {@code --http-subscription-server}: UDP addresses for uWSGI's subscription packets
  * @param subscriptionTolerance {@code --subscription-tolerance}: how long a subscribed node stays without announcing itself
  * @param stats           {@code --http-stats}: where the router's stats server listens
+ * @param signCheck       {@code --subscriptions-sign-check DIGEST:DIR} (with its tolerance): signed subscriptions only, or null
  */
 record RouterSettings(List<String> binds, List<String> to, List<Map.Entry<String, String>> vars, int modifier1, int modifier2,
                       Duration timeout, Duration headersTimeout, Duration connectTimeout, boolean keepAlive, Duration idleTimeout,
                       boolean autoChunked, boolean autoGzip, Duration gracetime, int bufferSize, long postBuffering,
                       String serverName, List<TlsContext> https, List<String> toHttps, boolean exportCert,
-                      List<String> subscriptionServers, Duration subscriptionTolerance, java.util.Optional<String> stats) {
-
-    /** The router's options uwsgi4j declares but does not implement yet: refused, never ignored. */
-    private static final List<String> NOT_YET = List.of("subscribe2");
+                      List<String> subscriptionServers, Duration subscriptionTolerance, java.util.Optional<String> stats,
+                      SubscriptionSigns.Checker signCheck) {
 
     /**
      * The settings {@code options} give.
@@ -47,11 +46,6 @@ record RouterSettings(List<String> binds, List<String> to, List<Map.Entry<String
      * @throws IllegalArgumentException with a one-line message for a value the router cannot use
      */
     static RouterSettings from(Options options, String serverName) {
-        for (String later : NOT_YET) {
-            if (!options.values(later).isEmpty()) {
-                throw new IllegalArgumentException("--" + later + " is not supported by uwsgi4j yet (docs/plugins/http.md)");
-            }
-        }
         List<Map.Entry<String, String>> vars = new ArrayList<>();
         for (String v : options.values("http-var")) {
             int eq = v.indexOf('=');
@@ -95,7 +89,19 @@ record RouterSettings(List<String> binds, List<String> to, List<Map.Entry<String
                 options.isTrue("http-auto-gzip"), options.seconds("http-gracetime"), bufferSize, options.number("http-post-buffering"),
                 serverName, options.values("https").stream().map(TlsContext::parse).toList(), List.copyOf(options.values("http-to-https")),
                 options.isTrue("https-export-cert"), List.copyOf(options.values("http-subscription-server")),
-                positive(options, "subscription-tolerance"), options.value("http-stats"));
+                positive(options, "subscription-tolerance"), options.value("http-stats"), signCheck(options));
+    }
+
+    private static SubscriptionSigns.Checker signCheck(Options options) {
+        var value = options.value("subscriptions-sign-check");
+        if (value.isEmpty()) {
+            return null;
+        }
+        long tolerance = options.number("subscriptions-sign-check-tolerance");
+        if (tolerance < 0) {
+            throw new IllegalArgumentException("subscriptions-sign-check-tolerance " + tolerance + ": must be >= 0");
+        }
+        return SubscriptionSigns.Checker.parse(value.get().strip(), tolerance);
     }
 
     private static Duration positive(Options options, String name) {

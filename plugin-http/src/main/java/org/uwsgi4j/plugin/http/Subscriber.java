@@ -5,6 +5,8 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import org.osgi.service.component.annotations.Activate;
@@ -19,10 +21,11 @@ import org.uwsgi4j.kernel.api.UwsgiPackets;
 import org.uwsgi4j.kernel.api.UwsgiVars;
 
 /**
- * The backend side of subscriptions ({@code --subscribe-to HOST:PORT:KEY}, repeatable): this
- * instance announces its first uwsgi socket for KEY to the subscription server at HOST:PORT
- * (uWSGI's packet: modifier1 224, modifier2 0, the variables key, address, modifier1,
- * modifier2, cores, load, weight) when the kernel's sockets are bound and every
+ * The backend side of subscriptions ({@code --subscribe-to}, {@code --subscribe2}; each
+ * repeatable; {@link Subscription}): this instance announces an address (its first uwsgi socket
+ * unless one is named) for a key to a subscription server with uWSGI's packet (modifier1 224,
+ * modifier2 0; the variables key, address, modifier1, modifier2, cores, load, weight, and,
+ * when signed, unix and sign) when the kernel's sockets are bound and every
  * {@code --subscribe-freq} seconds after, and unsubscribes (modifier2 1) when it stops. A
  * server that does not answer changes nothing: UDP, as in uWSGI.
  */
@@ -31,33 +34,6 @@ public final class Subscriber {
 
     private static final Logger LOG = LoggerFactory.getLogger(Subscriber.class);
 
-    /** One subscription: where to send and the key. */
-    record Target(InetSocketAddress server, String key) {
-
-        /**
-         * uWSGI's {@code HOST:PORT:KEY} (the key is everything after the second colon).
-         *
-         * @throws IllegalArgumentException in one line
-         */
-        static Target parse(String value) {
-            int first = value.indexOf(':');
-            int second = first < 0 ? -1 : value.indexOf(':', first + 1);
-            if (second < 0 || second == value.length() - 1) {
-                throw new IllegalArgumentException("subscribe-to " + value + ": expected HOST:PORT:KEY");
-            }
-            try {
-                String host = value.substring(0, first);
-                var address = new InetSocketAddress(host.isEmpty() ? "127.0.0.1" : host, Integer.parseInt(value.substring(first + 1, second)));
-                if (address.isUnresolved()) {
-                    throw new IllegalArgumentException("subscribe-to " + value + ": unknown host " + host);
-                }
-                return new Target(address, value.substring(second + 1));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("subscribe-to " + value + ": invalid port");
-            }
-        }
-    }
-
     @Reference
     private Options options;
     @Reference
@@ -65,8 +41,8 @@ public final class Subscriber {
     @Reference
     private UwsgiPackets packets;
 
-    private final List<Target> targets = new ArrayList<>();
-    private String address;
+    private final List<Subscription> subscriptions = new ArrayList<>();
+    private String ownAddress;
     private int cores;
     private DatagramChannel channel;
     private Thread announcer;
@@ -74,22 +50,31 @@ public final class Subscriber {
     @Activate
     void activate() throws IOException {
         for (String value : options.values("subscribe-to")) {
-            targets.add(Target.parse(value.strip()));
+            subscriptions.add(Subscription.parseSubscribeTo(value));
         }
-        if (targets.isEmpty()) {
+        for (String value : options.values("subscribe2")) {
+            subscriptions.add(Subscription.parseSubscribe2(value));
+        }
+        int freq = options.intValue("subscribe-freq");
+        if (freq < 1) {
+            throw new IllegalArgumentException("subscribe-freq " + freq + ": must be at least 1 second");
+        }
+        if (subscriptions.isEmpty()) {
             return;
         }
-        SocketAddress own = listeners.uwsgiSocket().orElseThrow(() -> new IllegalArgumentException(
-                "subscribe-to: this instance has no uwsgi socket (--socket) to announce"));
-        address = own instanceof InetSocketAddress a ? a.getAddress().getHostAddress() + ":" + a.getPort() : own.toString();
+        if (subscriptions.stream().anyMatch(s -> s.address() == null)) {
+            SocketAddress own = listeners.uwsgiSocket().orElseThrow(() -> new IllegalArgumentException(
+                    "subscribe-to: this instance has no uwsgi socket (--socket) to announce"));
+            ownAddress = own instanceof InetSocketAddress a ? a.getAddress().getHostAddress() + ":" + a.getPort() : own.toString();
+        }
         cores = Math.max(1, options.intValue("processes")) * Math.max(1, options.intValue("threads"));
-        long every = Math.max(1, options.intValue("subscribe-freq")) * 1000L;
+        long every = freq * 1000L;
         channel = DatagramChannel.open();
         announcer = Thread.ofPlatform().daemon().name("uwsgi4j-subscribe").start(() -> {
             while (!Thread.currentThread().isInterrupted()) {
                 send(0);
                 try {
-                    Thread.sleep(every); // uWSGI's period: the next announce is due then
+                    Thread.sleep(every); // uWSGI's period (--subscribe-freq): the next announce is due then
                 } catch (InterruptedException e) {
                     return;
                 }
@@ -98,23 +83,48 @@ public final class Subscriber {
     }
 
     private void send(int command) {
-        for (Target t : targets) {
-            UwsgiVars vars = packets.newVars();
-            vars.add("key", t.key());
-            vars.add("address", address);
-            vars.add("modifier1", "0");
-            vars.add("modifier2", "0");
-            vars.add("cores", Integer.toString(cores));
-            vars.add("load", "0");
-            vars.add("weight", Integer.toString(cores));
-            ByteBuffer packet = ByteBuffer.allocate(vars.packetSize());
-            vars.writePacket(SubscriptionServer.SUBSCRIPTION, command, packet);
+        for (Subscription s : subscriptions) {
+            if (s.check() != null && Files.exists(s.check())) {
+                continue; // uWSGI's check=FILE: not announced while the file exists
+            }
+            ByteBuffer packet = packet(s, command, System.currentTimeMillis() / 1000);
             try {
-                channel.send(packet.flip(), t.server());
+                channel.send(packet, s.server());
             } catch (IOException e) {
-                LOG.warn("subscribe-to {}:{}: {}", t.server().getHostString(), t.server().getPort(), e.getMessage());
+                LOG.warn("subscribe-to {}:{}: {}", s.server().getHostString(), s.server().getPort(), e.getMessage());
             }
         }
+    }
+
+    /** uWSGI's subscription packet of {@code s} ({@code command} 0 subscribes, 1 unsubscribes; {@code now} in epoch seconds). */
+    ByteBuffer packet(Subscription s, int command, long now) {
+        UwsgiVars vars = packets.newVars();
+        vars.add("key", s.key());
+        vars.add("address", s.address() != null ? s.address() : ownAddress);
+        vars.add("modifier1", Integer.toString(s.modifier1()));
+        vars.add("modifier2", Integer.toString(s.modifier2()));
+        vars.add("cores", Integer.toString(cores));
+        vars.add("load", "0");
+        vars.add("weight", Long.toString(s.weight()));
+        if (s.signer() == null) {
+            ByteBuffer packet = ByteBuffer.allocate(vars.packetSize());
+            vars.writePacket(SubscriptionServer.SUBSCRIPTION, command, packet);
+            return packet.flip();
+        }
+        vars.add("unix", Long.toString(now + command)); // as uWSGI: an unsubscribe is newer than the announce of the same second
+        ByteBuffer unsigned = ByteBuffer.allocate(vars.packetSize());
+        vars.writePacket(SubscriptionServer.SUBSCRIPTION, command, unsigned);
+        byte[] signature = s.signer().sign(java.util.Arrays.copyOfRange(unsigned.array(), 4, unsigned.position()));
+        // the signature is binary (NUL bytes too), which UwsgiVars refuses: the sign var is appended here
+        int size = unsigned.position() - 4 + 2 + 4 + 2 + signature.length;
+        if (size > 0xffff) {
+            throw new IllegalStateException("subscription packet over 65535 bytes");
+        }
+        ByteBuffer packet = ByteBuffer.allocate(4 + size).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        packet.put(unsigned.array(), 0, unsigned.position());
+        packet.putShort(1, (short) size);
+        packet.putShort((short) 4).put("sign".getBytes(StandardCharsets.ISO_8859_1)).putShort((short) signature.length).put(signature);
+        return packet.flip();
     }
 
     /** Unsubscribes from every server (uWSGI does so on a graceful stop). */

@@ -3,50 +3,64 @@ package org.uwsgi4j.plugin.http;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The pools of a subscription server (uWSGI's {@code core/subscription.c}): for each key (a
- * Host header's value) the nodes that announced themselves for it, balanced round-robin. A
- * node stays while it announces itself again within {@code --subscription-tolerance} seconds,
- * leaves when it unsubscribes, and is skipped for {@code --http-gracetime} after it refused a
- * connection. Keys are compared without case, as host names are.
+ * Host header's value) the nodes that announced themselves for it, balanced by uWSGI's
+ * weighted round-robin (each node takes {@code weight / smallest weight} requests in turn; equal
+ * weights: plain round-robin). A node stays while it announces itself again within
+ * {@code --subscription-tolerance} seconds, leaves when it unsubscribes, and is skipped for
+ * {@code --http-gracetime} after it refused a connection. Keys are compared without case, as
+ * host names are. A node's requests carry the modifiers it announced (unless the router sets
+ * its own, {@code --http-modifier1/2}, as uWSGI's router does).
  */
 final class Subscriptions implements Balancer {
 
     private static final Logger LOG = LoggerFactory.getLogger(Subscriptions.class);
 
-    /** One subscribed node and when it last announced itself. */
+    /**
+     * One announce (modifier2 0) or goodbye (1) of a node, as its packet gives it.
+     *
+     * @param name    the node's address as announced ({@code 127.0.0.1:3031}), its name in the pool
+     * @param unix    the packet's {@code unix} time of a signed packet, else -1
+     */
+    record Announce(String key, String name, SocketAddress address, int modifier1, int modifier2, int weight, long unix) {
+    }
+
+    /** One subscribed node: when it last announced itself, its turn credits, the last signed time. */
     private static final class Member {
         final Backends.Node node;
         volatile long lastSeen;
         volatile long deadUntil;
+        volatile long lastUnix;
+        int credits;
 
-        Member(Backends.Node node, long now) {
+        Member(Backends.Node node, long now, long unix) {
             this.node = node;
             this.lastSeen = now;
+            this.lastUnix = unix;
         }
     }
 
     /** The nodes of one key. */
     private static final class Pool {
         final String key;
-        final java.util.concurrent.atomic.LongAdder hits = new java.util.concurrent.atomic.LongAdder();
+        final LongAdder hits = new LongAdder();
         final List<Member> members = new CopyOnWriteArrayList<>();
 
         Pool(String key) {
             this.key = key;
         }
-
-        final AtomicInteger cursor = new AtomicInteger();
     }
 
     private final Map<String, Pool> pools = new ConcurrentHashMap<>();
@@ -61,24 +75,32 @@ final class Subscriptions implements Balancer {
         this.nanoClock = nanoClock;
     }
 
-    /** A node announced itself for {@code key} (uWSGI's subscription packet, modifier2 0). */
-    void subscribe(String key, String name, SocketAddress address) {
-        String k = key.toLowerCase(Locale.ROOT);
+    /** A node announced itself (uWSGI's subscription packet, modifier2 0): added, or kept alive. */
+    void subscribe(Announce a) {
+        String k = a.key().toLowerCase(Locale.ROOT);
         long now = nanoClock.getAsLong();
         Pool pool = pools.computeIfAbsent(k, x -> {
-            LOG.info("[uwsgi-subscription for pid {}] new pool: {}", pid, key);
-            return new Pool(key);
+            LOG.info("[uwsgi-subscription for pid {}] new pool: {}", pid, a.key());
+            return new Pool(a.key());
         });
         synchronized (pool) {
             for (Member m : pool.members) {
-                if (m.node.name.equals(name)) {
+                if (m.node.name.equals(a.name())) {
                     m.lastSeen = now;
+                    m.lastUnix = Math.max(m.lastUnix, a.unix());
+                    if (m.node.weight != Math.max(1, a.weight()) || m.node.modifier1 != a.modifier1() || m.node.modifier2 != a.modifier2()) {
+                        pool.members.set(pool.members.indexOf(m), new Member(node(a), now, m.lastUnix)); // as uWSGI, the newest weight counts
+                    }
                     return;
                 }
             }
-            pool.members.add(new Member(new Backends.Node(name, address), now));
+            pool.members.add(new Member(node(a), now, a.unix()));
         }
-        LOG.info("[uwsgi-subscription for pid {}] {} => new node: {}", pid, key, name);
+        LOG.info("[uwsgi-subscription for pid {}] {} => new node: {} (weight: {})", pid, a.key(), a.name(), Math.max(1, a.weight()));
+    }
+
+    private static Backends.Node node(Announce a) {
+        return new Backends.Node(a.name(), a.address(), a.modifier1(), a.modifier2(), a.weight());
     }
 
     /** A node left {@code key} (modifier2 1). */
@@ -87,6 +109,27 @@ final class Subscriptions implements Balancer {
         if (pool != null && pool.members.removeIf(m -> m.node.name.equals(name))) {
             LOG.info("[uwsgi-subscription for pid {}] {} => removing node {}", pid, key, name);
         }
+    }
+
+    /**
+     * The {@code unix} time of the last signed packet accepted from node {@code name} of
+     * {@code key}, or -1 when the node is not subscribed (a replayed packet carries an older one).
+     */
+    long lastUnix(String key, String name) {
+        Pool pool = pools.get(key.toLowerCase(Locale.ROOT));
+        if (pool != null) {
+            for (Member m : pool.members) {
+                if (m.node.name.equals(name)) {
+                    return m.lastUnix;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** Whether {@code key} has a pool (signed pools check every packet against its key's public key). */
+    boolean hasPool(String key) {
+        return pools.containsKey(key.toLowerCase(Locale.ROOT));
     }
 
     @Override
@@ -106,17 +149,42 @@ final class Subscriptions implements Balancer {
                         host, m.node.name, toleranceNanos / 1_000_000_000L);
             }
         }
-        List<Member> members = pool.members;
-        int n = members.size();
-        List<Backends.Node> order = new ArrayList<>(n);
-        int start = n == 0 ? 0 : Math.floorMod(pool.cursor.getAndIncrement(), n);
-        for (int i = 0; i < n; i++) {
-            Member m = members.get((start + i) % n);
+        List<Member> alive = new ArrayList<>();
+        for (Member m : pool.members) {
             if (m.deadUntil == 0 || now - m.deadUntil >= 0) {
-                order.add(m.node);
+                alive.add(m);
             }
         }
+        if (alive.isEmpty()) {
+            return List.of();
+        }
+        int first = next(pool, alive);
+        List<Backends.Node> order = new ArrayList<>(alive.size());
+        for (int i = 0; i < alive.size(); i++) {
+            order.add(alive.get((first + i) % alive.size()).node);
+        }
         return order;
+    }
+
+    /** uWSGI's weighted round-robin: the first node with a turn left takes it; none left, every node gets weight / smallest weight. */
+    private static int next(Pool pool, List<Member> alive) {
+        synchronized (pool) {
+            for (int i = 0; i < alive.size(); i++) {
+                if (alive.get(i).credits > 0) {
+                    alive.get(i).credits--;
+                    return i;
+                }
+            }
+            int min = Integer.MAX_VALUE;
+            for (Member m : alive) {
+                min = Math.min(min, m.node.weight);
+            }
+            for (Member m : alive) {
+                m.credits = m.node.weight / min;
+            }
+            alive.get(0).credits--;
+            return 0;
+        }
     }
 
     @Override
@@ -132,29 +200,31 @@ final class Subscriptions implements Balancer {
         forEach(node, m -> m.deadUntil = 0);
     }
 
-    /** The pools and their nodes as the stats server's {@code subscriptions} list (uWSGI's names). */
-    String statsJson() {
-        StringBuilder out = new StringBuilder("[");
+    /** The pools and their nodes as the stats' {@code subscriptions} list (uWSGI's names). */
+    List<Map<String, Object>> stats() {
+        List<Map<String, Object>> out = new ArrayList<>();
         long now = nanoClock.getAsLong();
         for (Pool pool : pools.values()) {
-            if (out.length() > 1) {
-                out.append(',');
-            }
-            out.append("{\"key\":").append(RouterStats.quote(pool.key)).append(",\"hits\":").append(pool.hits.sum())
-                    .append(",\"nodes\":[");
-            boolean first = true;
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("key", pool.key);
+            p.put("hits", pool.hits.sum());
+            List<Map<String, Object>> nodes = new ArrayList<>();
             for (Member m : pool.members) {
-                out.append(first ? "" : ",").append("{\"name\":").append(RouterStats.quote(m.node.name))
-                        .append(",\"modifier1\":0,\"modifier2\":0,\"last_check\":")
-                        .append(System.currentTimeMillis() / 1000 - (now - m.lastSeen) / 1_000_000_000L)
-                        .append(",\"requests\":").append(m.node.requests.sum())
-                        .append(",\"failcnt\":").append(m.node.failures.sum())
-                        .append(",\"death_mark\":").append(m.deadUntil != 0 && now - m.deadUntil < 0 ? 1 : 0).append('}');
-                first = false;
+                Map<String, Object> n = new LinkedHashMap<>();
+                n.put("name", m.node.name);
+                n.put("modifier1", Math.max(0, m.node.modifier1));
+                n.put("modifier2", Math.max(0, m.node.modifier2));
+                n.put("last_check", System.currentTimeMillis() / 1000 - (now - m.lastSeen) / 1_000_000_000L);
+                n.put("requests", m.node.requests.sum());
+                n.put("weight", m.node.weight);
+                n.put("failcnt", m.node.failures.sum());
+                n.put("death_mark", m.deadUntil != 0 && now - m.deadUntil < 0 ? 1 : 0);
+                nodes.add(n);
             }
-            out.append("]}");
+            p.put("nodes", nodes);
+            out.add(p);
         }
-        return out.append(']').toString();
+        return out;
     }
 
     private void forEach(Backends.Node node, java.util.function.Consumer<Member> action) {

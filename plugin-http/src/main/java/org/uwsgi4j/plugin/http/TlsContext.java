@@ -120,6 +120,21 @@ record TlsContext(String address, SSLContext context, SSLParameters parameters) 
         return out;
     }
 
+    /**
+     * The unencrypted PEM private key in {@code file} (PKCS#8, or RSA PKCS#1), for {@code option}.
+     *
+     * @throws IllegalArgumentException in one line naming the option
+     */
+    static PrivateKey privateKeyOf(Path file, String option) {
+        try {
+            return privateKey(file);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage().replaceFirst("^https: ", ""));
+        }
+    }
+
     private static PrivateKey privateKey(Path file) throws IOException, GeneralSecurityException {
         Matcher m = PEM.matcher(read(file));
         while (m.find()) {

@@ -19,7 +19,8 @@ class RouterSettingsTest {
     /** Options as the kernel gives them: the values given, else the table's default (here the few the router reads). */
     private static Options options(String... pairs) {
         Map<String, String> defaults = Map.of("http-timeout", "60", "http-gracetime", "30", "buffer-size", "4096",
-                "http-post-buffering", "65536", "http-modifier1", "0", "http-modifier2", "0", "subscription-tolerance", "17");
+                "http-post-buffering", "65536", "http-modifier1", "0", "http-modifier2", "0", "subscription-tolerance", "17",
+                "subscriptions-sign-check-tolerance", "86400");
         List<Map.Entry<String, String>> given = new ArrayList<>();
         for (int i = 0; i < pairs.length; i += 2) {
             given.add(Map.entry(pairs[i], pairs[i + 1]));
@@ -80,7 +81,9 @@ class RouterSettingsTest {
         assertEquals("http-var NOEQUALS: not KEY=VALUE", refusal("http-var", "NOEQUALS"));
         assertEquals("http-modifier1/http-modifier2 300 out of range (0-255)", refusal("http-modifier1", "300"));
         assertEquals("http-timeout 0: must be at least 1 second", refusal("http-timeout", "0"));
-        assertEquals("--subscribe2 is not supported by uwsgi4j yet (docs/plugins/http.md)", refusal("subscribe2", "key=a,server=b"));
+        assertEquals("subscriptions-sign-check sha256: expected DIGEST:DIRECTORY", refusal("subscriptions-sign-check", "sha256"));
+        assertEquals("subscriptions-sign-check: unknown digest whirl (md5, sha1, sha224, sha256, sha384, sha512)",
+                refusal("subscriptions-sign-check", "whirl:/tmp"));
     }
 
     @Test
