@@ -31,6 +31,7 @@ class HttpRouterIT {
     static int port;
     static int second;
     static int statsPort;
+    static int kernelStatsPort;
 
     @BeforeAll
     static void start() throws Exception {
@@ -38,12 +39,14 @@ class HttpRouterIT {
         server = UwsgiProcess.start(cwd, "--http", "127.0.0.1:0", "--http", "127.0.0.1:0", "--wsgi-file", "router.py",
                 "--master", "--processes", "2", "--http-var", "X_ROUTED=yes", "--http-var", "X_TWO=a=b",
                 "--http-auto-chunked", "--http-auto-gzip", "--http-timeout", "2",
-                "--auto-post-buffering", "0", "--http-stats", "127.0.0.1:0"); // the kernel streams bodies to the workers: only the router's buffering shields them
+                "--auto-post-buffering", "0", "--http-stats", "127.0.0.1:0", "--stats", "127.0.0.1:0"); // the kernel streams bodies to the workers: only the router's buffering shields them
         var first = server.awaitLine("uWSGI http bound on 127\\.0\\.0\\.1:(\\d+)", UwsgiProcess.START_TIMEOUT);
         port = Integer.parseInt(first.group(1));
         second = Integer.parseInt(server.awaitLine("uWSGI http bound on 127\\.0\\.0\\.1:(?!" + port + "\\b)(\\d+)",
                 UwsgiProcess.START_TIMEOUT).group(1));
         statsPort = Integer.parseInt(server.awaitLine("\\*\\*\\* http stats server enabled on 127\\.0\\.0\\.1:(\\d+) \\*\\*\\*",
+                UwsgiProcess.START_TIMEOUT).group(1));
+        kernelStatsPort = Integer.parseInt(server.awaitLine("\\*\\*\\* Stats server enabled on 127\\.0\\.0\\.1:(\\d+) \\*\\*\\*",
                 UwsgiProcess.START_TIMEOUT).group(1));
         server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
     }
@@ -169,5 +172,32 @@ class HttpRouterIT {
             assertTrue(sessions.find() && Integer.parseInt(sessions.group(1)) >= 1, "the held connection is open:\n" + doc);
             assertTrue(doc.contains("\"http\":[\"127.0.0.1:" + port + "\",\"127.0.0.1:" + second + "\"]"), doc);
         }
+    }
+
+    @Test
+    void theKernelsStatsCarryTheRoutersSection() throws Exception {
+        assertEquals(200, RawHttp.get(port, "/").status());
+        // read as uwsgitop reads the document: Python's json module
+        String script = """
+                import json, socket, sys
+                s = socket.create_connection(("127.0.0.1", int(sys.argv[1]))); doc = b""
+                while True:
+                    c = s.recv(65536)
+                    if not c: break
+                    doc += c
+                d = json.loads(doc)
+                h = d["http"]
+                n = h["static_nodes"][0]
+                print(len(d["workers"]), h["http"], n["name"], n["hits"], n["grace"], h["subscriptions"], h["cheap"], type(h["active_sessions"]).__name__)
+                """;
+        Process py = new ProcessBuilder("python3", "-c", script, String.valueOf(kernelStatsPort)).redirectErrorStream(true).start();
+        String out = new String(py.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertEquals(0, py.waitFor(), out);
+        String[] f = out.split(" ", 2);
+        assertEquals("2", f[0], out);
+        var m = java.util.regex.Pattern.compile("\\['127\\.0\\.0\\.1:" + port + "', '127\\.0\\.0\\.1:" + second
+                + "'\\] 127\\.0\\.0\\.1:\\d+ (\\d+) 0 \\[\\] 0 int").matcher(f[1]);
+        assertTrue(m.matches(), out);
+        assertTrue(Long.parseLong(m.group(1)) >= 1, out);
     }
 }

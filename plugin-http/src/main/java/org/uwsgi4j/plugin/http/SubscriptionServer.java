@@ -117,7 +117,10 @@ final class SubscriptionServer implements AutoCloseable {
             byte[] signed = signAt < 0 ? null : java.util.Arrays.copyOfRange(packet, 4, signAt);
             String refusal = signs.refusal(key, signed, vars.get("sign"), unix, subscriptions.lastUnix(key, address), now);
             if (refusal != null) {
-                LOG.warn("[uwsgi-subscription] dropped a packet from {} for {} node {}: {}", from, key, address, refusal);
+                if (signs.firstIn(key + " " + address + " " + refusal.replaceAll("\\d+", "N"), now)) {
+                    LOG.warn("[uwsgi-subscription] dropped a packet from {} for {} node {}: {} (the same again within a minute is not logged)",
+                            from, key, address, refusal);
+                }
                 return;
             }
         }

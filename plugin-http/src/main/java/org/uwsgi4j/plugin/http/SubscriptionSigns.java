@@ -102,6 +102,8 @@ final class SubscriptionSigns {
         private final Path dir;
         private final long toleranceSeconds;
         private final Map<String, PublicKey> keys = new ConcurrentHashMap<>();
+        /** When each kind of refusal was last logged (epoch seconds): a node announces every few seconds. */
+        private final Map<String, Long> logged = new ConcurrentHashMap<>();
 
         Checker(String digest, Path dir, long toleranceSeconds) {
             this.digest = digest;
@@ -158,6 +160,19 @@ final class SubscriptionSigns {
                 return "invalid (sniffed ?) packet: unix_check " + unix + " is not newer than the node's last " + lastUnix;
             }
             return null;
+        }
+
+        /** Whether a refusal of this {@code kind} was not logged in the minute before {@code now} (it is then due). */
+        boolean firstIn(String kind, long now) {
+            if (logged.size() > 1024) {
+                logged.clear(); // bounded: a flood of made-up keys cannot grow it
+            }
+            Long last = logged.get(kind);
+            if (last != null && now - last < 60) {
+                return false;
+            }
+            logged.put(kind, now);
+            return true;
         }
 
         private PublicKey load(String key) {

@@ -96,7 +96,7 @@ final class Subscriptions implements Balancer {
             }
             pool.members.add(new Member(node(a), now, a.unix()));
         }
-        LOG.info("[uwsgi-subscription for pid {}] {} => new node: {} (weight: {})", pid, a.key(), a.name(), Math.max(1, a.weight()));
+        LOG.info("[uwsgi-subscription for pid {}] {} => new node: {}", pid, a.key(), a.name());
     }
 
     private static Backends.Node node(Announce a) {
