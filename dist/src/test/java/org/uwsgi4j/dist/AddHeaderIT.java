@@ -45,7 +45,7 @@ class AddHeaderIT {
             assertTrue(app.startsWith("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 11\r\nX-A: one\r\nX-B: two\r\n"), app);
             server.awaitLine("GET / => generated 11 bytes in \\d+ msecs \\(HTTP/1\\.1 200\\) 4 headers in 85 bytes", UwsgiProcess.START_TIMEOUT);
             String file = http(port, "/s/a.txt");
-            assertTrue(file.startsWith("HTTP/1.1 200 OK\r\n") && file.contains("\r\nX-A: one\r\nX-B: two\r\n\r\nstatic\n"), file);
+            assertTrue(file.startsWith("HTTP/1.1 200 OK\r\n") && file.contains("\r\nX-A: one\r\nX-B: two\r\n") && file.endsWith("\r\n\r\nstatic\n"), file);
             String viaUwsgi = uwsgi(uwsgiPort, "/");
             assertTrue(viaUwsgi.contains("\r\nX-A: one\r\nX-B: two\r\n\r\nHello World"), viaUwsgi);
             String viaUwsgiStatic = uwsgi(uwsgiPort, "/s/a.txt");

@@ -15,7 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The router's TLS ({@code --https ADDR,CERT,KEY}, JSSE) with a certificate made by openssl at
  * test time, talked to with curl; {@code --http-to-https}'s redirect; a plain-HTTP client on
- * the TLS port does not stop the server; a cipher string in OpenSSL's syntax refuses the start.
+ * the TLS port does not stop the server; a cipher string in OpenSSL's syntax refuses the start;
+ * a client certificate reaches a real uWSGI backend as uWSGI's router passes it
+ * (HTTPS_CLIENT_CERTIFICATE, the raw DER; HTTPS_DN).
  */
 class HttpsIT {
 
@@ -70,5 +72,42 @@ class HttpsIT {
         assertNotEquals(0, result.exitCode(), result.output());
         assertTrue(result.output().contains("!!! UNABLE to start uWSGI plugin http: https: cipher suite HIGH is not a JSSE suite name"),
                 result.output());
+    }
+
+    @Test
+    void aClientCertificateReachesARealUwsgiBackendAsDer() throws Exception {
+        run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "key.pem",
+                "-out", "cert.pem", "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1");
+        run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "ca.key",
+                "-out", "ca.pem", "-days", "1", "-subj", "/CN=test ca");
+        run("openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "client.key",
+                "-out", "client.csr", "-subj", "/O=Example/CN=client");
+        run("openssl", "x509", "-req", "-in", "client.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "client.pem",
+                "-days", "1");
+        run("openssl", "x509", "-in", "client.pem", "-outform", "DER", "-out", "client.der");
+        java.nio.file.Files.writeString(cwd.resolve("cert.py"), """
+                import hashlib
+                def application(environ, start_response):
+                    der = environ.get('HTTPS_CLIENT_CERTIFICATE', '').encode('latin-1')
+                    body = ('%s %d %s' % (hashlib.sha256(der).hexdigest(), len(der), environ.get('HTTPS_DN'))).encode()
+                    start_response('200 OK', [('Content-Type', 'text/plain'), ('Content-Length', str(len(body)))])
+                    return [body]
+                """);
+        int node;
+        try (var s = new java.net.ServerSocket(0)) {
+            node = s.getLocalPort();
+        }
+        try (var backend = UwsgiProcess.startProgram(cwd, "uwsgi", "--plugin", "python3", "--socket", "127.0.0.1:" + node,
+                "--wsgi-file", "cert.py", "--master", "--die-on-term");
+             var router = UwsgiProcess.start(cwd, "--https", "127.0.0.1:0,cert.pem,key.pem,,!ca.pem", "--http-to", "127.0.0.1:" + node)) {
+            backend.awaitLine("WSGI app 0 \\(mountpoint=''\\) ready", UwsgiProcess.START_TIMEOUT);
+            int tls = Integer.parseInt(router.awaitLine("uWSGI https bound on 127\\.0\\.0\\.1:(\\d+)", UwsgiProcess.START_TIMEOUT).group(1));
+            router.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
+            String out = run("curl", "-sS", "--cacert", "cert.pem", "--cert", "client.pem", "--key", "client.key",
+                    "https://127.0.0.1:" + tls + "/");
+            byte[] der = java.nio.file.Files.readAllBytes(cwd.resolve("client.der"));
+            String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(der));
+            assertEquals(sha + " " + der.length + " CN=client,O=Example", out);
+        }
     }
 }

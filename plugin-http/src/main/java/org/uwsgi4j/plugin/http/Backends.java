@@ -132,6 +132,11 @@ final class Backends implements Balancer {
         return System.currentTimeMillis() / 1000 + Math.max(1, (node.deadUntil - now) / 1_000_000_000L);
     }
 
+    /** Whether these are other servers ({@code --http-to}), not this instance's own socket. */
+    boolean foreign() {
+        return skipDead;
+    }
+
     /** The nodes, in configured order. */
     List<Node> nodes() {
         return nodes;

@@ -15,6 +15,14 @@ record Router(RouterSettings settings, Balancer backends, HttpHeads heads, Uwsgi
               RouterStats stats) {
 
     /**
+     * Whether the backends are other servers ({@code --http-to}, subscribed nodes) rather than
+     * this instance's own socket, which refuses a variable holding a NUL byte.
+     */
+    boolean foreignBackends() {
+        return !(backends instanceof Backends b) || b.foreign();
+    }
+
+    /**
      * Connects to {@code node}, waiting at most {@code --http-connect-timeout} (a Unix socket
      * connects or refuses at once).
      */

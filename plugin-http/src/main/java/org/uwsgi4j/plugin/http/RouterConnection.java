@@ -46,6 +46,8 @@ final class RouterConnection implements Runnable {
     private final byte[] relayBuffer = new byte[16 * 1024];
     private Deadlines.Watched watched;
     private String remoteAddr = "";
+    /** HTTPS_CLIENT_CERTIFICATE of the request being served (DER), or null. */
+    private byte[] clientCertificate;
     private int remotePort = -1;
 
     /**
@@ -131,6 +133,7 @@ final class RouterConnection implements Runnable {
         if (head.contentLength() < 0) {
             vars.add("CONTENT_LENGTH", Long.toString(body.length()));
         }
+        clientCertificate = null;
         if (client instanceof ClientIo.Tls tls) {
             tlsVars(tls);
         }
@@ -148,6 +151,15 @@ final class RouterConnection implements Runnable {
             return false;
         }
         packet.flip();
+        if (clientCertificate != null) {
+            try {
+                packet = BinaryVar.append(packet, "HTTPS_CLIENT_CERTIFICATE", clientCertificate);
+            } catch (IllegalStateException e) {
+                LOG.warn("[uwsgi-http] {}: {}", remoteAddr, e.getMessage());
+                ResponseRelay.error(client, 431, false);
+                return false;
+            }
+        }
         return forward(packet, clientKeeps);
     }
 
@@ -158,6 +170,13 @@ final class RouterConnection implements Runnable {
             return;
         }
         vars.add("HTTPS_DN", cert.getSubjectX500Principal().getName());
+        if (router.foreignBackends()) {
+            try { // uWSGI's raw DER; binary, which this instance's own socket refuses (docs/plugins/http.md)
+                clientCertificate = cert.getEncoded();
+            } catch (java.security.cert.CertificateEncodingException e) {
+                LOG.warn("[uwsgi-http] client certificate not passed on: {}", e.getMessage());
+            }
+        }
         if (router.settings().exportCert()) {
             try {
                 String pem = "-----BEGIN CERTIFICATE-----\n"

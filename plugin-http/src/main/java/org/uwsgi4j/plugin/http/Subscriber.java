@@ -5,7 +5,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,16 +114,7 @@ public final class Subscriber {
         ByteBuffer unsigned = ByteBuffer.allocate(vars.packetSize());
         vars.writePacket(SubscriptionServer.SUBSCRIPTION, command, unsigned);
         byte[] signature = s.signer().sign(java.util.Arrays.copyOfRange(unsigned.array(), 4, unsigned.position()));
-        // the signature is binary (NUL bytes too), which UwsgiVars refuses: the sign var is appended here
-        int size = unsigned.position() - 4 + 2 + 4 + 2 + signature.length;
-        if (size > 0xffff) {
-            throw new IllegalStateException("subscription packet over 65535 bytes");
-        }
-        ByteBuffer packet = ByteBuffer.allocate(4 + size).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        packet.put(unsigned.array(), 0, unsigned.position());
-        packet.putShort(1, (short) size);
-        packet.putShort((short) 4).put("sign".getBytes(StandardCharsets.ISO_8859_1)).putShort((short) signature.length).put(signature);
-        return packet.flip();
+        return BinaryVar.append(unsigned.flip(), "sign", signature);
     }
 
     /** Unsubscribes from every server (uWSGI does so on a graceful stop). */
