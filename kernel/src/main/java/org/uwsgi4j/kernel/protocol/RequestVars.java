@@ -144,6 +144,14 @@ public final class RequestVars {
         }
     }
 
+    /** Whether the key of the variable being built (its value begun) is {@code key}. */
+    boolean pendingKeyIs(byte[] key) {
+        if (valueStart == NO_VAR || valueStart - 1 - keyStart != key.length) {
+            return false;
+        }
+        return java.util.Arrays.equals(blob, keyStart, keyStart + key.length, key, 0, key.length);
+    }
+
     /** The number of bytes appended to the key or value being built. */
     int pendingLength() {
         return valueStart != NO_VAR ? length - valueStart : keyStart != NO_VAR ? length - keyStart : 0;

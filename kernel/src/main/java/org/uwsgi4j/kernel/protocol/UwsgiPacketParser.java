@@ -29,12 +29,20 @@ import java.nio.ByteBuffer;
  * {@code invalid request block size: N (max M)...skip} (and for 21573, "GE" of "GET", a hint
  * that HTTP is being spoken to a uwsgi socket); a malformed block gives
  * {@code invalid uwsgi request (current strsize: N). skip.} or
- * {@code uwsgi key cannot be null. skip this request.}.
+ * {@code uwsgi key cannot be null. skip this request.}. A NUL byte in a key or value is refused
+ * ({@code invalid uwsgi request (NUL byte in a var). skip.}) except in the value of
+ * HTTPS_CLIENT_CERTIFICATE, which is then dropped (SKIP).
  */
 public final class UwsgiPacketParser {
 
     /** Where the parser is in the packet. */
-    public enum State { HEADER, KEY_SIZE, KEY, VALUE_SIZE, VALUE, RAW, DONE }
+    public enum State { HEADER, KEY_SIZE, KEY, VALUE_SIZE, VALUE, SKIP, RAW, DONE }
+
+    /**
+     * The one variable whose value may hold NUL bytes: uWSGI's HTTP router sends a client
+     * certificate's DER in it. Dropped (the blob cannot carry a NUL), the request served.
+     */
+    private static final byte[] BINARY_VAR = "HTTPS_CLIENT_CERTIFICATE".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
 
     /** The datasize of an HTTP request line starting with "GET " read as a uwsgi header. */
     public static final int HTTP_GET_DATASIZE = 21573;
@@ -147,6 +155,7 @@ public final class UwsgiPacketParser {
                     case HEADER -> readHeader(in);
                     case KEY_SIZE, VALUE_SIZE -> readSize(in);
                     case KEY, VALUE -> readField(in);
+                    case SKIP -> skipField(in);
                     case RAW -> readRaw(in);
                     case DONE -> { }
                 }
@@ -229,6 +238,11 @@ public final class UwsgiPacketParser {
         int from = in.position();
         for (int i = 0; i < n; i++) {
             if (in.get(from + i) == 0) {
+                if (state == State.VALUE && vars.pendingKeyIs(BINARY_VAR)) {
+                    vars.abandon(); // the key and what of the value was appended: the variable is dropped
+                    state = State.SKIP;
+                    return;
+                }
                 vars.abandon();
                 throw new BadMessageException(400, "invalid uwsgi request (NUL byte in a var). skip.");
             }
@@ -238,6 +252,21 @@ public final class UwsgiPacketParser {
         blockLeft -= n;
         if (fieldLeft == 0) {
             endField();
+        }
+    }
+
+    /** Passes over the rest of a dropped value. */
+    private void skipField(ByteBuffer in) throws BadMessageException {
+        int n = Math.min(fieldLeft, in.remaining());
+        in.position(in.position() + n);
+        fieldLeft -= n;
+        blockLeft -= n;
+        if (fieldLeft == 0) {
+            if (blockLeft == 0) {
+                state = State.DONE;
+            } else {
+                startSize(State.KEY_SIZE);
+            }
         }
     }
 

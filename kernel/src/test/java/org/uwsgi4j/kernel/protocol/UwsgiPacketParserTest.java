@@ -132,6 +132,20 @@ class UwsgiPacketParserTest {
         assertEquals("ERROR invalid uwsgi request (NUL byte in a var). skip.", one(raw(2, 0, 'K', 0, 1, 0, 'a')));
     }
 
+    @Test
+    void aBinaryClientCertificateIsDroppedAndTheRequestServed() {
+        var block = new ByteArrayOutputStream();
+        block.writeBytes(raw(1, 0, 'A', 1, 0, '1'));
+        byte[] key = Fixtures.latin1("HTTPS_CLIENT_CERTIFICATE");
+        block.writeBytes(raw(key.length, 0));
+        block.writeBytes(key);
+        block.writeBytes(raw(9, 0, 0x30, 0x82, 0x01, 0x00, 0x02, 0x01, 0x00, 0x05, 0x00)); // DER: NUL bytes
+        block.writeBytes(raw(1, 0, 'B', 1, 0, '2'));
+        String outcome = one(block.toByteArray());
+        assertTrue(outcome.endsWith("\n@rest=0\nA=1\nB=2"), "the variable is dropped, the others kept: " + outcome);
+        assertEquals("ERROR invalid uwsgi request (NUL byte in a var). skip.", one(raw(1, 0, 'K', 2, 0, 'a', 0)), "any other still refused");
+    }
+
     private static String one(byte[] block) {
         byte[] packet = new byte[4 + block.length];
         packet[1] = (byte) block.length;

@@ -70,6 +70,34 @@ class StatsJsonTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aPluginSectionIsWrittenLastUnderItsName() {
+        Map<String, Object> node = new java.util.LinkedHashMap<>();
+        node.put("name", "127.0.0.1:3031");
+        node.put("hits", 2L);
+        node.put("grace", 0);
+        Map<String, Object> http = new java.util.LinkedHashMap<>();
+        http.put("active_sessions", 1);
+        http.put("http", List.of("127.0.0.1:8080"));
+        http.put("static_nodes", List.of(node));
+        http.put("subscriptions", List.of());
+        http.put("up", true);
+        var snapshot = Snapshots.busy().withSections(Map.of("http", http));
+        for (boolean minified : new boolean[] {false, true}) {
+            var doc = (Map<String, Object>) MiniJson.parse(StatsJson.write(snapshot, minified));
+            assertEquals("http", List.copyOf(doc.keySet()).getLast());
+            var section = (Map<String, Object>) doc.get("http");
+            assertEquals(List.of("active_sessions", "http", "static_nodes", "subscriptions", "up"), List.copyOf(section.keySet()));
+            assertEquals(List.of("127.0.0.1:8080"), section.get("http"));
+            assertEquals("127.0.0.1:3031", ((Map<String, Object>) ((List<Object>) section.get("static_nodes")).getFirst()).get("name"));
+            assertEquals(List.of(), section.get("subscriptions"));
+            assertEquals(MiniJson.parse("1"), section.get("up"), "a boolean as uWSGI's 0/1");
+        }
+        assertTrue(StatsJson.write(snapshot, false).contains("\n\t\"http\":{\n\t\t\"active_sessions\":1,\n\t\t\"http\":[\n\t\t\t\"127.0.0.1:8080\"\n\t\t],"),
+                StatsJson.write(snapshot, false));
+    }
+
+    @Test
     void minifiedIsTheSameDocumentWithoutWhitespace() {
         String pretty = StatsJson.write(Snapshots.busy(), false);
         String minified = StatsJson.write(Snapshots.busy(), true);
