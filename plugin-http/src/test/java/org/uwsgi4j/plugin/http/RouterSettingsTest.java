@@ -84,6 +84,9 @@ class RouterSettingsTest {
         assertEquals("subscriptions-sign-check sha256: expected DIGEST:DIRECTORY", refusal("subscriptions-sign-check", "sha256"));
         assertEquals("subscriptions-sign-check: unknown digest whirl (md5, sha1, sha224, sha256, sha384, sha512)",
                 refusal("subscriptions-sign-check", "whirl:/tmp"));
+        assertEquals("subscriptions-sign-check-tolerance -1: must be >= 0",
+                refusal("subscriptions-sign-check", "sha1:/tmp", "subscriptions-sign-check-tolerance", "-1"));
+        assertTrue(RouterSettings.from(options("subscriptions-sign-check", "SHA256:/tmp"), "vm").signCheck() != null);
     }
 
     @Test
