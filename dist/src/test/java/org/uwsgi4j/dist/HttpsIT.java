@@ -74,6 +74,12 @@ class HttpsIT {
                 result.output());
     }
 
+    private static int freePort() throws Exception {
+        try (var s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
     @Test
     void aClientCertificateReachesARealUwsgiBackendAsDer() throws Exception {
         run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "key.pem",
@@ -93,21 +99,27 @@ class HttpsIT {
                     start_response('200 OK', [('Content-Type', 'text/plain'), ('Content-Length', str(len(body)))])
                     return [body]
                 """);
-        int node;
-        try (var s = new java.net.ServerSocket(0)) {
-            node = s.getLocalPort();
-        }
+        int node = freePort();
+        int own = freePort();
         try (var backend = UwsgiProcess.startProgram(cwd, "uwsgi", "--plugin", "python3", "--socket", "127.0.0.1:" + node,
                 "--wsgi-file", "cert.py", "--master", "--die-on-term");
-             var router = UwsgiProcess.start(cwd, "--https", "127.0.0.1:0,cert.pem,key.pem,,!ca.pem", "--http-to", "127.0.0.1:" + node)) {
+             // round-robin: the real uWSGI backend, then this instance's own socket, which drops the binary var
+             var router = UwsgiProcess.start(cwd, "--https", "127.0.0.1:0,cert.pem,key.pem,,!ca.pem", "--http-to", "127.0.0.1:" + node,
+                     "--http-to", "127.0.0.1:" + own, "--socket", "127.0.0.1:" + own, "--wsgi-file", "cert.py")) {
             backend.awaitLine("WSGI app 0 \\(mountpoint=''\\) ready", UwsgiProcess.START_TIMEOUT);
             int tls = Integer.parseInt(router.awaitLine("uWSGI https bound on 127\\.0\\.0\\.1:(\\d+)", UwsgiProcess.START_TIMEOUT).group(1));
             router.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
-            String out = run("curl", "-sS", "--cacert", "cert.pem", "--cert", "client.pem", "--key", "client.key",
-                    "https://127.0.0.1:" + tls + "/");
+            var seen = new java.util.HashSet<String>();
+            for (int i = 0; i < 2; i++) {
+                seen.add(run("curl", "-sS", "--cacert", "cert.pem", "--cert", "client.pem", "--key", "client.key",
+                        "https://127.0.0.1:" + tls + "/"));
+            }
             byte[] der = java.nio.file.Files.readAllBytes(cwd.resolve("client.der"));
-            String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(der));
-            assertEquals(sha + " " + der.length + " CN=client,O=Example", out);
+            var sha = java.util.HexFormat.of();
+            var digest = java.security.MessageDigest.getInstance("SHA-256");
+            assertEquals(java.util.Set.of(sha.formatHex(digest.digest(der)) + " " + der.length + " CN=client,O=Example",
+                    sha.formatHex(digest.digest(new byte[0])) + " 0 CN=client,O=Example"), seen,
+                    "real uWSGI passes the DER on; a uwsgi4j socket drops it and serves the request");
         }
     }
 }
