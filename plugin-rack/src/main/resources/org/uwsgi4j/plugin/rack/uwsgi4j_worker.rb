@@ -1,3 +1,5 @@
+# frozen_string_literal: true
+
 # uwsgi4j worker host for Rack applications (docs/worker-protocol.md, docs/plugins/rack.md).
 #
 # Started by the kernel with UWSGI4J_* variables in its environment:
@@ -42,6 +44,7 @@ module Uwsgi4j
   BINARY = Encoding::BINARY
   HOST_FILE = File.expand_path(__FILE__)
   END_FRAME = [END_, 0, 0, 0].pack("CCvV").freeze
+  START_HEADER = [START, 0, 0, 0].pack("CCvV").freeze # its length is set once the payload is known
   # Variables a Rack env always has (uWSGI's rack plugin keeps them even when empty).
   REQUIRED = %w[REQUEST_METHOD SCRIPT_NAME PATH_INFO QUERY_STRING SERVER_NAME SERVER_PORT].freeze
 
@@ -115,17 +118,19 @@ module Uwsgi4j
 
     # The next frame: [type, flags, payload]. Raises ChannelClosed at EOF.
     def read
-      fill(8)
-      type, flags, reserved, n = @buf.unpack("CCvV", offset: @pos)
-      raise ChannelClosed, "frame of #{n} bytes" if n > MAX_PAYLOAD || reserved != 0
-      fill(8 + n)
-      payload = @buf.byteslice(@pos + 8, n)
-      @pos += 8 + n
-      if @pos == @buf.bytesize
-        @buf.clear
-        @pos = 0
+      fill(8) if @buf.bytesize - @pos < 8
+      pos = @pos
+      n = @buf.unpack1("V", offset: pos + 4)
+      if n > MAX_PAYLOAD || @buf.getbyte(pos + 2) != 0 || @buf.getbyte(pos + 3) != 0
+        raise ChannelClosed, "frame of #{n} bytes"
       end
-      [type, flags, payload]
+      fill(8 + n) if @buf.bytesize - pos < 8 + n
+      pos = @pos
+      # a copy: a longer byteslice would share the buffer, and the next read into it would
+      # then allocate and copy a new one
+      payload = n < 24 ? @buf.byteslice(pos + 8, n) : @buf.unpack1("a#{n}", offset: pos + 8)
+      @pos = pos + 8 + n
+      [@buf.getbyte(pos), @buf.getbyte(pos + 1), payload]
     end
 
     # Whether a whole frame is buffered already.
@@ -144,14 +149,16 @@ module Uwsgi4j
 
     def fill(need)
       while @buf.bytesize - @pos < need
-        if @pos > 0
-          @buf = @buf.byteslice(@pos, @buf.bytesize - @pos)
-          @pos = 0
-        end
         begin
-          if @buf.empty?
-            @sock.readpartial(SMALL + 8, @buf) # straight into the buffer, no copy
+          if @pos == @buf.bytesize
+            # all read: straight into the buffer (readpartial replaces its content and keeps its memory)
+            @pos = 0
+            @sock.readpartial(SMALL + 8, @buf)
           else
+            if @pos > 0
+              @buf = @buf.byteslice(@pos, @buf.bytesize - @pos)
+              @pos = 0
+            end
             @sock.readpartial(SMALL + 8, @rbuf)
             @buf << @rbuf
           end
@@ -420,6 +427,7 @@ module Uwsgi4j
       @busy = false
       @gone = false
       @request_id = 0
+      @status_lines = {} # code => "200 OK\0"
     end
 
     def serve
@@ -547,29 +555,41 @@ module Uwsgi4j
 
     private
 
+    # The env of a request from its variables (name, value, ...): the variables, empty ones left
+    # out but for the REQUIRED ones, then this core's rack.* values.
     def environ(f)
-      env = @base.dup
-      i = 0
-      n = f.size
-      while i < n
-        value = f[i + 1]
-        key = f[i]
-        env[key] = value unless value.empty? && !REQUIRED.include?(key)
-        i += 2
+      env = Hash[*f] # one C call; then the empty values are dropped, unless all are required ones
+      empty = f.count("")
+      if empty.positive? && empty != (env["QUERY_STRING"] == "" ? 1 : 0) + (env["SCRIPT_NAME"] == "" ? 1 : 0)
+        env = {}
+        i = 0
+        n = f.size
+        while i < n
+          value = f[i + 1]
+          key = f[i]
+          env[key] = value unless value.empty? && !REQUIRED.include?(key)
+          i += 2
+        end
       end
+      env.merge!(@base) { |_key, variable, _base| variable }
       env.delete("HTTP_CONTENT_LENGTH")
       env.delete("HTTP_CONTENT_TYPE")
       env["SCRIPT_NAME"] ||= +""
       env["QUERY_STRING"] ||= +""
       env["PATH_INFO"] ||= +""
-      env["SERVER_NAME"] = HOSTNAME if env["SERVER_NAME"].nil? || env["SERVER_NAME"].empty?
-      env["SERVER_PORT"] = "80" if env["SERVER_PORT"].nil? || env["SERVER_PORT"].empty?
+      name = env["SERVER_NAME"]
+      env["SERVER_NAME"] = HOSTNAME if name.nil? || name.empty?
+      port = env["SERVER_PORT"]
+      env["SERVER_PORT"] = +"80" if port.nil? || port.empty?
       if env["SCRIPT_NAME"] == "/" # the spec: SCRIPT_NAME is "" or starts with "/" and is not "/"
         env["SCRIPT_NAME"] = +""
         env["PATH_INFO"] = "/" + env["PATH_INFO"] unless env["PATH_INFO"].start_with?("/")
       end
       scheme = env["UWSGI_SCHEME"]
-      scheme ||= %w[on 1].include?(env["HTTPS"]) ? "https" : "http"
+      if scheme.nil?
+        https = env["HTTPS"]
+        scheme = https == "on" || https == "1" ? "https" : "http"
+      end
       env["rack.url_scheme"] = scheme
       env
     end
@@ -577,28 +597,14 @@ module Uwsgi4j
     def respond(status, headers, body)
       code = Integer(status)
       raise ArgumentError, "invalid status #{status.inspect}" unless code.between?(100, 999)
-      reason = Rack::Utils::HTTP_STATUS_CODES[code] || "Unknown"
-      out = [+"#{code} #{reason}"]
-      headers.each do |name, value|
-        name = name.to_s
-        next if name.start_with?("rack.") # the spec: for the server, never sent
-        value = value.to_s
-        if value.include?("\n") # several headers of that name (Set-Cookie)
-          value.split("\n").each { |v| out << name << v }
-        else
-          out << name << value
-        end
-      end
-      @head = Uwsgi4j.frame(START, Uwsgi4j.fields(*out))
+      @head = head = start_frame(code, headers)
       return if sendfile(code, body)
-      if body.is_a?(Array) && body.size == 1 && body[0].is_a?(String) && body[0].bytesize <= SMALL
-        chunk = body[0]
-        if chunk.empty?
-          @ch.put(@head + END_FRAME)
-        else
-          chunk = chunk.b unless chunk.encoding == BINARY || chunk.ascii_only?
-          @ch.put(@head << [DATA, 0, 0, chunk.bytesize].pack("CCvV") << chunk << END_FRAME)
+      if body.is_a?(Array) && body.size == 1 && (chunk = body[0]).is_a?(String) && chunk.bytesize <= SMALL
+        unless chunk.empty? # START, DATA and END in one write
+          [DATA, 0, 0, chunk.bytesize].pack("CCvV", buffer: head)
+          chunk.encoding == BINARY || chunk.ascii_only? ? head << chunk : head << chunk.b
         end
+        @ch.put(head << END_FRAME)
         return
       end
       check_at = 0.0 # the first chunk looks at the frames already here and starts the clock
@@ -620,6 +626,43 @@ module Uwsgi4j
       end
       $stderr.puts "IOError: write error" if @write_errors > WRITE_ERRORS_TOLERANCE # the body is asked for nothing more
       @ch.put(@sent ? END_FRAME : @head + END_FRAME)
+    end
+
+    # The START frame: the status line and the headers (a value with "\n" is several headers of
+    # that name, as Set-Cookie; rack.* names are the server's, never sent). Written straight into
+    # one string, in room for the body's first chunk.
+    def start_frame(code, headers)
+      head = START_HEADER + (@status_lines[code] ||= "#{code} #{Rack::Utils::HTTP_STATUS_CODES[code] || "Unknown"}\0".b.freeze)
+      headers.each do |name, value|
+        name = name.to_s
+        next if name.start_with?("rack.")
+        value = value.to_s
+        if value.include?("\n")
+          value.split("\n").each { |v| head << name << "\0" << v << "\0" }
+        else
+          head << name << "\0" << value << "\0"
+        end
+      end
+      head.force_encoding(BINARY)
+      n = head.bytesize - 8
+      head.setbyte(4, n & 0xff)
+      head.setbyte(5, (n >> 8) & 0xff)
+      head.setbyte(6, (n >> 16) & 0xff)
+      head.setbyte(7, n >> 24)
+      head
+    rescue Encoding::CompatibilityError # non-ASCII text in several encodings: their bytes, as they are
+      out = [+"#{code} #{Rack::Utils::HTTP_STATUS_CODES[code] || "Unknown"}"]
+      headers.each do |name, value|
+        name = name.to_s
+        next if name.start_with?("rack.")
+        value = value.to_s
+        if value.include?("\n")
+          value.split("\n").each { |v| out << name << v }
+        else
+          out << name << value
+        end
+      end
+      Uwsgi4j.frame(START, Uwsgi4j.fields(*out))
     end
 
     # A body that is a file (to_path): SENDFILE, the kernel sends it. Rack::Files' single
@@ -790,7 +833,6 @@ module Uwsgi4j
         "rack.multiprocess" => processes > 1,
         "rack.run_once" => false,
         "rack.hijack?" => false,
-        "SCRIPT_NAME" => +"",
       }
       Core.new(app, router, Channel.new(env["UWSGI4J_SOCKET"], env["UWSGI4J_TOKEN"], "core", worker_id, i), base)
     end
