@@ -109,10 +109,10 @@ sub send {
 # The next frame: (type, flags, payload). Dies with uwsgi4j::Closed at EOF.
 sub read {
     my ($self) = @_;
-    $self->fill(8);
+    $self->fill(8) if length($self->{buf}) - $self->{pos} < 8;
     my ($type, $flags, $reserved, $n) = unpack('CCvV', substr($self->{buf}, $self->{pos}, 8));
     die uwsgi4j::Closed->new("frame of $n bytes") if $n > main::MAX_PAYLOAD;
-    $self->fill(8 + $n);
+    $self->fill(8 + $n) if length($self->{buf}) - $self->{pos} < 8 + $n;
     my $payload = substr($self->{buf}, $self->{pos} + 8, $n);
     $self->{pos} += 8 + $n;
     return ($type, $flags, $payload);
@@ -325,7 +325,8 @@ use Fcntl qw(SEEK_CUR);
 sub new {
     my ($class, $ch, $loaded, $base) = @_;
     my $self = bless { ch => $ch, loaded => $loaded, base => $base, busy => 0, stopping => 0,
-                       gone => 0, write_errors => 0, check_at => 0, started => 0, ended => 0, requests => 0 }, $class;
+                       gone => 0, write_errors => 0, check_at => 0, started => 0, ended => 0, requests => 0,
+                       good_names => {} }, $class;
     $self->{errors} = uwsgi4j::Errors->new($self);
     my $errors = $self->{errors};
     $self->{logger} = sub {
@@ -452,8 +453,7 @@ sub handle {
     pop @f;
     my %env = (SCRIPT_NAME => '', @f, %{ $self->{base} });
     my $env = \%env;
-    $self->{env} = $env;
-    $self->{recycled} = 0;
+    @$self{qw(env recycled gone write_errors check_at started ended head)} = ($env, 0, 0, 0, 0, 0, 0, undef);
     $main::LAST_TRACE = undef;
     # SERVER_NAME: the name of the host the request is directed to (RFC 3875 4.1.14), its Host
     # header's, as Starman and Plack::Test::Suite have it (the kernel gives the machine's name,
@@ -467,23 +467,16 @@ sub handle {
     # PSGI: the body's type and length are CONTENT_TYPE and CONTENT_LENGTH only (nginx's
     # uwsgi_pass sends them as headers too), as Plack's FCGI handler does
     delete @env{qw(HTTP_CONTENT_TYPE HTTP_CONTENT_LENGTH)};
-    $self->{gone} = 0;
-    $self->{write_errors} = 0;
-    $self->{check_at} = 0;
-    $self->{started} = 0;
-    $self->{ended} = 0;
-    $self->{head} = undef;
     $self->{requests}++;
     $main::REQUESTS++;
     if ($flags & main::BODY_INLINE) {
-        my $body = '';
-        while (1) {
+        my $body = $self->expect_body;
+        while (length $body) {          # the chunks up to the empty one
             my $chunk = $self->expect_body;
             last unless length $chunk;
             $body .= $chunk;
         }
-        open(my $in, '<', \$body) or die "psgi.input: $!";
-        binmode $in;
+        open(my $in, '<:raw', \$body) or die "psgi.input: $!";
         $env{'psgi.input'} = $in;
     } else {
         $env{'psgi.input'} = uwsgi4j::Input->new($self);
@@ -495,7 +488,8 @@ sub handle {
     $scheme = (defined $env{HTTPS} && ($env{HTTPS} eq 'on' || $env{HTTPS} eq '1')) ? 'https' : 'http'
         unless defined $scheme;
     $env{'psgi.url_scheme'} = $scheme;
-    my $app = $self->{loaded}->route($env);
+    my $loaded = $self->{loaded};
+    my $app = $loaded->{any} ? $loaded->route($env) : $loaded->{default};
     my $body;
     my $ok = eval {
         my $res = $app->($env);
@@ -512,15 +506,19 @@ sub handle {
         die $e if blessed($e) && $e->isa('uwsgi4j::Closed');
         $self->fail($e);
     }
-    $self->{errors}->flush;
-    for my $handler (@{ $env{'psgix.cleanup.handlers'} || [] }) {
-        eval { $handler->($env); 1 } or do {
-            my $e = $@;
-            die $e if blessed($e) && $e->isa('uwsgi4j::Closed');
-            main::log_err("psgix.cleanup handler died: $e");
-        };
+    my $errors = $self->{errors};
+    $errors->flush if length $errors->{pending};
+    my $cleanup = $env{'psgix.cleanup.handlers'};
+    if ($cleanup && @$cleanup) {
+        for my $handler (@$cleanup) {
+            eval { $handler->($env); 1 } or do {
+                my $e = $@;
+                die $e if blessed($e) && $e->isa('uwsgi4j::Closed');
+                main::log_err("psgix.cleanup handler died: $e");
+            };
+        }
+        $errors->flush if length $errors->{pending};
     }
-    $self->{errors}->flush;
     if ($env{'psgix.harakiri.commit'} && !$self->{recycled}) {
         # set by a cleanup handler, after the response (or the recycle call failed): no call
         # can go to the kernel between requests, so the worker ends by itself
@@ -553,17 +551,20 @@ sub start {
         unless defined $status && $status =~ /\A[1-9][0-9][0-9]\z/;
     die "Headers needs to be an array ref\n" unless ref $headers eq 'ARRAY';
     die "The number of response headers needs to be even\n" if @$headers % 2;
-    my @flat;
+    my $p = $status . ' ' . main::reason($status) . "\0";
+    my $good = $self->{good_names};
     for (my $i = 0; $i < @$headers; $i += 2) {
         my ($name, $value) = @$headers[$i, $i + 1];
         $value = '' unless defined $value;
-        die "invalid response header name '$name'\n" unless defined $name && $name =~ /\A[!#\$%&'*+.^_`|~0-9A-Za-z-]+\z/;
-        die "CR, LF or NUL in the response header $name\n" if $value =~ /[\r\n\0]/;
+        unless (defined $name && $good->{$name}) {
+            die "invalid response header name '$name'\n" unless defined $name && $name =~ /\A[!#\$%&'*+.^_`|~0-9A-Za-z-]+\z/;
+            $good->{$name} = 1 if keys %$good < 1000;      # names seen, not checked again
+        }
+        die "CR, LF or NUL in the response header $name\n" if $value =~ tr/\r\n\0//;
         utf8::encode($value) if utf8::is_utf8($value);
-        push @flat, $name, $value;
+        $p .= $name . "\0" . $value . "\0";
     }
-    my $p = main::fields($status . ' ' . main::reason($status), @flat);
-    $self->{head} = main::frame(main::START, $p);
+    $self->{head} = pack('CCvV', main::START, 0, 0, length $p) . $p;
 }
 
 # The response [status, headers, body?]: without a body (streaming), the writer.
@@ -582,10 +583,11 @@ sub respond {
         if (@$body == 1 && defined $body->[0] && length($body->[0]) <= main::SMALL) {
             my $chunk = $body->[0];
             die "Body must be bytes and should not contain wide characters\n" if utf8::is_utf8($chunk) && !utf8::downgrade($chunk, 1);
-            $self->before_end;
+            $self->before_end if $self->{env}{'psgix.harakiri.commit'};
             $self->{started} = 1;
             $self->{ended} = 1;
-            $self->{ch}->send($self->{head} . (length $chunk ? main::frame(main::DATA, $chunk) : '') . main::END_FRAME);
+            $self->{ch}->send($self->{head} . (length $chunk ? pack('CCvV', main::DATA, 0, 0, length $chunk) . $chunk : '')
+                . main::END_FRAME);
             return;
         }
         for my $chunk (@$body) {
