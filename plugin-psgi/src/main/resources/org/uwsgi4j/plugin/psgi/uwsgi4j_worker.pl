@@ -471,13 +471,24 @@ sub handle {
     $main::REQUESTS++;
     if ($flags & main::BODY_INLINE) {
         my $body = $self->expect_body;
-        while (length $body) {          # the chunks up to the empty one
-            my $chunk = $self->expect_body;
-            last unless length $chunk;
-            $body .= $chunk;
+        if (length $body) {
+            while (1) {                 # the chunks up to the empty one
+                my $chunk = $self->expect_body;
+                last unless length $chunk;
+                $body .= $chunk;
+            }
+            open(my $in, '<:raw', \$body) or die "psgi.input: $!";
+            $env{'psgi.input'} = $in;
+        } else {
+            # no body: one empty handle per core, as Starman and Plack's own servers share one; a
+            # new one when an app closed or moved it
+            my $in = $self->{no_body};
+            if (!$in || !defined fileno($in) || tell($in) != 0) {
+                open($in = undef, '<:raw', \(my $empty = '')) or die "psgi.input: $!";
+                $self->{no_body} = $in;
+            }
+            $env{'psgi.input'} = $in;
         }
-        open(my $in, '<:raw', \$body) or die "psgi.input: $!";
-        $env{'psgi.input'} = $in;
     } else {
         $env{'psgi.input'} = uwsgi4j::Input->new($self);
     }

@@ -45,6 +45,7 @@ module Uwsgi4j
   HOST_FILE = File.expand_path(__FILE__)
   END_FRAME = [END_, 0, 0, 0].pack("CCvV").freeze
   START_HEADER = [START, 0, 0, 0].pack("CCvV").freeze # its length is set once the payload is known
+  NO_BODY = String.new(encoding: BINARY).freeze
   # Variables a Rack env always has (uWSGI's rack plugin keeps them even when empty).
   REQUIRED = %w[REQUEST_METHOD SCRIPT_NAME PATH_INFO QUERY_STRING SERVER_NAME SERVER_PORT].freeze
 
@@ -531,7 +532,7 @@ module Uwsgi4j
           chunk = expect_body
           body = body.empty? ? chunk : body << chunk
         end
-        input = StringIO.new(body)
+        input = body.empty? ? no_body : StringIO.new(body)
       else
         input = PulledInput.new(self)
       end
@@ -554,6 +555,14 @@ module Uwsgi4j
     end
 
     private
+
+    # rack.input of a request without a body: one read-only empty StringIO per core, as Puma shares
+    # one for all of them; a new one when an app closed, moved or re-encoded it.
+    def no_body
+      input = @no_body
+      return input if input && !input.closed_read? && input.pos.zero? && input.external_encoding == BINARY
+      @no_body = StringIO.new(NO_BODY)
+    end
 
     # The env of a request from its variables (name, value, ...): the variables, empty ones left
     # out but for the REQUIRED ones, then this core's rack.* values.
@@ -768,6 +777,7 @@ module Uwsgi4j
     (env["UWSGI4J_RB_REQUIRES"] || "").split("\n").reject(&:empty?).each { |lib| require lib }
     require "uri" # loaded by every Ruby web server; Rack 2.2's Lint needs it and does not require it
     require "rack"
+    Rack::Utils # autoloaded by the first response otherwise: once here, before the workers fork
     default = nil
     if env["UWSGI4J_RACK"] && !env["UWSGI4J_RACK"].empty?
       default = rack_app(env["UWSGI4J_RACK"])
