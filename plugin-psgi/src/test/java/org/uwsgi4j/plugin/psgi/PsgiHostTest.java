@@ -49,6 +49,16 @@ class PsgiHostTest extends WorkerHostHarness {
     }
 
     @Test
+    void aRequestWithoutABodyGetsAnEmptyInputAgainAfterAnAppMovedOrClosedIt() throws IOException {
+        FrameChannel core = oneCore();
+        assertEquals("open|0|0", get(core, "/input-state"));
+        assertEquals("spoilt", get(core, "/input-spoil", "QUERY_STRING", "seek"));
+        assertEquals("open|0|0", get(core, "/input-state"), "the handle each core keeps is at 0 again");
+        assertEquals("spoilt", get(core, "/input-spoil", "QUERY_STRING", "close"));
+        assertEquals("open|0|0", get(core, "/input-state"), "and open again");
+    }
+
+    @Test
     void aPulledBodyIsSpooledSoThatItCanBeSoughtBack() throws IOException {
         FrameChannel core = oneCore();
         core.write(FrameType.REQUEST, 0, vars("/seek"));

@@ -158,6 +158,16 @@ my $app = sub {
         $in->read(my $b, 100000);
         return [200, $TEXT, ["$a|" . length($b)]];
     }
+    if ($path eq '/input-spoil') {     # moves or closes the psgi.input of a request without a body
+        my $in = $env->{'psgi.input'};
+        if ($env->{QUERY_STRING} eq 'seek') { $in->seek(3, 0) } else { $in->close }
+        return [200, $TEXT, ['spoilt']];
+    }
+    if ($path eq '/input-state') {
+        my $in = $env->{'psgi.input'};
+        my $n = $in->read(my $buf, 10);
+        return [200, $TEXT, [join '|', (defined fileno($in) ? 'open' : 'closed'), $in->tell, $n]];
+    }
     if ($path eq '/die-deep') {
         deep_die();
     }

@@ -86,6 +86,16 @@ class RackHostTest extends WorkerHostHarness {
     }
 
     @Test
+    void aRequestWithoutABodyGetsAnEmptyInputAgainAfterAnAppMovedReencodedOrClosedIt() throws IOException {
+        FrameChannel core = oneCore();
+        assertEquals("open|0|0|ASCII-8BIT", get(core, "/input-state"));
+        for (String spoil : List.of("seek", "encoding", "close")) {
+            assertEquals("spoilt", get(core, "/input-spoil", "QUERY_STRING", spoil));
+            assertEquals("open|0|0|ASCII-8BIT", get(core, "/input-state"), "after " + spoil);
+        }
+    }
+
+    @Test
     void aHeaderValueWithNewlinesIsRepeatedHeaders() throws IOException {
         FrameChannel core = oneCore();
         request(core, "/cookies", new byte[0]);

@@ -131,6 +131,16 @@ run(lambda do |env|
     [200, TEXT.dup, [JSON.generate(values)]]
   when "/gc"
     [200, TEXT.dup, ["#{$gc_starts} #{GC.count}"]]
+  when "/input-spoil" # moves, re-encodes or closes the rack.input of a request without a body
+    case env["QUERY_STRING"]
+    when "seek" then input.seek(3)
+    when "encoding" then input.set_encoding(Encoding::UTF_8)
+    else input.close
+    end
+    [200, TEXT.dup, ["spoilt"]]
+  when "/input-state"
+    data = input.read
+    [200, TEXT.dup, ["#{input.closed_read? ? "closed" : "open"}|#{input.pos}|#{data.bytesize}|#{input.external_encoding}"]]
   else
     [404, TEXT.dup, ["not found"]]
   end
