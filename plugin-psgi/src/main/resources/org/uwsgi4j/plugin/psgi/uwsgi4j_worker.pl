@@ -594,7 +594,8 @@ sub respond {
         if (@$body == 1 && defined $body->[0] && length($body->[0]) <= main::SMALL) {
             my $chunk = $body->[0];
             die "Body must be bytes and should not contain wide characters\n" if utf8::is_utf8($chunk) && !utf8::downgrade($chunk, 1);
-            $self->before_end if $self->{env}{'psgix.harakiri.commit'};
+            my $env = $self->{env};
+            $self->before_end if $env && $env->{'psgix.harakiri.commit'};
             $self->{started} = 1;
             $self->{ended} = 1;
             $self->{ch}->send($self->{head} . (length $chunk ? pack('CCvV', main::DATA, 0, 0, length $chunk) . $chunk : '')
