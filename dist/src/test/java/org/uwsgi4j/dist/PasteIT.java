@@ -7,8 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,16 +59,16 @@ class PasteIT {
             int port = server.httpPort();
             server.workerPid(1);
             server.workerPid(2);
-            Set<String> pids = new HashSet<>();
             // bursts of 8 at once: one request at a time would all go to the core that waited last
             // (the kernel wakes the latest waiter of an epoll set first: docs/architecture.md)
+            Set<String> pids = new HashSet<>();
             for (int burst = 0; burst < 10 && pids.size() < 2; burst++) {
-                var answers = new java.util.ArrayList<java.util.concurrent.CompletableFuture<RawHttp.Response>>();
+                List<CompletableFuture<RawHttp.Response>> answers = new ArrayList<>();
                 for (int i = 0; i < 8; i++) {
                     answers.add(RawHttp.inBackground(() -> RawHttp.get(port, "/")));
                 }
                 for (var answer : answers) {
-                    String body = answer.get(30, java.util.concurrent.TimeUnit.SECONDS).text();
+                    String body = answer.get(30, TimeUnit.SECONDS).text();
                     assertTrue(body.startsWith("bonjour from " + cwd.resolve("app.ini")), body);
                     pids.add(body.substring(body.lastIndexOf("(pid ")));
                 }
