@@ -134,8 +134,8 @@ class PsgiHostTest extends WorkerHostHarness {
         request(core, "/die-deep", new byte[0]);
         assertEquals(List.of("deep failure"), expect(core, FrameType.ERROR).fields());
         assertEquals("Hello World", get(core, "/hello"));
-        String log = stderr();
-        assertTrue(log.contains("deep failure\n\tmain::deep_die called at "), log);
+        // the worker's stderr is copied by a thread of the harness: awaited, not read at once
+        String log = awaitOutput("stderr", text -> text.contains("deep failure\n\tmain::deep_die called at "));
         assertTrue(!log.contains("uwsgi4j_worker.pl line"), "no frame of the host: " + log);
     }
 }
