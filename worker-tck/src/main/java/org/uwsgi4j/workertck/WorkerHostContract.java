@@ -404,11 +404,11 @@ public abstract class WorkerHostContract extends WorkerHostHarness {
 
     /** Reads the rest of a response after GONE, within the deadline: DATA already under way, then END. */
     private void dataUntilEnd(FrameChannel ch) throws IOException {
-        long end = System.nanoTime() + DEADLINE_MS * 1_000_000;
+        long end = System.nanoTime() + deadlineMillis() * 1_000_000;
         for (Frame f = read(ch); f.type() != FrameType.END; f = read(ch)) {
             assertEquals(FrameType.DATA, f.type(), "only DATA under way before END, got [" + text(f) + "]" + stderr());
             if (System.nanoTime() > end) {
-                fail("the response goes on " + DEADLINE_MS + " ms after GONE" + stderr());
+                fail("the response goes on " + deadlineMillis() + " ms after GONE" + stderr());
             }
         }
     }

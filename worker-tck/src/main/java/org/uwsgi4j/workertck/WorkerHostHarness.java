@@ -43,7 +43,8 @@ import org.uwsgi4j.kernel.worker.FrameChannel;
  * The kernel's side of docs/worker-protocol.md, for tests of a worker host: a generation's
  * socket in a fresh temp dir, the host started as a real process with the protocol's
  * environment, and helpers that write requests and read frames with the kernel's own codec.
- * Every wait has a deadline ({@value #DEADLINE_MS} ms: a watchdog closes the channel), none sleeps.
+ * Every wait awaits its condition and has a deadline ({@link #deadlineMillis}: a watchdog closes
+ * the channel), none sleeps.
  *
  * <pre>
  *  test (this class) ── listens on DIR/m0-g1.sock ──┐
@@ -54,11 +55,11 @@ import org.uwsgi4j.kernel.worker.FrameChannel;
  * A host joins by implementing {@link #command}, {@link #fixtureApp} and {@link #brokenApp};
  * {@link WorkerHostContract} holds the cases every host must pass.
  */
-@Timeout(30)
+@Timeout(120)
 public abstract class WorkerHostHarness {
 
-    /** How long any one wait (a connection, a frame, an exit) may take. */
-    protected static final long DEADLINE_MS = 5_000;
+    /** {@link #deadlineMillis()}'s default: generous, since a wait ends as soon as its condition holds. */
+    private static final long DEADLINE_MS = 30_000;
     private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "worker-host-kit-watchdog");
         t.setDaemon(true);
@@ -81,6 +82,15 @@ public abstract class WorkerHostHarness {
     private final Object output = new Object();
 
     // ---- what a host provides ----------------------------------------------------------------
+
+    /**
+     * How long any one wait (a connection, a frame, an exit, output) may take before the case
+     * fails: 30 s, generous because a loaded machine starts interpreters slowly and a wait that
+     * holds ends at once. A subclass that expects a case to fail at a deadline may shorten it.
+     */
+    protected long deadlineMillis() {
+        return DEADLINE_MS;
+    }
 
     /**
      * The command that starts the host: the interpreter and the host program (written into
@@ -176,7 +186,7 @@ public abstract class WorkerHostHarness {
      * far, all processes in start order, once {@code done} holds for it (within the deadline).
      */
     protected String awaitOutput(String stream, Predicate<String> done) throws IOException, InterruptedException {
-        long end = System.nanoTime() + DEADLINE_MS * 1_000_000;
+        long end = System.nanoTime() + deadlineMillis() * 1_000_000;
         synchronized (output) {
             while (true) {
                 StringBuilder sb = new StringBuilder();
@@ -189,7 +199,7 @@ public abstract class WorkerHostHarness {
                 }
                 long left = (end - System.nanoTime()) / 1_000_000;
                 if (left <= 0) {
-                    return fail("the " + stream + " of the processes is not as expected within " + DEADLINE_MS + " ms:\n"
+                    return fail("the " + stream + " of the processes is not as expected within " + deadlineMillis() + " ms:\n"
                             + (text.length() > 2000 ? text.substring(0, 2000) + "…" : text));
                 }
                 output.wait(left);
@@ -213,7 +223,7 @@ public abstract class WorkerHostHarness {
 
     /** The next connection to the socket, within the deadline. */
     protected FrameChannel accept() throws IOException {
-        long end = System.nanoTime() + DEADLINE_MS * 1_000_000;
+        long end = System.nanoTime() + deadlineMillis() * 1_000_000;
         while (true) {
             SocketChannel ch = server.accept();
             if (ch != null) {
@@ -225,7 +235,7 @@ public abstract class WorkerHostHarness {
             }
             long left = (end - System.nanoTime()) / 1_000_000;
             if (left <= 0) {
-                fail("no connection from the worker host within " + DEADLINE_MS + " ms" + stderr());
+                fail("no connection from the worker host within " + deadlineMillis() + " ms" + stderr());
             }
             selector.select(left);
             selector.selectedKeys().clear();
@@ -238,11 +248,11 @@ public abstract class WorkerHostHarness {
     }
 
     /** Closes {@code ch} when the deadline passes unless the returned future is cancelled first. */
-    protected static ScheduledFuture<?> watchdog(AutoCloseable ch) {
+    protected ScheduledFuture<?> watchdog(AutoCloseable ch) {
         return WATCHDOG.schedule(() -> {
             ch.close();
             return null;
-        }, DEADLINE_MS, TimeUnit.MILLISECONDS);
+        }, deadlineMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The next frame on {@code ch}, within the deadline. */
@@ -251,7 +261,7 @@ public abstract class WorkerHostHarness {
         try {
             return ch.read();
         } catch (AsynchronousCloseException e) {
-            return fail("no frame within " + DEADLINE_MS + " ms" + stderr());
+            return fail("no frame within " + deadlineMillis() + " ms" + stderr());
         } finally {
             dog.cancel(false);
         }
@@ -268,8 +278,8 @@ public abstract class WorkerHostHarness {
 
     /** The process's exit code, within the deadline. */
     protected int exitCode(Process p) throws InterruptedException {
-        if (!p.waitFor(DEADLINE_MS, TimeUnit.MILLISECONDS)) {
-            fail("process " + p.pid() + " did not exit within " + DEADLINE_MS + " ms" + stderr());
+        if (!p.waitFor(deadlineMillis(), TimeUnit.MILLISECONDS)) {
+            fail("process " + p.pid() + " did not exit within " + deadlineMillis() + " ms" + stderr());
         }
         return p.exitValue();
     }
