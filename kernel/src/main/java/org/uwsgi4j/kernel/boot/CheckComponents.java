@@ -15,10 +15,13 @@ import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
  * bad option value; Declarative Services' own line (the component's name and the exception,
  * through the kernel's OSGi logger) comes just before it.
  *
- * <p>Runs after {@link PublishMaster}: by then every service the kernel offers its plugins is
- * registered, so the components that wait for them have been activated (SCR activates them on
- * the registering thread) and the worker runtimes were asked for their hosts. A plugin dropped
- * in later that fails is only logged; the server goes on.
+ * <p>Runs twice. First right after the plugins started ({@link StartPlugins}, {@link ReleaseLog}):
+ * a component that needs only what is published by then (the options above all) has been
+ * activated (SCR activates it on the registering thread), so its refusal ends the start before
+ * any socket is bound and any worker is spawned, as uWSGI checks its options first. Then after
+ * {@link PublishMaster}: by then every service the kernel offers its plugins is registered, so
+ * the components that wait for the others have been activated too and the worker runtimes were
+ * asked for their hosts. A plugin dropped in later that fails is only logged; the server goes on.
  */
 final class CheckComponents implements BootStep {
 

@@ -26,11 +26,13 @@ import org.uwsgi4j.launcher.api.ProcessExit;
  *  LogBanner       the start-up lines (held until ReleaseLog)
  *  StartPlugins    the selected plugins; publish Instance, Options, PoolSettings
  *  ReleaseLog      the lines held since the banner go to the loggers the plugins brought
+ *  CheckComponents a plugin component that refused its options ends the start (exit 1), before
+ *                  any socket is bound or worker spawned
  *  StartMaster     runtime dir, master loop, signals, --touch-*reload
  *  BindSockets     sockets, cores, stats server
  *  BindShell       --shell-socket: a 0600 Unix socket, or TCP with a token
  *  PublishMaster   the master as a service: the apps load
- *  CheckComponents a plugin component that failed to activate ends the start (exit 1)
+ *  CheckComponents again, for the components that waited for the master's services
  *  WritePidfile    --pidfile
  *  DropPrivileges  --uid/--gid
  *  WritePidfile    --pidfile2
@@ -67,6 +69,7 @@ public final class Kernel {
                 new LogBanner(),
                 new StartPlugins(),
                 new ReleaseLog(),
+                new CheckComponents(),
                 new StartMaster(),
                 new NameMaster(),
                 new BindSockets(),
