@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -38,16 +36,16 @@ class AddHeaderIT {
             int router = Integer.parseInt(server.awaitLine("uWSGI http bound on 127\\.0\\.0\\.1:(\\d+)", UwsgiProcess.START_TIMEOUT).group(1));
             server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
 
-            String app = http(port, "/");
+            String app = RawHttp.getRaw(port, "/");
             assertTrue(app.startsWith("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 11\r\nX-A: one\r\nX-B: two\r\n"), app);
             server.awaitLine("GET / => generated 11 bytes in \\d+ msecs \\(HTTP/1\\.1 200\\) 4 headers in 85 bytes", UwsgiProcess.START_TIMEOUT);
-            String file = http(port, "/s/a.txt");
+            String file = RawHttp.getRaw(port, "/s/a.txt");
             assertTrue(file.startsWith("HTTP/1.1 200 OK\r\n") && file.contains("\r\nX-A: one\r\nX-B: two\r\n") && file.endsWith("\r\n\r\nstatic\n"), file);
-            String viaUwsgi = uwsgi(uwsgiPort, "/");
+            String viaUwsgi = UwsgiRequest.get(uwsgiPort, "/");
             assertTrue(viaUwsgi.contains("\r\nX-A: one\r\nX-B: two\r\n\r\nHello World"), viaUwsgi);
-            String viaUwsgiStatic = uwsgi(uwsgiPort, "/s/a.txt");
+            String viaUwsgiStatic = UwsgiRequest.get(uwsgiPort, "/s/a.txt");
             assertTrue(viaUwsgiStatic.contains("\r\nX-A: one\r\nX-B: two\r\n\r\nstatic\n"), viaUwsgiStatic);
-            String viaRouter = http(router, "/");
+            String viaRouter = RawHttp.getRaw(router, "/");
             assertEquals(1, count(viaRouter, "\r\nX-A: one\r\n"), "once, from the kernel's uwsgi socket, not again from the router:\n" + viaRouter);
             assertTrue(viaRouter.contains("\r\nX-B: two\r\n"), viaRouter);
         }
@@ -67,17 +65,5 @@ class AddHeaderIT {
             n++;
         }
         return n;
-    }
-
-    private static String http(int port, String target) throws Exception {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            s.setSoTimeout(20_000);
-            s.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-        }
-    }
-
-    private static String uwsgi(int port, String pathInfo) throws Exception {
-        return UwsgiRequest.get(port, pathInfo);
     }
 }

@@ -84,22 +84,22 @@ class ClientGoneIT {
             Path endless = cwd.resolve("endless-closed");
             try (Socket s = new Socket("127.0.0.1", port)) {
                 s.setSoTimeout(20_000);
-                s.getOutputStream().write(packet("/endless", endless.toString()));
+                s.getOutputStream().write(UwsgiRequest.packet(0, null, "/endless", endless.toString()));
                 assertEquals(20_000, s.getInputStream().readNBytes(20_000).length);
             }
             UwsgiProcess.awaitFile(endless);
             server.awaitLine("^uwsgi_response_write_body_do\\(\\): (Broken pipe|Connection reset by peer) during GET /endless\\?\\S+ \\(127\\.0\\.0\\.1\\)$", LOG_WAIT);
-            assertEquals(String.valueOf(pid), body(uwsgiGet(port, "/pid")), "the same worker serves on");
+            assertEquals(String.valueOf(pid), body(UwsgiRequest.get(port, "/pid")), "the same worker serves on");
 
             Path quiet = cwd.resolve("quiet-closed");
             try (Socket s = new Socket("127.0.0.1", port)) {
                 s.setSoTimeout(20_000);
-                s.getOutputStream().write(packet("/quiet", quiet.toString()));
+                s.getOutputStream().write(UwsgiRequest.packet(0, null, "/quiet", quiet.toString()));
                 readUntil(s.getInputStream(), "first\n");
             }
             UwsgiProcess.awaitFile(quiet);
             server.awaitLine("^the client closed the connection during GET /quiet\\?\\S+ \\(127\\.0\\.0\\.1\\)$", LOG_WAIT);
-            assertEquals(String.valueOf(pid), body(uwsgiGet(port, "/pid")));
+            assertEquals(String.valueOf(pid), body(UwsgiRequest.get(port, "/pid")));
             assertNoWorkerLost(server);
         }
     }
@@ -150,42 +150,8 @@ class ClientGoneIT {
         assertTrue(seen.toString().endsWith(text), seen.toString());
     }
 
-    /** A uwsgi packet (modifier1 0) for GET {@code path}?{@code query}, as nginx's uwsgi_pass sends it. */
-    private static byte[] packet(String path, String query) throws IOException {
-        Map<String, String> vars = new LinkedHashMap<>();
-        vars.put("REQUEST_METHOD", "GET");
-        vars.put("REQUEST_URI", query.isEmpty() ? path : path + "?" + query);
-        vars.put("PATH_INFO", path);
-        vars.put("QUERY_STRING", query);
-        vars.put("SERVER_PROTOCOL", "HTTP/1.1");
-        vars.put("SERVER_NAME", "x");
-        vars.put("SERVER_PORT", "80");
-        vars.put("REMOTE_ADDR", "127.0.0.1");
-        var block = new ByteArrayOutputStream();
-        for (var e : vars.entrySet()) {
-            for (String s : new String[] {e.getKey(), e.getValue()}) {
-                byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
-                block.write(b.length & 0xff);
-                block.write(b.length >> 8);
-                block.write(b);
-            }
-        }
-        var packet = new ByteArrayOutputStream();
-        packet.write(new byte[] {0, (byte) (block.size() & 0xff), (byte) (block.size() >> 8), 0});
-        block.writeTo(packet);
-        return packet.toByteArray();
-    }
-
-    private static String uwsgiGet(int port, String path) throws IOException {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            s.setSoTimeout(20_000);
-            s.getOutputStream().write(packet(path, ""));
-            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-        }
-    }
-
     private static String body(String response) {
         assertTrue(response.startsWith("HTTP/1.1 200 OK\r\n"), response);
-        return response.substring(response.indexOf("\r\n\r\n") + 4);
+        return UwsgiRequest.body(response);
     }
 }

@@ -41,43 +41,14 @@ class MountIT {
     }
 
     private static String get(int port, String target) throws Exception {
-        try (var http = new RawHttp(port)) {
-            http.send("GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-            RawHttp.Response r = http.read(false);
-            assertEquals(200, r.status(), target);
-            return r.text();
-        }
+        RawHttp.Response r = RawHttp.get(port, target);
+        assertEquals(200, r.status(), target);
+        return r.text();
     }
 
-    /** A request over the uwsgi protocol with the SCRIPT_NAME and PATH_INFO a proxy (nginx) sends. */
+    /** A request over the uwsgi protocol with the SCRIPT_NAME and PATH_INFO a proxy (nginx) sends; the body. */
     private static String uwsgi(int port, String scriptName, String pathInfo) throws Exception {
-        Map<String, String> vars = new LinkedHashMap<>();
-        vars.put("REQUEST_METHOD", "GET");
-        vars.put("SCRIPT_NAME", scriptName);
-        vars.put("PATH_INFO", pathInfo);
-        vars.put("REQUEST_URI", scriptName + pathInfo);
-        vars.put("QUERY_STRING", "");
-        vars.put("SERVER_PROTOCOL", "HTTP/1.1");
-        vars.put("SERVER_NAME", "x");
-        vars.put("SERVER_PORT", "80");
-        vars.put("REMOTE_ADDR", "127.0.0.1");
-        var body = new ByteArrayOutputStream();
-        for (var e : vars.entrySet()) {
-            for (String s : new String[] {e.getKey(), e.getValue()}) {
-                byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
-                body.write(b.length & 0xff);
-                body.write(b.length >> 8);
-                body.write(b);
-            }
-        }
-        byte[] packet = body.toByteArray();
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            s.getOutputStream().write(new byte[] {0, (byte) (packet.length & 0xff), (byte) (packet.length >> 8), 0});
-            s.getOutputStream().write(packet);
-            InputStream in = s.getInputStream();
-            String response = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-            return response.substring(response.indexOf("\r\n\r\n") + 4);
-        }
+        return UwsgiRequest.body(UwsgiRequest.get(port, 0, scriptName, pathInfo));
     }
 
     @Test

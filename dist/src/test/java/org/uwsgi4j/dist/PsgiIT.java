@@ -120,32 +120,9 @@ class PsgiIT {
 
     /** A request over the uwsgi protocol with the modifier1, SCRIPT_NAME and PATH_INFO a proxy (nginx) sends; the body. */
     private static String uwsgi(int port, int modifier1, String scriptName, String pathInfo) throws Exception {
-        var vars = new java.util.LinkedHashMap<String, String>();
-        vars.put("REQUEST_METHOD", "GET");
-        vars.put("SCRIPT_NAME", scriptName);
-        vars.put("PATH_INFO", pathInfo);
-        vars.put("REQUEST_URI", scriptName + pathInfo);
-        vars.put("QUERY_STRING", "");
-        vars.put("SERVER_PROTOCOL", "HTTP/1.1");
-        vars.put("SERVER_NAME", "x");
-        vars.put("SERVER_PORT", "80");
-        vars.put("REMOTE_ADDR", "127.0.0.1");
-        var packet = new java.io.ByteArrayOutputStream();
-        for (var e : vars.entrySet()) {
-            for (String v : new String[] {e.getKey(), e.getValue()}) {
-                byte[] b = v.getBytes(StandardCharsets.ISO_8859_1);
-                packet.write(b.length & 0xff);
-                packet.write(b.length >> 8);
-                packet.write(b);
-            }
-        }
-        try (var s = new java.net.Socket("127.0.0.1", port)) {
-            s.getOutputStream().write(new byte[] {(byte) modifier1, (byte) (packet.size() & 0xff), (byte) (packet.size() >> 8), 0});
-            packet.writeTo(s.getOutputStream());
-            String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-            assertTrue(response.startsWith("HTTP/1.1 200 "), response);
-            return response.substring(response.indexOf("\r\n\r\n") + 4);
-        }
+        String response = UwsgiRequest.get(port, modifier1, scriptName, pathInfo);
+        assertTrue(response.startsWith("HTTP/1.1 200 "), response);
+        return UwsgiRequest.body(response);
     }
 
     /** A perl worker killed with -9 under load: respawned, and no client sees a failure (GETs are retried). */

@@ -31,8 +31,23 @@ final class RawHttp implements AutoCloseable {
     /** One GET on a new connection (closed after it), as a plain client does. */
     static Response get(int port, String target) throws IOException {
         try (var http = new RawHttp(port)) {
-            return http.send("GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").read();
+            return http.send(closingGet(target)).read();
         }
+    }
+
+    /**
+     * One GET on a new connection (closed after it): the response's bytes as they came, head and
+     * body, until the server closes (latin-1), for a test that looks at the head byte for byte.
+     */
+    static String getRaw(int port, String target) throws IOException {
+        try (var http = new RawHttp(port)) {
+            http.send(closingGet(target));
+            return new String(http.in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    private static String closingGet(String target) {
+        return "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
     }
 
     /** Runs {@code request} on a virtual thread: a request held by the server while the test goes on. */

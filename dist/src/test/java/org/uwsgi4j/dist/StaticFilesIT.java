@@ -128,12 +128,12 @@ class StaticFilesIT {
             assertEquals("app GET /other", request(port, "GET /other", null).text());
 
             // the uwsgi socket (nginx's uwsgi_pass) gets static files too
-            String viaUwsgi = uwsgi(uwsgiPort, "/static/a.txt");
+            String viaUwsgi = UwsgiRequest.get(uwsgiPort, "/static/a.txt");
             assertTrue(viaUwsgi.startsWith("HTTP/1.1 200 OK\r\n"), viaUwsgi);
             assertTrue(viaUwsgi.endsWith("\r\n\r\nhello\n"), viaUwsgi);
-            assertTrue(uwsgi(uwsgiPort, "/static/../app.py").startsWith("HTTP/1.1 403 "));
-            assertEquals("", uwsgi(uwsgiPort, "/static/a.txt\0.png"), "a NUL in a var: the packet is refused, as uWSGI does");
-            assertTrue(uwsgi(uwsgiPort, "/static/nope").endsWith("app GET /static/nope"));
+            assertTrue(UwsgiRequest.get(uwsgiPort, "/static/../app.py").startsWith("HTTP/1.1 403 "));
+            assertEquals("", UwsgiRequest.get(uwsgiPort, "/static/a.txt\0.png"), "a NUL in a var: the packet is refused, as uWSGI does");
+            assertTrue(UwsgiRequest.get(uwsgiPort, "/static/nope").endsWith("app GET /static/nope"));
             try (var nginx = Nginx.start(cwd, uwsgiPort, "")) { // real nginx, uwsgi_pass
                 var proxied = RawHttp.get(nginx.port, "/static/sub/");
                 assertEquals(200, proxied.status());
@@ -161,9 +161,5 @@ class StaticFilesIT {
             http.send(requestLine + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + (extra == null ? "" : extra + "\r\n") + "\r\n");
             return http.read(false);
         }
-    }
-
-    private static String uwsgi(int port, String pathInfo) throws Exception {
-        return UwsgiRequest.get(port, pathInfo);
     }
 }
