@@ -50,6 +50,8 @@ import org.uwsgi4j.kernel.worker.FrameChannel;
  *     clean-up writes {@code closed\n} to the error stream</td></tr>
  * <tr><td>{@code /close}</td><td>the chunks {@code a} and {@code b}; its clean-up writes {@code closed\n} to the error stream</td></tr>
  * <tr><td>{@code /endless}</td><td>endless chunks {@code tick}; its clean-up writes {@code closed\n} to the error stream</td></tr>
+ * <tr><td>{@code /numbered}</td><td>endless chunks {@code 0}, {@code 1}, {@code 2} … (decimal); its clean-up writes
+ *     {@code gave N\n} to the error stream, N the number of chunks the app was asked for</td></tr>
  * <tr><td>{@code /file}</td><td>the file whose path is {@code QUERY_STRING}, whole, as the body in the language's
  *     file-body form (WSGI's {@code wsgi.file_wrapper}, PSGI's filehandle, Rack's {@code to_path}): a {@code SENDFILE}</td></tr>
  * <tr><td>{@code /call}</td><td>makes the call named by {@code QUERY_STRING}, no arguments (the language's
@@ -402,15 +404,21 @@ public abstract class WorkerHostContract extends WorkerHostHarness {
 
     // ---- the client goes away ---------------------------------------------------------------
 
-    /** Reads the rest of a response after GONE, within the deadline: DATA already under way, then END. */
-    private void dataUntilEnd(FrameChannel ch) throws IOException {
+    /**
+     * Reads the rest of a response after GONE, within the deadline: DATA already under way, then
+     * END; returns the DATA frames read.
+     */
+    private List<String> dataUntilEnd(FrameChannel ch) throws IOException {
         long end = System.nanoTime() + deadlineMillis() * 1_000_000;
+        List<String> data = new ArrayList<>();
         for (Frame f = read(ch); f.type() != FrameType.END; f = read(ch)) {
             assertEquals(FrameType.DATA, f.type(), "only DATA under way before END, got [" + text(f) + "]" + stderr());
+            data.add(text(f));
             if (System.nanoTime() > end) {
                 fail("the response goes on " + deadlineMillis() + " ms after GONE" + stderr());
             }
         }
+        return data;
     }
 
     @Test
@@ -450,6 +458,30 @@ public abstract class WorkerHostContract extends WorkerHostHarness {
         }
         assertEquals(FrameType.ERROR, f.type(), "the read failed, not a short body taken as whole [" + text(f) + "]" + stderr());
         assertEquals("Hello World", get(core, "/hello"));
+    }
+
+    /**
+     * The chunks an app gives once its host knows of GONE are write errors (uWSGI's count): the
+     * chunk during which it learnt of it is the first, up to {@code UWSGI4J_WRITE_ERRORS_TOLERANCE}
+     * are dropped and the app goes on, the one past it stops the response. So the app is asked for
+     * exactly the tolerance more chunks than were sent, whenever the host looked.
+     */
+    @Test
+    void chunksAfterGoneAreWriteErrorsUpToTheTolerance() throws IOException {
+        for (int tolerance : new int[] {0, 3}) {
+            Map<String, String> env = tolerance == 0 ? Map.of() : Map.of("UWSGI4J_WRITE_ERRORS_TOLERANCE", String.valueOf(tolerance));
+            FrameChannel core = fork(host(null, env), 1, 1).getFirst();
+            request(core, "/numbered", new byte[0]);
+            expect(core, FrameType.START);
+            assertEquals("0", text(expect(core, FrameType.DATA)));
+            core.write(FrameType.GONE, 0);
+            List<String> sent = new ArrayList<>(List.of("0"));
+            sent.addAll(dataUntilEnd(core));
+            assertEquals(String.valueOf(sent.size() - 1), sent.getLast(), "the chunks sent are the first ones, in order");
+            assertEquals("gave " + (sent.size() + tolerance), text(expect(core, FrameType.LOG)),
+                    "tolerance " + tolerance + ": the app gave that many chunks more than the " + sent.size() + " sent");
+            assertEquals("Hello World", get(core, "/hello"), "the core serves on");
+        }
     }
 
     @Test

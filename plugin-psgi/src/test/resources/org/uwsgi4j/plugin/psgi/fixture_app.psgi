@@ -22,6 +22,12 @@ sub new { my ($class, $env) = @_; return bless { env => $env }, $class }
 sub getline { return 'tick' }
 sub close { $_[0]{env}{'psgi.errors'}->print("closed\n") }
 
+# Endless chunks 0, 1, 2 …; its close logs how many the server asked for.
+package Numbered;
+sub new { my ($class, $env) = @_; return bless { env => $env, given => 0 }, $class }
+sub getline { return $_[0]{given}++ . '' }
+sub close { $_[0]{env}{'psgi.errors'}->print("gave $_[0]{given}\n") }
+
 package main;
 
 my $TEXT = ['Content-Type' => 'text/plain'];
@@ -101,6 +107,9 @@ my $app = sub {
     }
     if ($path eq '/endless') {
         return [200, $TEXT, Endless->new($env)];
+    }
+    if ($path eq '/numbered') {
+        return [200, $TEXT, Numbered->new($env)];
     }
     if ($path eq '/file') {
         open(my $fh, '<', $env->{QUERY_STRING}) or die "$env->{QUERY_STRING}: $!";

@@ -70,6 +70,13 @@ class KitCatchesBrokenHostsTest {
         }
     }
 
+    static class IgnoresTheTolerance extends BrokenHost {
+        @Override
+        String breakage() {
+            return "no-tolerance";
+        }
+    }
+
     /** Runs the kit's cases {@code methods} against {@code host}: each case's outcome by name. */
     static Map<String, TestExecutionResult.Status> run(Class<? extends BrokenHost> host, String... methods) {
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
@@ -102,5 +109,14 @@ class KitCatchesBrokenHostsTest {
                         "anInlineBodyIsReadWholeAndEveryBodyFrameConsumed", TestExecutionResult.Status.SUCCESSFUL),
                 run(SendsNoExited.class, "aKilledWorkerIsExitedWithItsSignal",
                         "anInlineBodyIsReadWholeAndEveryBodyFrameConsumed"));
+    }
+
+    @Test
+    void aHostThatIgnoresTheWriteErrorsToleranceFailsTheWriteErrorsCase() {
+        assertEquals(Map.of(
+                        "chunksAfterGoneAreWriteErrorsUpToTheTolerance", TestExecutionResult.Status.FAILED,
+                        "goneStopsAnEndlessResponseRunsTheCleanUpAndTheCoreServesOn", TestExecutionResult.Status.SUCCESSFUL),
+                run(IgnoresTheTolerance.class, "chunksAfterGoneAreWriteErrorsUpToTheTolerance",
+                        "goneStopsAnEndlessResponseRunsTheCleanUpAndTheCoreServesOn"));
     }
 }

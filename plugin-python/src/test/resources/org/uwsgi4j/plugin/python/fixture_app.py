@@ -139,6 +139,9 @@ def application(environ, start_response):
         import itertools
         start_response("200 OK", text)
         return Closing(environ, itertools.repeat(b"tick"))
+    if path == "/numbered":
+        start_response("200 OK", text)
+        return Numbered(environ)
     if path == "/endless-empty":
         import itertools
         start_response("200 OK", text)
@@ -200,3 +203,22 @@ def register_signals(n):
 
 if os.environ.get("KIT_SIGNAL_AT_LOAD"):
     register_signals(int(os.environ["KIT_SIGNAL_AT_LOAD"]))
+
+
+# The kit's /numbered: here at the end too, so the lines above keep their numbers.
+
+class Numbered:
+    # Endless chunks b"0", b"1" …; close() logs how many the server asked for.
+
+    def __init__(self, environ):
+        self.environ, self.given = environ, 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        self.given += 1
+        return b"%d" % (self.given - 1)
+
+    def close(self):
+        self.environ["wsgi.errors"].write("gave %d\n" % self.given)

@@ -37,6 +37,24 @@ class Closing
   end
 end
 
+# Endless chunks "0", "1" …; its close logs how many the server asked for.
+class Numbered
+  def initialize(env)
+    @env, @given = env, 0
+  end
+
+  def each
+    loop do
+      @given += 1
+      yield (@given - 1).to_s
+    end
+  end
+
+  def close
+    @env["rack.errors"].write("gave #{@given}\n")
+  end
+end
+
 # A file body: the server sends it from its path.
 class FileBody
   def initialize(path)
@@ -90,6 +108,8 @@ run(lambda do |env|
     [200, TEXT.dup, Closing.new(env, %w[a b])]
   when "/endless"
     [200, TEXT.dup, Closing.new(env, Enumerator.new { |y| loop { y << "tick" } })]
+  when "/numbered"
+    [200, TEXT.dup, Numbered.new(env)]
   when "/file"
     [200, TEXT.dup, FileBody.new(env["QUERY_STRING"])]
   when "/signal-register"
