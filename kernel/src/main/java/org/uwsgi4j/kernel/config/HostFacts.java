@@ -4,10 +4,9 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.GroupPrincipal;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.time.Instant;
 import java.util.Objects;
+import org.uwsgi4j.kernel.os.ProcessOwner;
 
 /**
  * The facts about this process and machine that magic variables expand to: hostname
@@ -42,24 +41,11 @@ public record HostFacts(String hostname, String version, int cpus, String uid, S
      * caller (uWSGI reads it from {@code UWSGI_RELOADS}).
      */
     public static HostFacts current(String version, boolean reload) {
-        String uid = "0";
-        String gid = "0";
+        // where /proc does not say, 0: these only feed rarely used magic variables
+        String uid = ProcessOwner.uid().orElse("0");
+        String gid = ProcessOwner.gid().orElse("0");
         String user = System.getProperty("user.name", "0");
-        String group = gid;
-        try {
-            Path self = Path.of("/proc/self");
-            if (Files.exists(self)) {
-                uid = String.valueOf(Files.getAttribute(self, "unix:uid"));
-                gid = String.valueOf(Files.getAttribute(self, "unix:gid"));
-                group = gid;
-                GroupPrincipal principal = Files.readAttributes(self, PosixFileAttributes.class).group();
-                if (principal != null) {
-                    group = principal.getName();
-                }
-            }
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            // keep the fallbacks: these only feed rarely used magic variables
-        }
+        String group = ProcessOwner.groupName().orElse(gid);
         Instant now = Instant.now();
         return new HostFacts(localHostname(), version, Runtime.getRuntime().availableProcessors(),
                 uid, user, gid, group, now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000, reload);

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.uwsgi4j.kernel.os.Posix;
+import org.uwsgi4j.kernel.os.ProcessOwner;
 
 /**
  * One command the master keeps running, uWSGI's attached daemon (core/daemons.c), as its
@@ -70,8 +71,8 @@ final class AttachedDaemon {
         this.log = log;
         this.posix = posix;
         this.stopServer = stopServer;
-        this.ids = "(uid: " + (spec.uid().isPresent() ? spec.uid().getAsInt() : attribute("uid"))
-                + " gid: " + (spec.gid().isPresent() ? spec.gid().getAsInt() : attribute("gid")) + ")";
+        this.ids = "(uid: " + (spec.uid().isPresent() ? String.valueOf(spec.uid().getAsInt()) : ProcessOwner.uid().orElse("?"))
+                + " gid: " + (spec.gid().isPresent() ? String.valueOf(spec.gid().getAsInt()) : ProcessOwner.gid().orElse("?")) + ")";
     }
 
     DaemonSpec spec() {
@@ -260,14 +261,6 @@ final class AttachedDaemon {
                 LOG.info("[uwsgi-daemons] daemon did not die in time, killing (pid: {}): {}", p.pid(), command);
                 posix.kill(p.pid(), SIGKILL);
             }
-        }
-    }
-
-    private static String attribute(String name) {
-        try {
-            return String.valueOf(Files.getAttribute(Path.of("/proc/self"), "unix:" + name));
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            return "?";
         }
     }
 }

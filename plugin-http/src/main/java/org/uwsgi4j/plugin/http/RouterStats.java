@@ -137,7 +137,11 @@ final class RouterStats implements AutoCloseable, StatsSection {
         }
     }
 
-    /** The process's uid or gid: the owner of /proc/self. */
+    /**
+     * The process's uid or gid: the owner of /proc/self. The kernel reads it with its
+     * {@code os.ProcessOwner}, which a plugin cannot import (only the kernel's api); these two
+     * numbers of one stats document do not make an api type worth its version.
+     */
     private static Object owner(String attribute) {
         try {
             return java.nio.file.Files.getAttribute(Path.of("/proc/self"), attribute);
