@@ -36,17 +36,9 @@ procs="${1:-2}"; wthreads="${2:-2}"; conns="${3:-50}"; secs="${4:-15}"; warm="${
 modes="${WRK_MODE:-both}"; [ "$modes" = both ] && modes="keepalive close"
 appdir="$root/examples/python"
 command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install wrk)" >&2; exit 1; }
-. "$root/bench/lib.sh" # free_port, wait_port, tree_pids, tree_rss_kb, tree_cpu_ticks, to_ms
+. "$root/bench/lib.sh" # servers_init, start, warm_up, rounds_of, measure, med …
 
-log=$(mktemp -d)
-declare -A PORT PID
-names=()
-start() { # name pid port
-  names+=("$1"); PID[$1]=$2; PORT[$1]=$3
-  wait_port "$3" || { echo "bench: $1 did not start (log in $log)" >&2; exit 1; }
-}
-cleanup() { for n in "${names[@]}"; do kill -TERM "${PID[$n]}" 2>/dev/null || true; kill -INT "${PID[$n]}" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
+servers_init
 
 "$root/uwsgi4j" --version >/dev/null # builds the distribution first when the sources are newer
 port=$(free_port)
@@ -103,41 +95,18 @@ if [ "$peers" != 0 ] && command -v gunicorn >/dev/null; then
   start gunicorn $! "$port"
 fi
 
-for n in "${names[@]}"; do wrk -t"$wthreads" -c"$conns" -d"${warm}s" "http://127.0.0.1:${PORT[$n]}/" >/dev/null 2>&1 || true; done
+warm_up
 
 for mode in $modes; do
   header=(); [ "$mode" = close ] && header=(-H "Connection: close")
-  declare -A ROWS=()
-  for r in $(seq "$rounds"); do
-    for n in "${names[@]}"; do
-      before=$(tree_cpu_ticks "${PID[$n]}")
-      out=$(wrk "${header[@]}" --latency -t"$wthreads" -c"$conns" -d"${secs}s" "http://127.0.0.1:${PORT[$n]}/" 2>&1)
-      after=$(tree_cpu_ticks "${PID[$n]}")
-      reqs=$(awk '/requests in/ {print $1}' <<<"$out")
-      cpu=$(awk -v t=$((after - before)) -v r="${reqs:-0}" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.0f", (r > 0 ? t * 1e6 / hz / r : 0)}')
-      rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out"); [ -n "$rps" ] || { echo "bench: wrk failed against $n:" >&2; echo "$out" >&2; rps=0; }
-      p50=$(to_ms "$(awk '$1=="50%" {print $2}' <<<"$out")")
-      p99=$(to_ms "$(awk '$1=="99%" {print $2}' <<<"$out")")
-      mean=$(to_ms "$(awk '$1=="Latency" {print $2; exit}' <<<"$out")")
-      max=$(to_ms "$(awk '$1=="Latency" {print $4; exit}' <<<"$out")")
-      errs=$(awk '/Non-2xx|Socket errors/ {sub(/^ +/, ""); printf "%s; ", $0}' <<<"$out")
-      ROWS[$n]+="$rps $p50 $p99 $cpu $mean $max ${errs:-no errors}"$'\n'
-    done
-  done
+  rounds_of "$rounds" "${header[@]}"
   echo "== $mode: median of $rounds rounds (wrk -t$wthreads -c$conns -d${secs}s${header:+ -H 'Connection: close'})"
   declare -A MED=()
   for n in "${names[@]}"; do
-    rps=$(printf '%s' "${ROWS[$n]}" | awk '{print $1}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-    p50=$(printf '%s' "${ROWS[$n]}" | awk '{print $2}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-    p99=$(printf '%s' "${ROWS[$n]}" | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-    all=$(printf '%s' "${ROWS[$n]}" | awk '{printf "%s/%s ", $1, $3}')
-    cpu=$(printf '%s' "${ROWS[$n]}" | awk '{print $4}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-    mean=$(printf '%s' "${ROWS[$n]}" | awk '{print $5}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-    max=$(printf '%s' "${ROWS[$n]}" | awk '{print $6}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-    errs=$(printf '%s' "${ROWS[$n]}" | head -1 | cut -d' ' -f7-)
-    MED[$n]=$rps
+    MED[$n]=$(med "$n" 1)
     printf '%-12s %10s req/s  p50 %6s ms  p99 %6s ms  mean %6s ms  max %7s ms  CPU %4s us/req  RSS %4d MiB  rounds (req/s / p99 ms): %s %s\n' \
-      "$n" "$rps" "$p50" "$p99" "$mean" "$max" "$cpu" $(( $(tree_rss_kb "${PID[$n]}") / 1024 )) "$all" "$errs"
+      "$n" "${MED[$n]}" "$(med "$n" 2)" "$(med "$n" 3)" "$(med "$n" 5)" "$(med "$n" 6)" "$(med "$n" 4)" "$(rss_mib "$n")" \
+      "$(rounds_seen "$n")" "$(errors_of "$n")"
   done
   for peer in uwsgi4j@base uwsgi4j+variant uWSGI gunicorn; do
     if [ -n "${MED[$peer]:-}" ]; then

@@ -18,17 +18,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 procs="${1:-2}"; wthreads="${2:-2}"; conns="${3:-50}"; secs="${4:-15}"; warm="${5:-15}"
 app="$root/examples/rack/hello.ru"
 command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install wrk)" >&2; exit 1; }
-. "$root/bench/lib.sh" # free_port, wait_port, tree_pids, tree_rss_kb, tree_cpu_ticks, to_ms
+. "$root/bench/lib.sh" # servers_init, start, warm_up, rounds_of, measure, med …
 
-log=$(mktemp -d)
-declare -A PORT PID
-names=()
-start() { # name pid port
-  names+=("$1"); PID[$1]=$2; PORT[$1]=$3
-  wait_port "$3" || { echo "bench: $1 did not start (log in $log)" >&2; exit 1; }
-}
-cleanup() { for n in "${names[@]}"; do kill -TERM "${PID[$n]}" 2>/dev/null || true; kill -INT "${PID[$n]}" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
+servers_init
 
 "$root/uwsgi4j" --version >/dev/null # builds the distribution first when the sources are newer
 port=$(free_port)
@@ -50,23 +42,15 @@ if command -v uwsgi >/dev/null && [ -e /usr/lib/uwsgi/plugins/rack_ruby31_plugin
   done
 fi
 
-for n in "${names[@]}"; do wrk -t"$wthreads" -c"$conns" -d"${warm}s" "http://127.0.0.1:${PORT[$n]}/" >/dev/null 2>&1 || true; done
+warm_up
 
 echo "== one run each (wrk -t$wthreads -c$conns -d${secs}s, keep-alive)"
 declare -A RPS P99
 for n in "${names[@]}"; do
-  before=$(tree_cpu_ticks "${PID[$n]}")
-  out=$(wrk --latency -t"$wthreads" -c"$conns" -d"${secs}s" "http://127.0.0.1:${PORT[$n]}/" 2>&1)
-  after=$(tree_cpu_ticks "${PID[$n]}")
-  reqs=$(awk '/requests in/ {print $1}' <<<"$out")
-  cpu=$(awk -v t=$((after - before)) -v r="${reqs:-0}" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.0f", (r > 0 ? t * 1e6 / hz / r : 0)}')
-  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out"); [ -n "$rps" ] || { echo "bench: wrk failed against $n:" >&2; echo "$out" >&2; rps=0; }
-  p50=$(to_ms "$(awk '$1=="50%" {print $2}' <<<"$out")")
-  p99=$(to_ms "$(awk '$1=="99%" {print $2}' <<<"$out")")
-  errs=$(awk '/Non-2xx|Socket errors/ {sub(/^ +/, ""); printf "%s; ", $0}' <<<"$out")
+  read -r rps p50 p99 cpu _ _ errs <<<"$(measure "$n")"
   RPS[$n]=$rps; P99[$n]=$p99
   printf '%-16s %10s req/s  p50 %7s ms  p99 %7s ms  CPU %5s us/req  RSS %4d MiB  %s\n' \
-    "$n" "$rps" "$p50" "$p99" "$cpu" $(( $(tree_rss_kb "${PID[$n]}") / 1024 )) "${errs:-no errors}"
+    "$n" "$rps" "$p50" "$p99" "$cpu" "$(rss_mib "$n")" "$errs"
 done
 for peer in puma uWSGI-gc-default uWSGI-gc-1000; do
   if [ -n "${RPS[$peer]:-}" ]; then

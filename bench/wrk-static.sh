@@ -17,21 +17,14 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 wthreads="${1:-2}"; conns="${2:-50}"; secs="${3:-10}"; warm="${4:-10}"; rounds="${5:-3}"
 command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install wrk)" >&2; exit 1; }
 [ -x /usr/sbin/nginx ] || { echo "bench: nginx is missing (apt-get install nginx-light)" >&2; exit 1; }
-. "$root/bench/lib.sh" # free_port, wait_port, tree_pids, tree_rss_kb, tree_cpu_ticks, to_ms
+. "$root/bench/lib.sh" # servers_init, start, warm_up, rounds_of, measure, med …
 
-work=$(mktemp -d)
+servers_init
+work="$log"
 mkdir -p "$work/www" "$work/nginx/logs"
 chmod 755 "$work" "$work/www"   # nginx workers run as another user when started by root
 head -c 10240 /dev/urandom | base64 -w 76 | head -c 10240 > "$work/www/file.txt"; chmod 644 "$work/www/file.txt"   # 10 KiB of text
 app="$root/examples/python/hello.py"
-declare -A PORT PID
-names=()
-start() { # name pid port
-  names+=("$1"); PID[$1]=$2; PORT[$1]=$3
-  wait_port "$3" || { echo "bench: $1 did not start (logs in $work)" >&2; exit 1; }
-}
-cleanup() { for n in "${names[@]}"; do kill -TERM "${PID[$n]}" 2>/dev/null || true; kill -INT "${PID[$n]}" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
 
 "$root/uwsgi4j" --version >/dev/null # builds the distribution first when the sources are newer
 port=$(free_port)
@@ -65,34 +58,18 @@ fi
 url() { echo "http://127.0.0.1:${PORT[$1]}/static/file.txt"; }
 for n in "${names[@]}"; do
   [ "$(curl -s "$(url "$n")" | cksum)" = "$(cksum < "$work/www/file.txt")" ] || { echo "bench: $n does not serve the file" >&2; exit 1; }
-  wrk -t"$wthreads" -c"$conns" -d"${warm}s" "$(url "$n")" >/dev/null 2>&1 || true
 done
+warm_up
 
 for mode in keepalive close; do
   header=(); [ "$mode" = close ] && header=(-H "Connection: close")
-  declare -A ROWS=()
-  for r in $(seq "$rounds"); do
-    for n in "${names[@]}"; do
-      before=$(tree_cpu_ticks "${PID[$n]}")
-      out=$(wrk "${header[@]}" --latency -t"$wthreads" -c"$conns" -d"${secs}s" "$(url "$n")" 2>&1)
-      after=$(tree_cpu_ticks "${PID[$n]}")
-      reqs=$(awk '/requests in/ {print $1}' <<<"$out")
-      cpu=$(awk -v t=$((after - before)) -v r="${reqs:-0}" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.0f", (r > 0 ? t * 1e6 / hz / r : 0)}')
-      rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out"); [ -n "$rps" ] || { echo "bench: wrk failed against $n:" >&2; echo "$out" >&2; rps=0; }
-      p50=$(to_ms "$(awk '$1=="50%" {print $2}' <<<"$out")")
-      p99=$(to_ms "$(awk '$1=="99%" {print $2}' <<<"$out")")
-      errs=$(awk '/Non-2xx|Socket errors/ {sub(/^ +/, ""); printf "%s; ", $0}' <<<"$out")
-      ROWS[$n]+="$rps $p50 $p99 $cpu ${errs:-no errors}"$'\n'
-    done
-  done
+  rounds_of "$rounds" "${header[@]}"
   echo "== $mode: median of $rounds rounds (wrk -t$wthreads -c$conns -d${secs}s${header:+ -H 'Connection: close'}), 10 KiB file"
   declare -A MED=()
   for n in "${names[@]}"; do
-    med() { printf '%s' "${ROWS[$n]}" | awk -v c="$1" '{print $c}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-    rps=$(med 1); MED[$n]=$rps
-    errs=$(printf '%s' "${ROWS[$n]}" | head -1 | cut -d' ' -f5-)
+    MED[$n]=$(med "$n" 1)
     printf '%-8s %10s req/s  p50 %6s ms  p99 %6s ms  CPU %4s us/req  RSS %4d MiB  %s\n' \
-      "$n" "$rps" "$(med 2)" "$(med 3)" "$(med 4)" $(( $(tree_rss_kb "${PID[$n]}") / 1024 )) "$errs"
+      "$n" "${MED[$n]}" "$(med "$n" 2)" "$(med "$n" 3)" "$(med "$n" 4)" "$(rss_mib "$n")" "$(errors_of "$n")"
   done
   for peer in nginx uWSGI; do
     if [ -n "${MED[$peer]:-}" ]; then
