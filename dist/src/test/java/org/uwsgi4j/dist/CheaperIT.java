@@ -30,11 +30,11 @@ class CheaperIT {
         Path app = UwsgiProcess.copyApp(APPS, "faults.py", cwd);
         try (var server = UwsgiProcess.start(cwd, "--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
                 "--master", "--processes", "3", "--cheaper", "1", "--cheaper-initial", "3", "--cheaper-overload", "1",
-                "--cheaper-rss-limit-hard", "1", "--stats", "127.0.0.1:0")) {
+                "--cheaper-rss-limit-soft", "1", "--cheaper-rss-limit-hard", "2", "--stats", "127.0.0.1:0")) {
             int port = server.httpPort();
             int stats = Integer.parseInt(server.awaitLine("Stats server enabled on 127\\.0\\.0\\.1:(\\d+)", UwsgiProcess.START_TIMEOUT).group(1));
             server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
-            // any worker is over a 1-byte limit: one is cheaped each cycle, but never the last one
+            // any worker is over a 2-byte limit: one is cheaped each cycle, but never the last one
             server.awaitLine("cheaper hard rss memory limit exceeded, cheap one of 3 workers", CYCLES);
             server.awaitLine("cheaper hard rss memory limit exceeded, cheap one of 2 workers", CYCLES);
             server.awaitLine("uWSGI worker \\d cheaped\\.", CYCLES);
@@ -42,6 +42,23 @@ class CheaperIT {
             assertEquals(2, StatsReader.statuses(stats).stream().filter("cheap"::equals).count());
             assertEquals(200, RawHttp.get(port, "/").status());
             assertTrue(!server.output().contains("cheap one of 1 workers"), server.output());
+        }
+    }
+
+    @Test
+    void aHardRssLimitWithoutASoftOneBelowItRefusesTheStartAsUwsgiDoes() throws Exception {
+        Path app = UwsgiProcess.copyApp(APPS, "faults.py", cwd);
+        for (var c : List.of(
+                List.of("--cheaper-rss-limit-hard", "1000000", "enabling cheaper-rss-limit-hard requires setting also cheaper-rss-limit-soft"),
+                List.of("--cheaper-rss-limit-soft", "1000000", "--cheaper-rss-limit-hard", "1000000",
+                        "cheaper-rss-limit-hard value must be higher than cheaper-rss-limit-soft value"))) {
+            List<String> args = new java.util.ArrayList<>(List.of("--http-socket", "127.0.0.1:0", "--wsgi-file", app.toString(),
+                    "--master", "--processes", "2", "--cheaper", "1"));
+            args.addAll(c.subList(0, c.size() - 1));
+            var result = UwsgiProcess.run(cwd, args.toArray(String[]::new));
+            assertEquals(1, result.exitCode(), result.output());
+            assertEquals(c.getLast(), result.lines().getLast());
+            assertTrue(result.lines().stream().noneMatch(l -> l.startsWith("\tat ") || l.contains(" bound to ")), result.output());
         }
     }
 

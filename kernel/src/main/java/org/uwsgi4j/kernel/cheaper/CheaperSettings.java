@@ -44,6 +44,26 @@ public record CheaperSettings(int minimum, int initial, int step, int overload, 
     }
 
     /**
+     * uWSGI's start-up checks of the rss limits, made with or without {@code --cheaper} (as
+     * uWSGI makes them): a hard limit needs a soft one, below it. uWSGI also wants
+     * {@code --memory-report} with a soft limit, only because it reads no memory without it; the
+     * kernel reads the workers' memory for the limits itself (docs/master.md).
+     *
+     * @return the one-line error in uWSGI's words, or null when the limits are usable
+     */
+    public static String rssLimitsProblem(Options options) {
+        long soft = options.number("cheaper-rss-limit-soft");
+        long hard = options.number("cheaper-rss-limit-hard");
+        if (hard > 0 && soft <= 0) {
+            return "enabling cheaper-rss-limit-hard requires setting also cheaper-rss-limit-soft";
+        }
+        if (hard > 0 && hard <= soft) {
+            return "cheaper-rss-limit-hard value must be higher than cheaper-rss-limit-soft value";
+        }
+        return null;
+    }
+
+    /**
      * uWSGI's start-up check: the cheaper minimum must leave room to grow.
      *
      * @return the one-line error, or null when the settings are usable

@@ -44,6 +44,19 @@ class CheaperTest {
     }
 
     @Test
+    void aHardRssLimitNeedsASoftOneBelowItAsInUwsgi() {
+        assertEquals("enabling cheaper-rss-limit-hard requires setting also cheaper-rss-limit-soft",
+                CheaperSettings.rssLimitsProblem(TestOptions.of("cheaper-rss-limit-hard", "2000")));
+        for (String soft : List.of("2000", "3000")) {
+            assertEquals("cheaper-rss-limit-hard value must be higher than cheaper-rss-limit-soft value",
+                    CheaperSettings.rssLimitsProblem(TestOptions.of("cheaper-rss-limit-soft", soft, "cheaper-rss-limit-hard", "2000")));
+        }
+        assertNull(CheaperSettings.rssLimitsProblem(TestOptions.of("cheaper-rss-limit-soft", "1999", "cheaper-rss-limit-hard", "2000")));
+        assertNull(CheaperSettings.rssLimitsProblem(TestOptions.of("cheaper-rss-limit-soft", "2000")), "a soft limit alone");
+        assertNull(CheaperSettings.rssLimitsProblem(TestOptions.of()));
+    }
+
+    @Test
     void theMinimumMustLeaveRoomToGrowAsInUwsgi() {
         assertEquals("invalid cheaper value: must be lower than processes",
                 CheaperSettings.fromOptions(TestOptions.of("cheaper", "4"), 4).problem(4));
