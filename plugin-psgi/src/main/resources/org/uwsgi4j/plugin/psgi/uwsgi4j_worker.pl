@@ -1391,7 +1391,8 @@ sub PRINT {
     return 1;
 }
 
-sub PRINTF { my $self = shift; my $fmt = shift; return $self->PRINT(sprintf($fmt, @_)) }
+# printf, as Perl's own: the formatted string alone, never $, or $\ (only print adds those)
+sub PRINTF { my $self = shift; my $fmt = shift; $self->add(sprintf($fmt, @_)); return 1 }
 
 sub WRITE {
     my ($self, $buf, $len, $off) = @_;

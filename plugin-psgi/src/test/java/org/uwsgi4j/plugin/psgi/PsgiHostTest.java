@@ -129,6 +129,16 @@ class PsgiHostTest extends WorkerHostHarness {
     }
 
     @Test
+    void printfOnStdoutAndStderrIsTheFormattedStringAloneAsPerlsOwn() throws Exception {
+        assertEquals("printed", get(oneCore(), "/printf"));
+        // print adds $, and $\, printf neither (perlfunc); the harness copies the output on a thread: awaited
+        for (String stream : List.of("stdout", "stderr")) {
+            String out = awaitOutput(stream, text -> text.contains("print|OFS|x|ORS\n"));
+            assertTrue(out.contains("printf a b\nprint|OFS|x|ORS\n"), stream + ": " + out);
+        }
+    }
+
+    @Test
     void aDieIsOneErrorLineAndItsStackFromTheAppIsLogged() throws Exception {
         FrameChannel core = oneCore();
         request(core, "/die-deep", new byte[0]);

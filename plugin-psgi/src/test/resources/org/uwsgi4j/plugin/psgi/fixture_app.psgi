@@ -177,6 +177,14 @@ my $app = sub {
         my $n = $in->read(my $buf, 10);
         return [200, $TEXT, [join '|', (defined fileno($in) ? 'open' : 'closed'), $in->tell, $n]];
     }
+    if ($path eq '/printf') {          # printf and print to the tied STDOUT and STDERR, with $\ and $, set
+        local ($\, $,) = ("|ORS\n", "|OFS|");
+        for my $out (\*STDOUT, \*STDERR) {
+            printf $out "printf %s %s\n", 'a', 'b';
+            print $out 'print', 'x';
+        }
+        return [200, $TEXT, ['printed']];
+    }
     if ($path eq '/die-deep') {
         deep_die();
     }
