@@ -93,30 +93,26 @@ class KitCatchesBrokenHostsTest {
         return outcomes;
     }
 
+    /** {@code host} fails the kit's case {@code failing} and passes the case {@code passing}. */
+    private static void assertFailsOnly(Class<? extends BrokenHost> host, String failing, String passing) {
+        assertEquals(Map.of(failing, TestExecutionResult.Status.FAILED, passing, TestExecutionResult.Status.SUCCESSFUL),
+                run(host, failing, passing));
+    }
+
     @Test
     void aHostThatIgnoresGoneFailsTheGoneCase() {
-        assertEquals(Map.of(
-                        "goneStopsAnEndlessResponseRunsTheCleanUpAndTheCoreServesOn", TestExecutionResult.Status.FAILED,
-                        "aStaleGoneBetweenRequestsIsIgnored", TestExecutionResult.Status.SUCCESSFUL),
-                run(IgnoresGone.class, "goneStopsAnEndlessResponseRunsTheCleanUpAndTheCoreServesOn",
-                        "aStaleGoneBetweenRequestsIsIgnored"));
+        assertFailsOnly(IgnoresGone.class, "goneStopsAnEndlessResponseRunsTheCleanUpAndTheCoreServesOn",
+                "aStaleGoneBetweenRequestsIsIgnored");
     }
 
     @Test
     void aHostThatSendsNoExitedFailsTheExitedCase() {
-        assertEquals(Map.of(
-                        "aKilledWorkerIsExitedWithItsSignal", TestExecutionResult.Status.FAILED,
-                        "anInlineBodyIsReadWholeAndEveryBodyFrameConsumed", TestExecutionResult.Status.SUCCESSFUL),
-                run(SendsNoExited.class, "aKilledWorkerIsExitedWithItsSignal",
-                        "anInlineBodyIsReadWholeAndEveryBodyFrameConsumed"));
+        assertFailsOnly(SendsNoExited.class, "aKilledWorkerIsExitedWithItsSignal", "anInlineBodyIsReadWholeAndEveryBodyFrameConsumed");
     }
 
     @Test
     void aHostThatIgnoresTheWriteErrorsToleranceFailsTheWriteErrorsCase() {
-        assertEquals(Map.of(
-                        "chunksAfterGoneAreWriteErrorsUpToTheTolerance", TestExecutionResult.Status.FAILED,
-                        "goneStopsAnEndlessResponseRunsTheCleanUpAndTheCoreServesOn", TestExecutionResult.Status.SUCCESSFUL),
-                run(IgnoresTheTolerance.class, "chunksAfterGoneAreWriteErrorsUpToTheTolerance",
-                        "goneStopsAnEndlessResponseRunsTheCleanUpAndTheCoreServesOn"));
+        assertFailsOnly(IgnoresTheTolerance.class, "chunksAfterGoneAreWriteErrorsUpToTheTolerance",
+                "goneStopsAnEndlessResponseRunsTheCleanUpAndTheCoreServesOn");
     }
 }
