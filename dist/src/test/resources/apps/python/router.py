@@ -1,4 +1,5 @@
 # The app behind the HTTP router's tests (HttpRouterIT): each path one behaviour.
+import hashlib
 import os
 import time
 
@@ -29,6 +30,17 @@ def application(environ, start_response):
             yield b'x' * 1000
             os._exit(1)
         return body()
+    if path == '/md5':
+        # the body as the app reads it: its length and digest
+        data = environ['wsgi.input'].read()
+        body = ('%d %s' % (len(data), hashlib.md5(data).hexdigest())).encode()
+        start_response('200 OK', [('Content-Type', 'text/plain'), ('Content-Length', str(len(body)))])
+        return [body]
+    if path == '/big':
+        # more than the kernel buffers for a reader in the JVM (4 MiB): the worker waits for the router
+        size = int(environ.get('QUERY_STRING') or '0')
+        start_response('200 OK', [('Content-Type', 'application/octet-stream'), ('Content-Length', str(size))])
+        return (bytes([i % 251]) * 65536 for i in range(size // 65536))
     if path == '/slow':
         time.sleep(float(environ.get('QUERY_STRING') or '5'))
         start_response('200 OK', [('Content-Type', 'text/plain'), ('Content-Length', '4')])

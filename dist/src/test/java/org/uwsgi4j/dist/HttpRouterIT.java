@@ -36,10 +36,13 @@ class HttpRouterIT {
     @BeforeAll
     static void start() throws Exception {
         UwsgiProcess.copyApp(APPS, "router.py", cwd);
+        java.nio.file.Files.createDirectories(cwd.resolve("files"));
+        java.nio.file.Files.write(cwd.resolve("files/big.bin"), pattern(5 << 20));
         server = UwsgiProcess.start(cwd, "--http", "127.0.0.1:0", "--http", "127.0.0.1:0", "--wsgi-file", "router.py",
                 "--master", "--processes", "2", "--http-var", "X_ROUTED=yes", "--http-var", "X_TWO=a=b",
                 "--http-auto-chunked", "--http-auto-gzip", "--http-timeout", "2",
-                "--auto-post-buffering", "0", "--http-stats", "127.0.0.1:0", "--stats", "127.0.0.1:0"); // the kernel streams bodies to the workers: only the router's buffering shields them
+                "--auto-post-buffering", "0", "--http-stats", "127.0.0.1:0", "--stats", "127.0.0.1:0",
+                "--static-map", "/files=" + cwd.resolve("files")); // the kernel streams bodies to the workers: only the router's buffering shields them
         var first = server.awaitLine("uWSGI http bound on 127\\.0\\.0\\.1:(\\d+)", UwsgiProcess.START_TIMEOUT);
         port = Integer.parseInt(first.group(1));
         second = Integer.parseInt(server.awaitLine("uWSGI http bound on 127\\.0\\.0\\.1:(?!" + port + "\\b)(\\d+)",
@@ -133,6 +136,44 @@ class HttpRouterIT {
         }
         server.awaitLine("\\[uwsgi-http\\] node \"127\\.0\\.0\\.1:\\d+\" sent no response in 2 s: GET /slow\\?4", Duration.ofSeconds(10));
         assertEquals("Hello World", RawHttp.get(port, "/").text());
+    }
+
+    /** {@code size} bytes that are not all alike: 0, 1 … 250, 0 … */
+    private static byte[] pattern(int size) {
+        byte[] b = new byte[size];
+        for (int i = 0; i < size; i++) {
+            b[i] = (byte) (i % 251);
+        }
+        return b;
+    }
+
+    @Test
+    void bodiesAndResponsesLargerThanEveryBufferPassWhole() throws Exception {
+        // the router forwards to this instance's own workers in the JVM (no socket): a body spooled
+        // to the router's temp file, an app response and a static file each larger than what the
+        // kernel holds for the router (4 MiB), read by the router as it writes to the client
+        byte[] upload = pattern(3 << 20);
+        var client = java.net.http.HttpClient.newHttpClient();
+        var posted = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/md5"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(upload)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(upload.length + " " + md5(upload), posted.body());
+        int size = 6 << 20;
+        var big = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/big?" + size)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, big.statusCode());
+        assertEquals(size, big.body().length);
+        for (int i = 0; i < size; i += 65536) {
+            assertEquals((byte) ((i / 65536) % 251), big.body()[i], "block at " + i);
+        }
+        var file = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/files/big.bin")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, file.statusCode());
+        assertEquals(md5(pattern(5 << 20)), md5(file.body()), "the static file, served by the kernel through the router");
+    }
+
+    private static String md5(byte[] data) throws java.security.NoSuchAlgorithmException {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(data));
     }
 
     @Test

@@ -30,4 +30,11 @@ public interface Listeners {
      * does): where an embedded router forwards its requests. Empty when there is none.
      */
     Optional<SocketAddress> uwsgiSocket();
+
+    /**
+     * The same socket as {@link #uwsgiSocket()}, served in this JVM without the socket: what an
+     * embedded router uses when it forwards to the instance's own workers. Empty when
+     * {@link #uwsgiSocket()} is.
+     */
+    Optional<LocalUwsgi> localUwsgiSocket();
 }

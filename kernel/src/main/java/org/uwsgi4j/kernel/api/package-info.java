@@ -6,7 +6,7 @@
  * services and declares its options as data (see docs/plugins.md).
  */
 @Export
-@Version("0.7.0")
+@Version("0.8.0")
 package org.uwsgi4j.kernel.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import org.uwsgi4j.kernel.api.Listeners;
+import org.uwsgi4j.kernel.api.LocalUwsgi;
 
 /**
  * The api's {@link Listeners}: sockets bound for plugins as {@link Listener} binds the kernel's
@@ -19,20 +20,24 @@ public final class GatewayListeners implements Listeners {
 
     private final SocketSettings settings;
     private final Optional<SocketAddress> uwsgiSocket;
+    private final Optional<LocalUwsgi> localUwsgiSocket;
 
     /** Listeners with {@code settings}; {@code server} is the kernel's bound server (null: none). */
     public GatewayListeners(SocketSettings settings, Server server) throws IOException {
         this.settings = settings;
         Optional<SocketAddress> first = Optional.empty();
+        Optional<LocalUwsgi> local = Optional.empty();
         if (server != null) {
             for (Listener l : server.listeners()) {
                 if (l.spec().protocol() == Protocol.UWSGI) {
                     first = Optional.of(l.localAddress());
+                    local = Optional.of(server.localSocket(l));
                     break;
                 }
             }
         }
         this.uwsgiSocket = first;
+        this.localUwsgiSocket = local;
     }
 
     @Override
@@ -77,5 +82,10 @@ public final class GatewayListeners implements Listeners {
     @Override
     public Optional<SocketAddress> uwsgiSocket() {
         return uwsgiSocket;
+    }
+
+    @Override
+    public Optional<LocalUwsgi> localUwsgiSocket() {
+        return localUwsgiSocket;
     }
 }

@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.uwsgi4j.kernel.api.ListenQueueWatcher;
+import org.uwsgi4j.kernel.api.LocalUwsgi;
 import org.uwsgi4j.kernel.api.Options;
 import org.uwsgi4j.kernel.dispatch.DispatchTable;
 import org.uwsgi4j.kernel.dispatch.JvmCores;
@@ -188,6 +189,12 @@ public final class Server implements AutoCloseable {
         }
     }
 
+    /** The uwsgi socket {@code listener} served in this JVM, without the socket (the api's {@link LocalUwsgi}). */
+    public LocalUwsgi localSocket(Listener listener) {
+        return new LocalUwsgiSocket(context, listener);
+    }
+
+    /** The bound sockets, in the order of the options. */
     public List<Listener> listeners() {
         return List.copyOf(listeners);
     }

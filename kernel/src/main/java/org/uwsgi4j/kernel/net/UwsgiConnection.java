@@ -47,9 +47,14 @@ final class UwsgiConnection implements AcceptedStart.Steps {
         this.ctx = ctx;
         this.listener = listener;
         this.client = new ClientChannel(socket, Math.max(16 * 1024, ctx.settings.limits().bufferSize() + 4096));
-        this.parser = new UwsgiPacketParser(ctx.settings.limits(), RAW_MODIFIERS);
+        this.parser = parser(ctx);
         this.peer = socket.getRemoteAddress() instanceof InetSocketAddress a
                 ? a.getAddress().getHostAddress() + ":" + a.getPort() : listener.boundName();
+    }
+
+    /** A parser of this instance's uwsgi packets: its limits, and the modifiers whose payload is not a vars block. */
+    static UwsgiPacketParser parser(ServerContext ctx) {
+        return new UwsgiPacketParser(ctx.settings.limits(), RAW_MODIFIERS);
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import org.uwsgi4j.kernel.api.LocalUwsgi;
 
 /**
  * The nodes a router forwards to, balanced round-robin as uWSGI's corerouter does for
@@ -28,6 +29,8 @@ final class Backends implements Balancer {
         final int modifier1;
         final int modifier2;
         final int weight;
+        /** This instance's own uwsgi socket served in the JVM (the embedded router's node), or null: a socket to connect to. */
+        final LocalUwsgi local;
         private volatile long deadUntil;
         /** Responses it gave (the stats' {@code requests}). */
         final java.util.concurrent.atomic.LongAdder requests = new java.util.concurrent.atomic.LongAdder();
@@ -35,10 +38,20 @@ final class Backends implements Balancer {
         final java.util.concurrent.atomic.LongAdder failures = new java.util.concurrent.atomic.LongAdder();
 
         Node(String name, SocketAddress address) {
-            this(name, address, -1, -1, 1);
+            this(name, address, -1, -1, 1, null);
+        }
+
+        /** This instance's own socket at {@code address}, reached in the JVM through {@code local}. */
+        Node(String name, SocketAddress address, LocalUwsgi local) {
+            this(name, address, -1, -1, 1, local);
         }
 
         Node(String name, SocketAddress address, int modifier1, int modifier2, int weight) {
+            this(name, address, modifier1, modifier2, weight, null);
+        }
+
+        private Node(String name, SocketAddress address, int modifier1, int modifier2, int weight, LocalUwsgi local) {
+            this.local = local;
             this.name = name;
             this.address = address;
             this.modifier1 = modifier1;

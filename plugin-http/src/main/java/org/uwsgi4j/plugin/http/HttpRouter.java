@@ -124,7 +124,7 @@ public final class HttpRouter {
             var own = listeners.uwsgiSocket().orElseThrow(() -> new IllegalArgumentException(
                     "http: no --http-to and no uwsgi socket of this instance to forward to"));
             String name = own instanceof InetSocketAddress a ? a.getAddress().getHostAddress() + ":" + a.getPort() : own.toString();
-            nodes.add(new Backends.Node(name, own));
+            nodes.add(new Backends.Node(name, own, listeners.localUwsgiSocket().orElseThrow()));
             return new Backends(nodes, settings.gracetime(), false, System::nanoTime);
         }
         for (String to : settings.to()) {

@@ -1,7 +1,10 @@
 package org.uwsgi4j.plugin.http;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
@@ -70,6 +73,42 @@ final class RequestBody extends OutputStream {
         while (src.hasRemaining()) {
             inFile += file.write(src, inFile);
         }
+    }
+
+    /**
+     * The body as a stream of its own: a copy of the bytes in memory, then the temp file's read
+     * from its start. It stays readable while this body serves the next request (the copy), or
+     * fails once {@link #clear} closed the file: a request left behind never reads the next one's.
+     */
+    InputStream open() {
+        InputStream head = inMemory == 0 ? InputStream.nullInputStream() : new ByteArrayInputStream(Arrays.copyOf(memory, inMemory));
+        if (file == null) {
+            return head;
+        }
+        FileChannel f = file;
+        long size = inFile;
+        InputStream rest = new InputStream() {
+            private long at;
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (at >= size) {
+                    return -1;
+                }
+                int n = f.read(ByteBuffer.wrap(b, off, (int) Math.min(len, size - at)), at);
+                if (n > 0) {
+                    at += n;
+                }
+                return n;
+            }
+        };
+        return new SequenceInputStream(head, rest);
     }
 
     /** Writes {@code head} then the whole body to {@code out} (one gathering write when it is in memory). */

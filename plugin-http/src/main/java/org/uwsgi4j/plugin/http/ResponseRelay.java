@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.GatheringByteChannel;
-import java.nio.channels.SocketChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
@@ -52,14 +52,16 @@ final class ResponseRelay {
 
     private final RouterSettings settings;
     private final ClientIo client;
-    private final SocketChannel backend;
+    private final ReadableByteChannel backend;
     private final Deadlines.Watched watched;
     private final HttpHead request;
     private final boolean clientKeeps;
     private byte[] buf;
+    /** The backend's whole response went to the client (see {@link #complete}). */
+    private boolean complete;
 
     /** @param buf the connection's relay buffer (reused by each of its responses; a larger head gets a larger copy) */
-    ResponseRelay(RouterSettings settings, ClientIo client, SocketChannel backend, Deadlines.Watched watched,
+    ResponseRelay(RouterSettings settings, ClientIo client, ReadableByteChannel backend, Deadlines.Watched watched,
                   HttpHead request, boolean clientKeeps, byte[] buf) {
         this.buf = buf;
         this.settings = settings;
@@ -68,6 +70,14 @@ final class ResponseRelay {
         this.watched = watched;
         this.request = request;
         this.clientKeeps = clientKeeps;
+    }
+
+    /**
+     * Whether the last {@link #relay} carried the backend's whole response (its length, its last
+     * chunk or its end): the backend has nothing more to say, so leaving it is no client going away.
+     */
+    boolean complete() {
+        return complete;
     }
 
     /** Relays the response; IOException when the client went away. */
@@ -153,6 +163,7 @@ final class ResponseRelay {
         if (noBody) {
             writeClient(headBytes);
             drain();
+            complete = true;
             return keep ? Outcome.KEEP : Outcome.CLOSE;
         }
         if (!chunk && !gzip) {
@@ -179,6 +190,7 @@ final class ResponseRelay {
         if (chunk) {
             writeClient(ByteBuffer.wrap(LAST_CHUNK));
         }
+        complete = true;
         return keep ? Outcome.KEEP : Outcome.CLOSE;
     }
 
@@ -201,6 +213,7 @@ final class ResponseRelay {
             LOG.warn("[uwsgi-http] the node's response was cut after {} of {} body bytes", sent, length);
             return Outcome.CLOSE;
         }
+        complete = true;
         return keep ? Outcome.KEEP : Outcome.CLOSE;
     }
 

@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.uwsgi4j.kernel.api.HttpHead;
+import org.uwsgi4j.kernel.api.LocalUwsgi;
 import org.uwsgi4j.kernel.api.UwsgiVars;
 
 /**
@@ -249,31 +251,23 @@ final class RouterConnection implements Runnable {
         boolean idempotent = IDEMPOTENT.contains(head.method());
         boolean timedOut = false;
         for (Backends.Node node : router.backends().order(head.header("Host"))) {
-            SocketChannel backend;
-            try {
-                backend = router.connect(node, watched);
-            } catch (IOException e) {
-                LOG.warn("[uwsgi-http] unable to connect() to node \"{}\" (0 retries): {}", node.name,
-                        watched.expired() ? "timeout" : e.getMessage());
+            packet.rewind();
+            if (node.modifier1 >= 0) { // a subscribed node's own modifiers, unless the router sets its own (as uWSGI)
+                packet.put(0, (byte) (s.modifier1() != 0 ? s.modifier1() : node.modifier1));
+                packet.put(3, (byte) (s.modifier2() != 0 ? s.modifier2() : node.modifier2));
+            }
+            ReadableByteChannel backend = send(node, packet);
+            if (backend == null) {
                 router.backends().failed(node);
                 continue; // nothing was sent: any method may go to the next node
             }
             watched.backend(backend);
             try (backend) {
-                packet.rewind();
-                if (node.modifier1 >= 0) { // a subscribed node's own modifiers, unless the router sets its own (as uWSGI)
-                    packet.put(0, (byte) (s.modifier1() != 0 ? s.modifier1() : node.modifier1));
-                    packet.put(3, (byte) (s.modifier2() != 0 ? s.modifier2() : node.modifier2));
-                }
-                watched.armBackend(router.settings().timeout().toNanos());
                 var relay = new ResponseRelay(router.settings(), client, backend, watched, head, clientKeeps, relayBuffer);
-                try {
-                    body.sendAfter(packet, backend);
-                } catch (IOException e) {
-                    // the node closed before reading the whole request: it may still have answered
-                    // (a refusal), which the relay reads; else it is a node that gave no response
-                }
                 ResponseRelay.Outcome outcome = relay.relay();
+                if (relay.complete() && backend instanceof LocalUwsgi.Reply reply) {
+                    reply.release(); // before the close: the whole response is here, no client went away
+                }
                 switch (outcome) {
                     case KEEP -> {
                         router.backends().answered(node);
@@ -310,6 +304,40 @@ final class RouterConnection implements Runnable {
         watched.arm(router.settings().timeout().toNanos());
         ResponseRelay.error(client, timedOut ? 504 : 502, clientKeeps);
         return clientKeeps;
+    }
+
+    /**
+     * Sends the request ({@code packet}, then the body) to {@code node} and returns where its
+     * response comes from: a connection, or for this instance's own socket the kernel's reply in
+     * the JVM (no socket). Null when the node could not be reached (logged as uWSGI does).
+     */
+    private ReadableByteChannel send(Backends.Node node, ByteBuffer packet) throws IOException {
+        watched.armBackend(router.settings().timeout().toNanos());
+        if (node.local != null) {
+            try {
+                return node.local.serve(packet, body.open());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("the router is stopping");
+            }
+        }
+        SocketChannel backend;
+        try {
+            backend = router.connect(node, watched);
+        } catch (IOException e) {
+            LOG.warn("[uwsgi-http] unable to connect() to node \"{}\" (0 retries): {}", node.name,
+                    watched.expired() ? "timeout" : e.getMessage());
+            return null;
+        }
+        watched.backend(backend);
+        watched.armBackend(router.settings().timeout().toNanos());
+        try {
+            body.sendAfter(packet, backend);
+        } catch (IOException e) {
+            // the node closed before reading the whole request: it may still have answered
+            // (a refusal), which the relay reads; else it is a node that gave no response
+        }
+        return backend;
     }
 
     /** Reads more client bytes behind the unread ones; -1 at the end of the stream. */
