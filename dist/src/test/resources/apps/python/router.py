@@ -1,6 +1,7 @@
 # The app behind the HTTP router's tests (HttpRouterIT): each path one behaviour.
 import hashlib
 import os
+import sys
 import time
 
 
@@ -41,6 +42,12 @@ def application(environ, start_response):
         size = int(environ.get('QUERY_STRING') or '0')
         start_response('200 OK', [('Content-Type', 'application/octet-stream'), ('Content-Length', str(size))])
         return (bytes([i % 251]) * 65536 for i in range(size // 65536))
+    if path == '/busy':
+        # says it is in a worker (the test waits for the line), then holds the worker 5 s
+        print('busy %s' % environ.get('QUERY_STRING'), file=sys.stderr, flush=True)
+        time.sleep(5)
+        start_response('200 OK', [('Content-Type', 'text/plain'), ('Content-Length', '4')])
+        return [b'busy']
     if path == '/slow':
         time.sleep(float(environ.get('QUERY_STRING') or '5'))
         start_response('200 OK', [('Content-Type', 'text/plain'), ('Content-Length', '4')])

@@ -177,6 +177,26 @@ class HttpRouterIT {
     }
 
     @Test
+    void aRequestWaitingForABusyWorkerPastHttpTimeoutGets504AndTheRouterGoesOn() throws Exception {
+        // both workers are held 5 s; a third request waits for one in the kernel's queue (the router
+        // hands it over in the JVM) until --http-timeout (2 s, swept once a second) ends the wait:
+        // 504, as for the others
+        String tag = Long.toString(System.nanoTime());
+        var busy = new java.util.ArrayList<java.util.concurrent.CompletableFuture<RawHttp.Response>>();
+        for (int i = 0; i < 2; i++) {
+            String target = "/busy?" + tag + "-" + i;
+            busy.add(RawHttp.inBackground(() -> RawHttp.get(port, target)));
+            server.awaitLine("busy " + tag + "-" + i, Duration.ofSeconds(10));
+        }
+        var queued = RawHttp.get(port, "/");
+        assertEquals(504, queued.status());
+        for (var r : busy) {
+            assertEquals(504, r.get(20, TimeUnit.SECONDS).status());
+        }
+        assertEquals("Hello World", RawHttp.get(port, "/").text());
+    }
+
+    @Test
     void slowUploadersHoldNoWorker() throws Exception {
         // three clients (one more than the workers) each send half a body and stall: the router
         // holds their requests until the bodies are whole, so both workers stay free

@@ -8,16 +8,16 @@ import java.nio.channels.ReadableByteChannel;
  * This instance's first uwsgi socket without the socket, for a router in the same JVM (the
  * embedded {@code --http}, which uWSGI points at the instance's own uwsgi socket): a request
  * given as the packet and body it would send to that socket is served as the socket serves it
- * (the target of its modifier1, static files, the request log, {@code --add-header},
- * {@code --listen}'s backpressure), and its response comes back as the bytes the socket would
+ * (the target of its modifier1, static files, the request log, {@code --add-header}), and its response comes back as the bytes the socket would
  * carry: a raw HTTP response that ends at the end of the stream. No connection, no accept, no
  * copy through the OS.
  */
 public interface LocalUwsgi {
 
     /**
-     * Serves one request. Waits only for the request's turn in its target's queue
-     * ({@code --listen}: the wait the socket's backlog would be), never for the response.
+     * Serves one request: queues it for its target and returns at once, never waiting for a
+     * core (the request waits in the target's queue, where the socket's backlog would have held
+     * it; the caller's own deadline, closing the reply, ends the wait) or for the response.
      *
      * @param packet the uwsgi packet from its position to its limit: the 4-byte header and the
      *               vars block ({@link UwsgiVars#writePacket}); read at once
@@ -25,9 +25,8 @@ public interface LocalUwsgi {
      *               closed once the request is served (an empty stream when there is no body)
      * @return the response, to be read on the caller's thread; empty (at once at its end) when
      *         the packet is one the socket refuses, which is logged as the socket logs it
-     * @throws InterruptedException when the caller is interrupted while waiting for its turn
      */
-    Reply serve(ByteBuffer packet, InputStream body) throws InterruptedException;
+    Reply serve(ByteBuffer packet, InputStream body);
 
     /**
      * One request's response, read with blocking reads until -1. {@link #close} before the

@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.uwsgi4j.kernel.api.LocalUwsgi;
-import org.uwsgi4j.kernel.dispatch.RequestQueue;
 import org.uwsgi4j.kernel.protocol.BadMessageException;
 import org.uwsgi4j.kernel.protocol.RequestVars;
 import org.uwsgi4j.kernel.protocol.UwsgiPacketParser;
@@ -21,7 +20,7 @@ import org.uwsgi4j.kernel.protocol.UwsgiPacketParser;
  *
  * <pre>
  *  serve: parse packet ─▶ bad? log as the socket does, empty reply
- *         ─▶ the target's turn (--listen) ─▶ static? a virtual thread answers it
+ *         ─▶ static? a virtual thread answers it
  *         ─▶ else submit ─▶ a core serves it into the pipe ─▶ logged ─▶ pipe.end()
  *  the reader closes early ─▶ the exchange's client went away (GONE to its worker)
  * </pre>
@@ -41,7 +40,7 @@ final class LocalUwsgiSocket implements LocalUwsgi {
     }
 
     @Override
-    public Reply serve(ByteBuffer packet, InputStream body) throws InterruptedException {
+    public Reply serve(ByteBuffer packet, InputStream body) {
         RequestVars vars = new RequestVars();
         UwsgiPacketParser parser = UwsgiConnection.parser(ctx);
         ReplyPipe pipe = new ReplyPipe(PIPE_LIMIT);
@@ -67,7 +66,6 @@ final class LocalUwsgiSocket implements LocalUwsgi {
             }
             return ended(pipe, body);
         }
-        ctx.table.target(parser.modifier1()).awaitTurn(RequestQueue.Lane.KEPT);
         long startNanos = System.nanoTime();
         long startMicros = ServerContext.epochMicros();
         String protocol = vars.get("SERVER_PROTOCOL");
@@ -84,7 +82,8 @@ final class LocalUwsgiSocket implements LocalUwsgi {
                 pipe.end(); // after the log line, as the socket closes after it
             }
         };
-        pipe.onAbandon(exchange::clientClosed);
+        // on a thread of its own: telling the worker (GONE) must not hold the reader's closer (a deadline sweeper)
+        pipe.onAbandon(() -> Thread.ofVirtual().name("uwsgi4j-local-gone").start(exchange::clientClosed));
         if (vars.contentLength() == 0 && ctx.statics.active() && ctx.statics.claims(vars.get("REQUEST_METHOD"), vars.get("PATH_INFO"))) {
             Thread.ofVirtual().name("uwsgi4j-local-static").start(() -> staticOrSubmit(exchange, response, served));
             return pipe; // files are stat'ed and sent off the caller's thread, which reads the pipe

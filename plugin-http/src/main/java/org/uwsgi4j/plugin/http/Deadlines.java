@@ -66,11 +66,16 @@ final class Deadlines implements AutoCloseable {
         void expireIfDue(long now) {
             long d = deadline;
             if (d != 0 && now - d > 0) {
+                // what to close is read before closing anything: the backend's close wakes the
+                // connection, which may arm its next deadline (the client's) at once
+                boolean onlyBackend = backendOnly;
+                Closeable b = backend;
+                Closeable c = client;
                 expired = true;
                 deadline = 0;
-                quietly(backend);
-                if (!backendOnly) {
-                    quietly(client);
+                quietly(b);
+                if (!onlyBackend) {
+                    quietly(c);
                 }
             }
         }

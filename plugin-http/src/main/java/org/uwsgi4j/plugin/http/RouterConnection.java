@@ -314,12 +314,7 @@ final class RouterConnection implements Runnable {
     private ReadableByteChannel send(Backends.Node node, ByteBuffer packet) throws IOException {
         watched.armBackend(router.settings().timeout().toNanos());
         if (node.local != null) {
-            try {
-                return node.local.serve(packet, body.open());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("the router is stopping");
-            }
+            return node.local.serve(packet, body.open());
         }
         SocketChannel backend;
         try {
