@@ -27,6 +27,9 @@ import org.uwsgi4j.kernel.api.LocalUwsgi;
  */
 final class ReplyPipe implements LocalUwsgi.Reply {
 
+    /** The largest copy a write makes at once (a large write is copied in pieces of this size). */
+    private static final int CHUNK = 64 * 1024;
+
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition readable = lock.newCondition();
     private final Condition writable = lock.newCondition();
@@ -193,7 +196,7 @@ final class ReplyPipe implements LocalUwsgi.Reply {
                     if (ended) {
                         throw new IOException("write after the end of the response");
                     }
-                    int size = (int) Math.min(left, Math.max(limit - buffered, 1));
+                    int size = (int) Math.min(Math.min(left, CHUNK), Math.max(limit - buffered, 1));
                     ByteBuffer copy = ByteBuffer.allocate(size);
                     for (int i = offset; i < offset + length && copy.hasRemaining(); i++) {
                         ByteBuffer src = srcs[i];

@@ -78,6 +78,22 @@ class ReplyPipeTest {
     }
 
     @Test
+    void aWriteLargerThanOneCopyArrivesWholeAndInOrder() throws IOException {
+        var pipe = new ReplyPipe(1 << 20);
+        byte[] data = new byte[300_000];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) (i % 251);
+        }
+        ByteBuffer head = ascii("HTTP/1.1 200 OK\r\n\r\n");
+        ByteBuffer body = ByteBuffer.wrap(data);
+        assertEquals(head.remaining() + data.length, pipe.writer().write(new ByteBuffer[] {head, body}));
+        assertFalse(body.hasRemaining());
+        pipe.end();
+        String all = readAll(pipe, 8192);
+        assertEquals("HTTP/1.1 200 OK\r\n\r\n" + new String(data, StandardCharsets.ISO_8859_1), all);
+    }
+
+    @Test
     void closingBeforeTheEndIsAClientGoneAndFailsTheWriter() throws IOException {
         var pipe = new ReplyPipe(1 << 20);
         var abandoned = new AtomicInteger();
