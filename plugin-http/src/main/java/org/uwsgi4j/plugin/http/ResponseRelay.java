@@ -12,6 +12,7 @@ import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.uwsgi4j.kernel.api.HttpHead;
+import org.uwsgi4j.kernel.api.HttpHeads;
 
 /**
  * Carries one backend response to the client: reads the backend's head, decides how the body
@@ -271,18 +272,7 @@ final class ResponseRelay {
      * backend); the connection is kept only when {@code keep}.
      */
     static void error(ClientIo client, int status, boolean keep) throws IOException {
-        String reason = switch (status) {
-            case 400 -> "Bad Request";
-            case 413 -> "Content Too Large";
-            case 414 -> "URI Too Long";
-            case 431 -> "Request Header Fields Too Large";
-            case 501 -> "Not Implemented";
-            case 502 -> "Bad Gateway";
-            case 504 -> "Gateway Timeout";
-            case 505 -> "HTTP Version Not Supported";
-            default -> "Error";
-        };
-        String text = "HTTP/1.1 " + status + " " + reason + "\r\nContent-Length: 0\r\n" + (keep ? "" : "Connection: close\r\n") + "\r\n";
+        String text = "HTTP/1.1 " + status + " " + HttpHeads.reasonPhrase(status) + "\r\nContent-Length: 0\r\n" + (keep ? "" : "Connection: close\r\n") + "\r\n";
         client.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.ISO_8859_1)));
     }
 
