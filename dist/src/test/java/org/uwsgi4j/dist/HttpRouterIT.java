@@ -197,6 +197,50 @@ class HttpRouterIT {
     }
 
     @Test
+    void outOfFileDescriptorsTheRouterWaitsAndThenServesTheClientsThatWaitedInTheBacklog() throws Exception {
+        // the JVM (bin/uwsgi4j execs java) may open two more files; four clients connect (the
+        // backlog takes them), two are accepted, then accept() fails with EMFILE: the router
+        // pauses (AcceptBackoff) instead of spinning, and once descriptors are free again it
+        // accepts and serves the rest
+        String pid = Long.toString(server.pid());
+        String before = prlimit("--pid", pid, "--nofile", "--output", "SOFT,HARD", "--noheadings").strip();
+        String hard = before.split("\\s+")[1];
+        long open;
+        try (var fds = java.nio.file.Files.list(Path.of("/proc", pid, "fd"))) {
+            open = fds.count();
+        }
+        var clients = new java.util.ArrayList<RawHttp>();
+        try {
+            prlimit("--pid", pid, "--nofile=" + (open + 2) + ":" + hard);
+            for (int i = 0; i < 4; i++) {
+                clients.add(new RawHttp(port).send("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+            }
+            server.awaitLine("\\[uwsgi-http\\] accept\\(\\) on 127\\.0\\.0\\.1:\\d+ failed: Too many open files \\(next try in \\d+ ms\\)",
+                    Duration.ofSeconds(10));
+        } finally {
+            prlimit("--pid", pid, "--nofile=" + before.split("\\s+")[0] + ":" + hard);
+        }
+        try {
+            for (RawHttp c : clients) {
+                assertEquals("Hello World", c.read().text());
+            }
+        } finally {
+            for (RawHttp c : clients) {
+                c.close();
+            }
+        }
+    }
+
+    private static String prlimit(String... args) throws Exception {
+        var command = new java.util.ArrayList<>(java.util.List.of("prlimit"));
+        command.addAll(java.util.List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), "prlimit " + String.join(" ", args) + ": " + out);
+        return out;
+    }
+
+    @Test
     void slowUploadersHoldNoWorker() throws Exception {
         // three clients (one more than the workers) each send half a body and stall: the router
         // holds their requests until the bodies are whole, so both workers stay free

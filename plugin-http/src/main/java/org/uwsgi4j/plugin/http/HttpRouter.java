@@ -134,13 +134,21 @@ public final class HttpRouter {
     }
 
     private static void accept(ServerSocketChannel channel, Router router, Front front) {
+        AcceptBackoff backoff = new AcceptBackoff();
         while (channel.isOpen()) {
             SocketChannel client;
             try {
                 client = channel.accept();
+                backoff.succeeded();
             } catch (IOException e) {
                 if (channel.isOpen()) {
-                    LOG.warn("[uwsgi-http] accept() on {} failed: {}", front.name(), e.getMessage());
+                    long pause = backoff.failed();
+                    LOG.warn("[uwsgi-http] accept() on {} failed: {} (next try in {} ms)", front.name(), e.getMessage(), pause);
+                    try {
+                        Thread.sleep(pause); // the usual cause, no file descriptor left, lasts until a connection closes
+                    } catch (InterruptedException stop) {
+                        return;
+                    }
                 }
                 continue;
             }
