@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import org.uwsgi4j.kernel.os.SocketRecv;
 
 /**
  * A client connection's socket and its read buffer. The buffer is kept in "read mode"
@@ -39,6 +40,8 @@ final class ClientChannel {
 
     private final SocketChannel socket;
     private final int size;
+    /** The first read of {@link #fillNow}: one {@code recv} that does not wait (off: the JDK's calls). */
+    private final SocketRecv recv;
     /** Read mode between calls; {@link #SMALL} bytes until a read fills it, then {@code size}. */
     private ByteBuffer buffer;
     private volatile long readingSince;
@@ -55,8 +58,14 @@ final class ClientChannel {
 
     /** A channel whose buffer grows to {@code bufferSize} bytes when the data needs it. */
     ClientChannel(SocketChannel socket, int bufferSize) {
+        this(socket, bufferSize, SocketRecv.off());
+    }
+
+    /** The same, whose {@link #fillNow} reads with {@code recv} (one system call) when it is on. */
+    ClientChannel(SocketChannel socket, int bufferSize, SocketRecv recv) {
         this.socket = socket;
         this.size = bufferSize;
+        this.recv = recv;
         this.buffer = ByteBuffer.allocate(Math.min(SMALL, bufferSize)).flip();
     }
 
@@ -90,11 +99,22 @@ final class ClientChannel {
 
     /**
      * Reads into the buffer what the socket holds already, without waiting: false when it holds
-     * nothing (or is at its end, which the next {@link #fill} sees again). TCP sockets are asked
-     * first ({@code FIONREAD}); Unix sockets, which have no socket adaptor, are read once in
+     * nothing (or is at its end, which the next {@link #fill} sees again). One {@code recv} with
+     * {@code MSG_DONTWAIT} when the {@link SocketRecv} is on (the caller owns the socket: no
+     * close watch or timeout runs yet); when it read nothing, or is off, TCP sockets are asked
+     * first ({@code FIONREAD}), and Unix sockets, which have no socket adaptor, are read once in
      * non-blocking mode.
      */
     boolean fillNow() throws IOException {
+        if (recv.isOn() && ahead == null) {
+            compactForRead();
+            int n = recv.now(socket, buffer);
+            filledLast = n > 0 && !buffer.hasRemaining();
+            buffer.flip();
+            if (n >= 0) {
+                return n > 0;
+            }
+        }
         if (!(socket.getLocalAddress() instanceof InetSocketAddress)) {
             compactForRead();
             try {

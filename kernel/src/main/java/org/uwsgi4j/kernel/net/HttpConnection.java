@@ -62,7 +62,7 @@ final class HttpConnection implements AcceptedStart.Steps, ReadySet.Waiting {
         this.ctx = ctx;
         this.listener = listener;
         int bufferSize = Math.max(16 * 1024, ctx.settings.limits().bufferSize() + 4096);
-        this.client = new ClientChannel(socket, bufferSize);
+        this.client = new ClientChannel(socket, bufferSize, ctx.recv);
         this.parser = new HttpRequestParser(ctx.settings.limits());
         this.cgi = new CgiVars(ctx.settings.limits());
         String remoteAddr = "";
@@ -122,6 +122,7 @@ final class HttpConnection implements AcceptedStart.Steps, ReadySet.Waiting {
             return false; // a static file: stat, open and send on the connection's virtual thread, never here
         }
         var response = responseWriter();
+        response.closeFollowsFinish(); // a connection that closes is closed by the serving core right after (whenDone below)
         var exchange = exchange(InputStream.nullInputStream(), response, true);
         exchange.whenDone(() -> {
             try {

@@ -6,6 +6,7 @@ import org.uwsgi4j.kernel.dispatch.RequestQueue;
 import org.uwsgi4j.kernel.log.RequestLog;
 import org.uwsgi4j.kernel.log.RequestRecord;
 import org.uwsgi4j.kernel.os.ProcMemory;
+import org.uwsgi4j.kernel.os.SocketRecv;
 import org.uwsgi4j.kernel.statics.StaticFiles;
 
 /**
@@ -25,6 +26,8 @@ final class ServerContext {
     final StaticFiles statics;
     /** {@code --add-header}: appended to every response the connections write. */
     final AddedHeaders addedHeaders;
+    /** The first read of a connection just accepted: one {@code recv} that does not wait (see {@link ClientChannel#fillNow}). */
+    final SocketRecv recv = SocketRecv.open();
     private final WorkerCounters[] workers;
 
     ServerContext(DispatchTable table, RequestLog requestLog, ServerSettings settings, IdleReaper reaper,

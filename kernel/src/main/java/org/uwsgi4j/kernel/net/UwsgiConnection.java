@@ -46,7 +46,7 @@ final class UwsgiConnection implements AcceptedStart.Steps {
     UwsgiConnection(ServerContext ctx, Listener listener, SocketChannel socket) throws IOException {
         this.ctx = ctx;
         this.listener = listener;
-        this.client = new ClientChannel(socket, Math.max(16 * 1024, ctx.settings.limits().bufferSize() + 4096));
+        this.client = new ClientChannel(socket, Math.max(16 * 1024, ctx.settings.limits().bufferSize() + 4096), ctx.recv);
         this.parser = parser(ctx);
         this.peer = socket.getRemoteAddress() instanceof InetSocketAddress a
                 ? a.getAddress().getHostAddress() + ":" + a.getPort() : listener.boundName();
@@ -202,6 +202,7 @@ final class UwsgiConnection implements AcceptedStart.Steps {
             }
         };
         if (fromAcceptor) {
+            response.closeFollowsFinish(); // the serving core closes the connection right after (below)
             exchange.whenDone(() -> {
                 try {
                     logIt.run();

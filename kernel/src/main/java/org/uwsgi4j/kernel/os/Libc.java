@@ -31,6 +31,15 @@ final class Libc {
         return LINKER.downcallHandle(find(name), descriptor, Linker.Option.captureCallState("errno"));
     }
 
+    /**
+     * A handle on libc's {@code name} as a critical function that may take heap segments: for
+     * calls that return at once (never one that may block: the thread stays in Java's state
+     * and holds up the garbage collector meanwhile), reporting errors only in their result.
+     */
+    static MethodHandle criticalWithHeap(String name, FunctionDescriptor descriptor) {
+        return LINKER.downcallHandle(find(name), descriptor, Linker.Option.critical(true));
+    }
+
     /** A handle on libc's {@code name}, for functions that report errors in their result. */
     static MethodHandle plain(String name, FunctionDescriptor descriptor) {
         return LINKER.downcallHandle(find(name), descriptor);
