@@ -24,7 +24,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.uwsgi4j.kernel.dispatch.ReadySet;
+import org.uwsgi4j.kernel.os.ChannelFd;
 import org.uwsgi4j.kernel.os.Epoll;
+import org.uwsgi4j.kernel.os.SocketRecv;
 
 /**
  * The dispatch step of a kept-alive request on the master (docs/architecture.md, "The request
@@ -33,7 +35,10 @@ import org.uwsgi4j.kernel.os.Epoll;
  * cycle for one loopback TCP connection on one thread: arm (epoll_ctl), the client's write,
  * await (epoll_wait) and the read; beside it the same cycle through the JDK's {@link Selector}
  * (what a conventional NIO event loop pays) and a plain blocking read (the system calls alone,
- * with no readiness step). No wake-up of another thread is measured: that cost is the
+ * with no readiness step). The parts alone: {@link #rearm} (the set's epoll_ctl through FFM) and
+ * a connection's first read right after its accept ({@link #firstReadRecv}: one
+ * {@code recv(MSG_DONTWAIT)}, {@link SocketRecv}; {@link #firstReadJdk}: the JDK's way,
+ * {@code FIONREAD} then a read). No wake-up of another thread is measured: that cost is the
  * kernel's, the same for every design, and shows in bench/wrk-hello.sh.
  *
  * <p>Needs the launcher's {@code --add-exports java.base/sun.nio.ch=ALL-UNNAMED} (set below), or
@@ -59,6 +64,12 @@ public class ReadySetBenchmark {
     private final ByteBuffer one = ByteBuffer.allocateDirect(1);
     private final ByteBuffer in = ByteBuffer.allocateDirect(64);
     private Conn conn;
+    private Epoll epoll;
+    private int rearmFd;
+    private SocketRecv recv;
+    private SocketChannel firstClient;
+    private SocketChannel firstServer;
+    private final ByteBuffer heapIn = ByteBuffer.allocate(2048);
 
     /** The waiting side: a connection whose readiness the benchmark thread takes. */
     private final class Conn implements ReadySet.Waiting {
@@ -92,6 +103,16 @@ public class ReadySetBenchmark {
         SocketChannel[] plain = pair();
         blockingClient = plain[0];
         blockingServer = plain[1];
+        epoll = Epoll.open();
+        rearmFd = ChannelFd.forClassOf(blockingServer).orElseThrow().of(blockingServer);
+        epoll.add(rearmFd, Epoll.IN | Epoll.ONESHOT, 1);
+        recv = SocketRecv.open();
+        if (!recv.isOn()) {
+            throw new IllegalStateException("recv is off: run with --add-exports=java.base/sun.nio.ch=ALL-UNNAMED");
+        }
+        SocketChannel[] first = pair();
+        firstClient = first[0];
+        firstServer = first[1];
         SocketChannel[] selected = pair();
         selector = Selector.open();
         selected[1].configureBlocking(false);
@@ -113,8 +134,9 @@ public class ReadySetBenchmark {
     public void tearDown() throws IOException {
         set.close();
         selector.close();
+        epoll.close();
         for (SocketChannel c : new SocketChannel[] {client, server, blockingClient, blockingServer, (SocketChannel) key.channel(),
-                (SocketChannel) key.attachment()}) {
+                (SocketChannel) key.attachment(), firstClient, firstServer}) {
             c.close();
         }
     }
@@ -148,6 +170,35 @@ public class ReadySetBenchmark {
     public int blockingRead() throws IOException {
         send(blockingClient);
         return receive(blockingServer);
+    }
+
+    /** The re-arm of a one-shot registration alone: one epoll_ctl through FFM (what each request's wait in the set costs). */
+    @Benchmark
+    public void rearm() throws IOException {
+        epoll.rearm(rearmFd, Epoll.IN | Epoll.ONESHOT, 1);
+    }
+
+    /** The client's byte, then the read of a connection just accepted as the kernel makes it: one recv(MSG_DONTWAIT). */
+    @Benchmark
+    public int firstReadRecv() throws IOException {
+        send(firstClient);
+        heapIn.clear();
+        int n = recv.now(firstServer, heapIn);
+        if (n != 1) {
+            throw new IllegalStateException("recv read " + n);
+        }
+        return n;
+    }
+
+    /** The same through the JDK: FIONREAD (the socket adaptor's available()), then a read into the heap buffer. */
+    @Benchmark
+    public int firstReadJdk() throws IOException {
+        send(firstClient);
+        heapIn.clear();
+        if (firstServer.socket().getInputStream().available() <= 0) {
+            throw new IllegalStateException("nothing available");
+        }
+        return firstServer.read(heapIn);
     }
 
     private void send(SocketChannel to) throws IOException {

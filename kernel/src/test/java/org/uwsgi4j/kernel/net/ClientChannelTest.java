@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.uwsgi4j.kernel.os.SocketRecv;
 
 /** The close watch of a client connection: going away is seen, a pipelined request is not lost. */
 @Timeout(20)
@@ -110,5 +113,65 @@ class ClientChannelTest {
         peer.close();
         assertFalse(client.fill());
         assertEquals(1, gone.getCount(), "a client that hangs up after its response is not 'gone' from one");
+    }
+
+    /** A TCP connection as an HTTP socket accepts it, read by {@link ClientChannel#fillNow} with {@code recv}. */
+    @Test
+    void fillNowReadsWhatIsThereWithOneRecvAndNeverWaits() throws Exception {
+        SocketRecv recv = SocketRecv.open();
+        assertTrue(recv.isOn(), "the tests run with sun.nio.ch exported, as bin/uwsgi4j does: recv must be on");
+        try (ServerSocketChannel server = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+             SocketChannel sender = SocketChannel.open(server.getLocalAddress())) {
+            ClientChannel tcp = new ClientChannel(server.accept(), 16 * 1024, recv);
+            try {
+                assertFalse(tcp.fillNow(), "nothing sent yet: nothing read, and no wait");
+                assertFalse(tcp.buffer().hasRemaining());
+                assertTrue(tcp.socket().isBlocking(), "the socket stays in blocking mode for the connection's thread");
+                sender.write(ByteBuffer.wrap("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)));
+                StringBuilder got = new StringBuilder();
+                while (got.length() < 18) { // loopback delivers at once; the loop only guards a split read
+                    if (tcp.fillNow()) {
+                        got.append(bufferedOf(tcp));
+                        tcp.buffer().position(tcp.buffer().limit());
+                    }
+                }
+                assertEquals("GET / HTTP/1.1\r\n\r\n", got.toString());
+                sender.close();
+                assertFalse(tcp.fillNow(), "end of stream: nothing read");
+                assertFalse(tcp.fill(), "the next fill sees the end of stream again");
+            } finally {
+                tcp.close();
+            }
+        }
+    }
+
+    /** The same on a Unix socket (a uwsgi socket behind nginx): the recv reads it too, and keeps unread bytes in order. */
+    @Test
+    void fillNowWithRecvOnAUnixSocketKeepsWhatTheBufferHeldAndItsOrder() throws Exception {
+        client.close();
+        UnixDomainSocketAddress address = UnixDomainSocketAddress.of(dir.resolve("recv.sock"));
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(address);
+             SocketChannel sender = SocketChannel.open(address)) {
+            client = new ClientChannel(server.accept(), 16 * 1024, SocketRecv.open());
+            assertFalse(client.fillNow());
+            sender.write(ByteBuffer.wrap("abc".getBytes(StandardCharsets.ISO_8859_1)));
+            while (!client.fillNow()) {
+                Thread.onSpinWait(); // loopback delivery is immediate; this only guards the test
+            }
+            client.buffer().get(); // "a" consumed, "bc" left unread
+            sender.write(ByteBuffer.wrap("def".getBytes(StandardCharsets.ISO_8859_1)));
+            while (client.buffer().remaining() < 5) {
+                client.fillNow(); // loopback delivery is immediate; the loop only guards a split read
+            }
+            assertEquals("bcdef", buffered(), "the unread bytes kept, the new ones after them");
+            assertTrue(client.socket().isBlocking());
+        }
+    }
+
+    private static String bufferedOf(ClientChannel channel) {
+        ByteBuffer b = channel.buffer().duplicate();
+        byte[] bytes = new byte[b.remaining()];
+        b.get(bytes);
+        return new String(bytes, StandardCharsets.ISO_8859_1);
     }
 }

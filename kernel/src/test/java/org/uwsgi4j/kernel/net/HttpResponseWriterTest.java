@@ -181,4 +181,43 @@ class HttpResponseWriterTest {
         assertEquals("HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\n\r\nnope", ch.text());
         assertFalse(w.keepAlive());
     }
+
+    /**
+     * A response that ends its connection sends FIN at once (shutdownOutput), unless the caller
+     * closes right after on the same thread (closeFollowsFinish): then only the close sends it.
+     */
+    @Test
+    void aClosingResponseShutsTheOutputDownUnlessTheCloseFollowsAtOnce() throws Exception {
+        for (boolean closeFollows : new boolean[] {false, true}) {
+            try (var server = java.nio.channels.ServerSocketChannel.open()
+                    .bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+                 var client = java.nio.channels.SocketChannel.open(server.getLocalAddress());
+                 var accepted = server.accept()) {
+                var w = new HttpResponseWriter(accepted, "HTTP/1.1", false, false, false);
+                if (closeFollows) {
+                    w.closeFollowsFinish();
+                }
+                w.start("200 OK", List.of(Map.entry("Content-Length", "2")));
+                w.body().write("ok".getBytes(StandardCharsets.ISO_8859_1));
+                w.finish();
+                String expected = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok";
+                ByteBuffer in = ByteBuffer.allocate(256);
+                while (in.position() < expected.length()) {
+                    if (client.read(in) < 0) {
+                        break;
+                    }
+                }
+                assertEquals(expected, new String(in.array(), 0, in.position(), StandardCharsets.ISO_8859_1));
+                client.configureBlocking(false);
+                // loopback: a FIN sent by finish() is in the client's socket when finish() returns
+                assertEquals(closeFollows ? 0 : -1, client.read(in.clear()),
+                        closeFollows ? "no FIN before the caller's close" : "FIN right after the last byte");
+                if (closeFollows) {
+                    accepted.close();
+                    client.configureBlocking(true);
+                    assertEquals(-1, client.read(in.clear()), "the close sends the FIN");
+                }
+            }
+        }
+    }
 }
