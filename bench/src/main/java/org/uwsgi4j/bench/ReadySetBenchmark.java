@@ -1,6 +1,12 @@
 package org.uwsgi4j.bench;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -38,7 +44,9 @@ import org.uwsgi4j.kernel.os.SocketRecv;
  * with no readiness step). The parts alone: {@link #rearm} (the set's epoll_ctl through FFM) and
  * a connection's first read right after its accept ({@link #firstReadRecv}: one
  * {@code recv(MSG_DONTWAIT)}, {@link SocketRecv}; {@link #firstReadJdk}: the JDK's way,
- * {@code FIONREAD} then a read). No wake-up of another thread is measured: that cost is the
+ * {@code FIONREAD} then a read), and what any system call costs through FFM: {@link #syscall}
+ * ({@code getppid}, the cheapest there is) and {@link #syscallWithErrno} (the same with the
+ * errno capture the kernel's {@code os} handles use). No wake-up of another thread is measured: that cost is the
  * kernel's, the same for every design, and shows in bench/wrk-hello.sh.
  *
  * <p>Needs the launcher's {@code --add-exports java.base/sun.nio.ch=ALL-UNNAMED} (set below), or
@@ -70,6 +78,13 @@ public class ReadySetBenchmark {
     private SocketChannel firstClient;
     private SocketChannel firstServer;
     private final ByteBuffer heapIn = ByteBuffer.allocate(2048);
+    private final ByteBuffer chunk = ByteBuffer.allocateDirect(32 * 1024);
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final MethodHandle GETPPID = LINKER.downcallHandle(LINKER.defaultLookup().find("getppid").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT));
+    private static final MethodHandle GETPPID_ERRNO = LINKER.downcallHandle(LINKER.defaultLookup().find("getppid").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT), Linker.Option.captureCallState("errno"));
+    private final MemorySegment callState = Arena.ofAuto().allocate(Linker.Option.captureStateLayout());
 
     /** The waiting side: a connection whose readiness the benchmark thread takes. */
     private final class Conn implements ReadySet.Waiting {
@@ -178,14 +193,18 @@ public class ReadySetBenchmark {
         epoll.rearm(rearmFd, Epoll.IN | Epoll.ONESHOT, 1);
     }
 
-    /** The client's byte, then the read of a connection just accepted as the kernel makes it: one recv(MSG_DONTWAIT). */
+    /**
+     * The read of a connection just accepted as the kernel makes it: one recv(MSG_DONTWAIT) of
+     * up to 64 bytes from a socket that holds data (the client's 32 KiB are sent again, rarely,
+     * when it is empty, so the figure is the read's alone).
+     */
     @Benchmark
     public int firstReadRecv() throws IOException {
-        send(firstClient);
-        heapIn.clear();
+        heapIn.clear().limit(64);
         int n = recv.now(firstServer, heapIn);
-        if (n != 1) {
-            throw new IllegalStateException("recv read " + n);
+        if (n <= 0) {
+            refill();
+            n = recv.now(firstServer, heapIn);
         }
         return n;
     }
@@ -193,12 +212,33 @@ public class ReadySetBenchmark {
     /** The same through the JDK: FIONREAD (the socket adaptor's available()), then a read into the heap buffer. */
     @Benchmark
     public int firstReadJdk() throws IOException {
-        send(firstClient);
-        heapIn.clear();
+        heapIn.clear().limit(64);
         if (firstServer.socket().getInputStream().available() <= 0) {
-            throw new IllegalStateException("nothing available");
+            refill();
         }
         return firstServer.read(heapIn);
+    }
+
+    private void refill() throws IOException {
+        chunk.clear();
+        while (chunk.hasRemaining()) {
+            firstClient.write(chunk);
+        }
+        while (firstServer.socket().getInputStream().available() < chunk.capacity()) {
+            Thread.onSpinWait(); // loopback: the bytes are there at once
+        }
+    }
+
+    /** The cheapest system call (getppid) through a plain FFM downcall: the floor under every call above. */
+    @Benchmark
+    public int syscall() throws Throwable {
+        return (int) GETPPID.invokeExact();
+    }
+
+    /** The same with errno captured into a reused segment, as the kernel's Epoll and credential calls do. */
+    @Benchmark
+    public int syscallWithErrno() throws Throwable {
+        return (int) GETPPID_ERRNO.invokeExact(callState);
     }
 
     private void send(SocketChannel to) throws IOException {
