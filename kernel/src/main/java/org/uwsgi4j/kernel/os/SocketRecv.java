@@ -6,7 +6,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.channels.SocketChannel;
-import java.util.Optional;
 
 /**
  * One read of a connected socket that never waits, whatever the socket's blocking mode:
@@ -26,14 +25,14 @@ import java.util.Optional;
 public final class SocketRecv {
 
     private static final int MSG_DONTWAIT = 0x40;
-    private static final MethodHandle RECV = Libc.criticalWithHeap("recv", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
-            ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
-    private static final SocketRecv OFF = new SocketRecv(null);
+    private static final SocketRecv OFF = new SocketRecv(null, null);
 
     private final ChannelFd fds;
+    private final MethodHandle recv;
 
-    private SocketRecv(ChannelFd fds) {
+    private SocketRecv(ChannelFd fds, MethodHandle recv) {
         this.fds = fds;
+        this.recv = recv;
     }
 
     /**
@@ -42,7 +41,12 @@ public final class SocketRecv {
      */
     public static SocketRecv open() {
         try (SocketChannel sample = SocketChannel.open()) {
-            return ChannelFd.forClassOf(sample).map(SocketRecv::new).orElse(OFF);
+            var fds = ChannelFd.forClassOf(sample);
+            if (fds.isEmpty()) {
+                return OFF;
+            }
+            return new SocketRecv(fds.get(), Libc.criticalWithHeap("recv", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+                    ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT)));
         } catch (IOException | RuntimeException | LinkageError e) {
             return OFF;
         }
@@ -72,7 +76,7 @@ public final class SocketRecv {
             return -1;
         }
         try {
-            long n = (long) RECV.invokeExact(fd, MemorySegment.ofArray(array).asSlice(offset, length), (long) length, MSG_DONTWAIT);
+            long n = (long) recv.invokeExact(fd, MemorySegment.ofArray(array).asSlice(offset, length), (long) length, MSG_DONTWAIT);
             return n < 0 ? -1 : (int) n;
         } catch (Throwable t) {
             return -1;
