@@ -272,6 +272,11 @@ class WorkersIT {
                 assertTrue(System.nanoTime() < deadline, "port " + port + " still accepts connections 10 s after SIGTERM");
             } catch (java.net.ConnectException refused) {
                 return;
+            } catch (java.net.SocketException reset) {
+                if (String.valueOf(reset.getMessage()).contains("reset")) {
+                    return; // the handshake was done (TCP_DEFER_ACCEPT) when the listening socket closed: refused all the same
+                }
+                throw reset;
             }
             Thread.sleep(20); // polling for the close, bounded by the deadline
         }
