@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -26,13 +25,6 @@ class BusynessIT {
     private static final Path APPS = Path.of("src/test/resources/apps").toAbsolutePath();
     private static final Duration CYCLES = Duration.ofSeconds(30);
     private static final String STATS = """
-            import json, socket, sys
-            s = socket.create_connection(("127.0.0.1", int(sys.argv[1]))); doc = b""
-            while True:
-                c = s.recv(65536)
-                if not c: break
-                doc += c
-            d = json.loads(doc)
             for c in d.get("cheaper", []):
                 print("pool", c["modifier1"], c["algo"], c["decision"], c.get("avg_busyness", "-"), c.get("multiplier", "-"))
             for w in d["workers"]:
@@ -115,12 +107,7 @@ class BusynessIT {
     }
 
     private static List<String> stats(int port) throws IOException, InterruptedException {
-        Process py = new ProcessBuilder("python3", "-c", STATS, String.valueOf(port)).redirectErrorStream(true).start();
-        String out = new String(py.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (py.waitFor() != 0) {
-            throw new AssertionError("reading the stats failed: " + out);
-        }
-        return out.strip().lines().toList();
+        return StatsReader.python(port, STATS).lines().toList();
     }
 
     /** Polls (bounded) the stats until one line matches. */

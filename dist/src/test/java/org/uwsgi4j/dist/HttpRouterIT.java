@@ -283,21 +283,11 @@ class HttpRouterIT {
     void theKernelsStatsCarryTheRoutersSection() throws Exception {
         assertEquals(200, RawHttp.get(port, "/").status());
         // read as uwsgitop reads the document: Python's json module
-        String script = """
-                import json, socket, sys
-                s = socket.create_connection(("127.0.0.1", int(sys.argv[1]))); doc = b""
-                while True:
-                    c = s.recv(65536)
-                    if not c: break
-                    doc += c
-                d = json.loads(doc)
+        String out = StatsReader.python(kernelStatsPort, """
                 h = d["http"]
                 n = h["static_nodes"][0]
                 print(len(d["workers"]), h["http"], n["name"], n["hits"], n["grace"], h["subscriptions"], h["cheap"], type(h["active_sessions"]).__name__)
-                """;
-        Process py = new ProcessBuilder("python3", "-c", script, String.valueOf(kernelStatsPort)).redirectErrorStream(true).start();
-        String out = new String(py.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        assertEquals(0, py.waitFor(), out);
+                """);
         String[] f = out.split(" ", 2);
         assertEquals("2", f[0], out);
         var m = java.util.regex.Pattern.compile("\\['127\\.0\\.0\\.1:" + port + "', '127\\.0\\.0\\.1:" + second

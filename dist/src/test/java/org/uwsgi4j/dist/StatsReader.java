@@ -11,15 +11,15 @@ import java.util.List;
  */
 final class StatsReader {
 
-    private static final String SCRIPT = """
+    /** Reads the document into {@code d} as uwsgitop does; what follows prints what a test looks at. */
+    private static final String READ = """
             import json, socket, sys
             s = socket.create_connection(("127.0.0.1", int(sys.argv[1]))); doc = b""
             while True:
                 c = s.recv(65536)
                 if not c: break
                 doc += c
-            for w in json.loads(doc)["workers"]:
-                print(w["id"], w["pid"], w["status"], w["requests"], w["respawn_count"], w["exceptions"], w["tx"])
+            d = json.loads(doc)
             """;
 
     /** A worker as the stats document shows it. */
@@ -29,12 +29,24 @@ final class StatsReader {
     private StatsReader() {
     }
 
-    static List<Row> workers(int statsPort) throws IOException, InterruptedException {
-        Process py = new ProcessBuilder("python3", "-c", SCRIPT, String.valueOf(statsPort)).redirectErrorStream(true).start();
+    /**
+     * Runs {@code printing} (Python, the document in {@code d}) after reading the stats document
+     * of {@code statsPort} with Python's json module; its output, stripped.
+     */
+    static String python(int statsPort, String printing) throws IOException, InterruptedException {
+        Process py = new ProcessBuilder("python3", "-c", READ + printing, String.valueOf(statsPort)).redirectErrorStream(true).start();
         String out = new String(py.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (py.waitFor() != 0) {
             throw new AssertionError("reading the stats failed: " + out);
         }
+        return out.strip();
+    }
+
+    static List<Row> workers(int statsPort) throws IOException, InterruptedException {
+        String out = python(statsPort, """
+                for w in d["workers"]:
+                    print(w["id"], w["pid"], w["status"], w["requests"], w["respawn_count"], w["exceptions"], w["tx"])
+                """);
         List<Row> rows = new ArrayList<>();
         for (String line : out.strip().split("\n")) {
             String[] f = line.split(" ");

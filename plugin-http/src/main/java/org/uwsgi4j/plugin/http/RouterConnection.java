@@ -312,8 +312,8 @@ final class RouterConnection implements Runnable {
      * the JVM (no socket). Null when the node could not be reached (logged as uWSGI does).
      */
     private ReadableByteChannel send(Backends.Node node, ByteBuffer packet) throws IOException {
-        watched.armBackend(router.settings().timeout().toNanos());
         if (node.local != null) {
+            watched.armBackend(router.settings().timeout().toNanos());
             return node.local.serve(packet, body.open());
         }
         SocketChannel backend;
