@@ -28,7 +28,7 @@ import org.uwsgi4j.kernel.protocol.UwsgiPacketParser;
 final class LocalUwsgiSocket implements LocalUwsgi {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalUwsgiSocket.class);
-    /** Unread response bytes that make the serving thread wait: about what loopback socket buffers hold. */
+    /** Unread response bytes that make the serving thread wait (a fixed bound, of the order of Linux's socket buffers). */
     private static final long PIPE_LIMIT = 4L << 20;
 
     private final ServerContext ctx;
