@@ -14,7 +14,9 @@ counted, not this script's. Default app: examples/{python/hello.py, psgi/hello.p
 HOST_SCRIPT=a,b,... runs these copies of the host side by side (e.g. the one before a change and
 the one after), taking turns every 500 requests, so that a busy machine slows them alike; each
 round prints each worker's CPU per request. HOST_FLAGS are put between the interpreter and the
-host (e.g. -d:NYTProf). PROFILE=1 leaves the workers running after the rounds, for a profiler,
+host (e.g. -d:NYTProf). PIPELINE=d1,d2,... keeps that many requests written ahead of the responses read, per host (default
+1: the next request is written after the last one's END), to see what a host costs when it never
+waits for its next request. PROFILE=1 leaves the workers running after the rounds, for a profiler,
 until Enter is pressed.
 Not a test: nothing is asserted.
 """
@@ -104,17 +106,22 @@ class Host:
         assert ftype == HELLO
         self.worker = int(payload.split(b"\0")[4])
         self.ticks = [0, 0]
+        self.depth = 1
 
     def run(self, n, request):
+        """Sends n requests, keeping self.depth of them written ahead of the responses read."""
         core, ch = self.core, self.ch
-        for _ in range(n):
-            core.sendall(request)
+        ahead = min(self.depth, n)
+        core.sendall(request * ahead)
+        for i in range(n):
             while True:
                 ftype, payload = ch.read()
                 if ftype == END:
                     break
                 if ftype == ERROR:
                     sys.exit("%s: ERROR %r" % (self.name, payload))
+            if i + ahead < n:
+                core.sendall(request)
 
     def stop(self):
         self.process.terminate()
@@ -132,11 +139,14 @@ def main():
     try:
         for i, script in enumerate(scripts):
             hosts.append(Host(lang, script, app, tmp, "host%d" % i))
+        for h, depth in zip(hosts, os.environ.get("PIPELINE", "").split(",")):
+            h.depth = int(depth or 1)
         request = frame(REQUEST, ("\0".join(VARS) + "\0").encode("latin-1"), flags=1) + frame(BODY)
         hz = os.sysconf("SC_CLK_TCK")
         for h in hosts:
             h.run(2000, request)   # warm-up: the first requests load what the app and the host load lazily
-            print("%s: %s host %s, worker pid %d" % (h.name, lang, scripts[hosts.index(h)], h.worker))
+            print("%s: %s host %s, worker pid %d, %d request(s) written ahead" % (
+                h.name, lang, scripts[hosts.index(h)], h.worker, h.depth))
         block = 500
         for r in range(rounds):
             for h in hosts:
