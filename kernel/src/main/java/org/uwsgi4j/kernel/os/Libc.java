@@ -41,8 +41,8 @@ final class Libc {
     }
 
     /** A handle on libc's {@code name}, for functions that report errors in their result. */
-    static MethodHandle plain(String name, FunctionDescriptor descriptor) {
-        return LINKER.downcallHandle(find(name), descriptor);
+    static MethodHandle plain(String name, FunctionDescriptor descriptor, Linker.Option... options) {
+        return LINKER.downcallHandle(find(name), descriptor, options);
     }
 
     /** A call-state segment for one call of a {@link #withErrno} handle. */

@@ -17,10 +17,25 @@ final class CoreLink {
      */
     volatile boolean killedForItsRequest;
     volatile Job job;
+    /** The core's ahead slot (docs/worker-protocol.md, "Requests written ahead"), or null. */
+    final Ahead ahead;
 
     CoreLink(int id, FrameChannel channel) {
+        this(id, channel, null);
+    }
+
+    CoreLink(int id, FrameChannel channel, Ahead ahead) {
         this.id = id;
         this.channel = channel;
+        this.ahead = ahead;
+    }
+
+    /** Closes the channel and the ahead FIFO of a core that will not serve. */
+    void close() {
+        channel.close();
+        if (ahead != null) {
+            ahead.close();
+        }
     }
 
     boolean busy() {

@@ -101,7 +101,9 @@ final class Generation implements AutoCloseable {
                 ch.close();
                 return;
             }
-            pool.master().post(() -> pool.coreConnected(workers[wid], pid, new CoreLink(core, ch)));
+            // the worker's ahead FIFO, when it made one (docs/worker-protocol.md, "Requests written ahead")
+            Ahead ahead = pool.target().aheadAt(socket.resolveSibling("ahead." + pid + "." + core));
+            pool.master().post(() -> pool.coreConnected(workers[wid], pid, new CoreLink(core, ch, ahead)));
         } catch (IOException | RuntimeException e) {
             LOG.debug("worker handshake failed: {}", e.getMessage());
             ch.close();

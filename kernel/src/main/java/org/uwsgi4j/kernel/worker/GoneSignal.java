@@ -26,6 +26,8 @@ final class GoneSignal {
     private volatile boolean gone;
     /** The channel while the request is in the worker; guarded by this. */
     private FrameChannel inHand;
+    /** The ahead slot of {@link #inHand}'s core, or null; guarded by this. */
+    private Ahead ahead;
     /** Whether GONE was written to {@link #inHand}; guarded by this. */
     private boolean goneSent;
     /** The request was answered (not to be retried): the close watch comes too late; guarded by this. */
@@ -53,11 +55,14 @@ final class GoneSignal {
     }
 
     /**
-     * The request was just written to {@code ch} (the caller holds this): GONE may now go to
-     * it, at once when the client went away while the request was queued.
+     * The request was just written to {@code ch} (the caller holds this), or the worker took it
+     * from the ahead FIFO: GONE may now go to it, at once when the client went away while the
+     * request was queued. {@code ahead} is the core's ahead slot (or null): a GONE is written only
+     * after the request written ahead behind this one was read back ({@link Ahead#beforeGone}).
      */
-    void inWorker(FrameChannel ch) {
+    void inWorker(FrameChannel ch, Ahead ahead) {
         inHand = ch;
+        this.ahead = ahead;
         goneSent = false;
         if (gone) {
             tellWorker();
@@ -119,6 +124,9 @@ final class GoneSignal {
             return;
         }
         goneSent = true;
+        if (ahead != null && !ahead.beforeGone()) {
+            return; // the worker took the next request: it has ended this one, a GONE would reach that one
+        }
         try {
             inHand.write(FrameType.GONE, 0);
         } catch (IOException e) {

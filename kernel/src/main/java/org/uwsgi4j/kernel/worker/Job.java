@@ -26,6 +26,43 @@ interface Job {
      */
     Outcome forward(FrameChannel channel, BooleanSupplier mayRetry);
 
+    /**
+     * How a core serves a request (a {@link WorkerForward}) with its ahead slot.
+     *
+     * @param ahead     the core's ahead slot (docs/worker-protocol.md, "Requests written ahead"), or null
+     * @param sentAhead the request was written into {@code ahead}'s FIFO and the worker took it:
+     *                  it is in the worker already, only its response is to be read
+     * @param sent      run once the request is in the worker, before its response is read (the core
+     *                  writes its next request ahead there); not run when the worker failed first
+     */
+    record Turn(FrameChannel channel, BooleanSupplier mayRetry, Ahead ahead, boolean sentAhead, Runnable sent) {
+    }
+
+    /** {@link #forward(FrameChannel, BooleanSupplier)} with an ahead slot; a job that is never written ahead ignores it. */
+    default Outcome forward(Turn turn) {
+        return forward(turn.channel(), turn.mayRetry());
+    }
+
+    /**
+     * The frames that carry this request to a worker (REQUEST with its inline body), for the
+     * ahead FIFO: null when it may not go there (a body still to be read, a method that is not
+     * idempotent (a worker that dies with it unread must leave it safe to send again), more than
+     * {@code limit} bytes, or its client already went away).
+     */
+    default byte[] aheadFrames(int limit) {
+        return null;
+    }
+
+    /**
+     * Runs {@code write} (the next request written ahead of this one) unless this request's client
+     * went away, atomically with the GONE that tells the worker of it: a GONE for this request is
+     * then either written before (and {@code write} is not run: false) or after (and it reads the
+     * request written ahead back out first, {@link Ahead#beforeGone}).
+     */
+    default boolean unlessGone(BooleanSupplier write) {
+        return false;
+    }
+
     /** Ends the request with a 502 without a worker (the pool is gone or failed). */
     void fail();
 

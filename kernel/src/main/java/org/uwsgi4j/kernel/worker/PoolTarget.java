@@ -1,13 +1,20 @@
 package org.uwsgi4j.kernel.worker;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.uwsgi4j.kernel.dispatch.ClientRequest;
 import org.uwsgi4j.kernel.dispatch.ReadySet;
 import org.uwsgi4j.kernel.dispatch.RequestQueue;
 import org.uwsgi4j.kernel.dispatch.Target;
+import org.uwsgi4j.kernel.os.AheadFifo;
 import org.uwsgi4j.kernel.os.Epoll;
 import org.uwsgi4j.kernel.os.ProcMemory;
 import org.uwsgi4j.kernel.protocol.FrameType;
@@ -47,6 +54,15 @@ final class PoolTarget implements Target {
     private final ReadySet ready;
     /** The calling core's hand-off slot while it reads a connection's request (core threads only). */
     private final ThreadLocal<Slot> slots = new ThreadLocal<>();
+    /** How the kernel's end of a core's ahead FIFO is reached; empty without a ready set (nothing is written ahead then). */
+    private final Optional<AheadFifo.Calls> fifos;
+    /** The ahead slots of the cores serving now: an idle core looks there for a request to take back. */
+    private final List<Ahead> aheads = new CopyOnWriteArrayList<>();
+    /**
+     * Cores that are idle or about to take their next request. A core writes a request ahead only
+     * while this is 0 (every core is busy), and reads it back when it turns non-zero meanwhile.
+     */
+    private final AtomicInteger idle = new AtomicInteger();
 
     PoolTarget(WorkerPool pool, PoolSettings settings, MasterLoop master, WorkerCalls calls) {
         this.pool = pool;
@@ -57,6 +73,30 @@ final class PoolTarget implements Target {
         // --queue-timeout is measured in the queue, and the cheaper algorithms read the queue as
         // their backlog: with either, every request goes through the queue (docs/sockets.md)
         this.ready = settings.queueTimeout().isZero() && !settings.cheaper().enabled() ? ReadySet.open() : ReadySet.off();
+        this.fifos = ready.isOpen() ? AheadFifo.Calls.link() : Optional.empty();
+    }
+
+    /**
+     * The ahead slot of a core whose worker offered the FIFO {@code path} (docs/worker-protocol.md,
+     * "Requests written ahead"), or null: it offered none, or this target writes nothing ahead
+     * (no ready set). The name is removed either way.
+     */
+    Ahead aheadAt(Path path) {
+        if (fifos.isEmpty()) {
+            try {
+                Files.deleteIfExists(path);
+            } catch (IOException e) {
+                // left in the runtime directory, which goes with the instance
+            }
+            return null;
+        }
+        return fifos.get().open(path).map(fifo -> new Ahead(fifo, this::giveBack)).orElse(null);
+    }
+
+    /** A request read back out of an ahead FIFO, for the first core that takes one. */
+    private void giveBack(Job job) {
+        requeue(job);
+        ready.nudge();
     }
 
     /** Where a core puts the request it read itself, to serve it next. */
@@ -134,63 +174,25 @@ final class PoolTarget implements Target {
         ready.close();
     }
 
-    /** Serves requests on core {@code c} of worker {@code w} while it takes them; runs on the core's own thread. */
+    /**
+     * Serves requests on core {@code c} of worker {@code w} while it takes them; runs on the core's
+     * own thread. A request written ahead and taken by the worker is served even when the worker
+     * stopped taking requests meanwhile (it is in the worker); one still in the FIFO, or in a
+     * worker that died, goes back to the queue.
+     */
     void serveCore(Worker w, CoreLink c) {
         Slot slot = new Slot();
         slots.set(slot);
         Epoll.Events events = ready.events();
-        boolean fromQueue = false;
-        while (w.takesRequests()) {
-            Job job = w.signals.poll(); // a signal for this worker first: between requests
-            if (job != null) {
-                if (runSignal(w, c, job)) {
-                    continue;
-                }
-                break;
-            }
-            try {
-                job = next(slot, events, fromQueue);
-            } catch (InterruptedException e) {
-                break;
-            }
-            if (job == null) {
-                fromQueue = false;
-                continue;
-            }
-            fromQueue = !slot.took;
-            if (!w.takesRequests()) {
-                requeue(job);
-                break;
-            }
-            c.job = job;
-            job.servedBy(w.id, c.id, w.pid);
-            long start = System.nanoTime();
-            c.busySinceNanos = start;
-            Job.Outcome outcome = job.forward(c.channel, () -> !c.killedForItsRequest);
-            c.busySinceNanos = 0;
-            c.job = null;
-            if (outcome == Job.Outcome.RETRY) {
-                requeue(job);
-                break;
-            }
-            w.tx.addAndGet(job.bodyBytes()); // a retried request had sent nothing
-            if (job.appError()) {
-                w.exceptions.incrementAndGet();
-            }
-            if (outcome == Job.Outcome.WORKER_DIED) {
-                break;
-            }
-            c.requests++;
-            w.totalMicros.addAndGet((System.nanoTime() - start) / 1000);
-            long n = w.requests.incrementAndGet();
-            if (settings.maxRequests() > 0 && n >= settings.maxRequests()) {
-                master.post(() -> pool.recycle(w, "reached --max-requests " + settings.maxRequests()));
-                w.state = Worker.State.RETIRING; // at once: no other core of it takes a request
-                break;
-            }
-            if (settings.reloadOnRss() > 0 && w.takesRequests() && overReloadOnRss(w)) {
-                w.state = Worker.State.RETIRING;
-                break;
+        Ahead ahead = c.ahead;
+        if (ahead != null) {
+            aheads.add(ahead);
+        }
+        try {
+            serve(w, c, slot, events, ahead);
+        } finally {
+            if (ahead != null) {
+                aheads.remove(ahead);
             }
         }
         if (w.state == Worker.State.RETIRING || w.state == Worker.State.RUNNING) {
@@ -200,6 +202,153 @@ final class PoolTarget implements Target {
                 // gone already
             }
         }
+        if (ahead != null) {
+            ahead.close();
+        }
+    }
+
+    private void serve(Worker w, CoreLink c, Slot slot, Epoll.Events events, Ahead ahead) {
+        boolean fromQueue = false;
+        Ahead.Claim held = null; // the request written ahead behind the last one: served next
+        while (true) {
+            Job job;
+            boolean sentAhead = false;
+            if (held != null) {
+                job = held.job();
+                sentAhead = held.taken();
+                held = null;
+                if (!sentAhead && !w.takesRequests()) {
+                    requeue(job);
+                    break;
+                }
+            } else {
+                if (!w.takesRequests()) {
+                    break;
+                }
+                job = w.signals.poll(); // a signal for this worker first: between requests
+                if (job != null) {
+                    if (runSignal(w, c, job)) {
+                        continue;
+                    }
+                    break;
+                }
+                try {
+                    job = next(slot, events, fromQueue);
+                } catch (InterruptedException e) {
+                    break;
+                }
+                if (job == null) {
+                    fromQueue = false;
+                    continue;
+                }
+                fromQueue = !slot.took;
+                if (!w.takesRequests()) {
+                    requeue(job);
+                    break;
+                }
+            }
+            c.job = job;
+            job.servedBy(w.id, c.id, w.pid);
+            long start = System.nanoTime();
+            c.busySinceNanos = start;
+            Job inHand = job;
+            Job.Outcome outcome = job.forward(new Job.Turn(c.channel, () -> !c.killedForItsRequest, ahead, sentAhead,
+                    ahead == null || events == null ? NOTHING : () -> writeAhead(w, c, inHand, slot, events)));
+            c.busySinceNanos = 0;
+            c.job = null;
+            held = ahead == null ? null : ahead.claim();
+            if (outcome == Job.Outcome.RETRY) {
+                giveBackHeld(held);
+                requeue(job);
+                break;
+            }
+            w.tx.addAndGet(job.bodyBytes()); // a retried request had sent nothing
+            if (job.appError()) {
+                w.exceptions.incrementAndGet();
+            }
+            if (outcome == Job.Outcome.WORKER_DIED) {
+                giveBackHeld(held); // never started: it is safe to send again (an idempotent request, its body here)
+                break;
+            }
+            c.requests++;
+            w.totalMicros.addAndGet((System.nanoTime() - start) / 1000);
+            long n = w.requests.incrementAndGet();
+            if (settings.maxRequests() > 0 && n >= settings.maxRequests() && w.state != Worker.State.RETIRING) {
+                master.post(() -> pool.recycle(w, "reached --max-requests " + settings.maxRequests()));
+                w.state = Worker.State.RETIRING; // at once: no other core of it takes a request
+            } else if (settings.reloadOnRss() > 0 && w.takesRequests() && overReloadOnRss(w)) {
+                w.state = Worker.State.RETIRING;
+            }
+            if (!w.takesRequests() && (held == null || !held.taken())) {
+                giveBackHeld(held);
+                break;
+            }
+        }
+    }
+
+    private static final Runnable NOTHING = () -> { };
+
+    /** A request written ahead that this core will not serve: back to the queue's head. */
+    private void giveBackHeld(Ahead.Claim held) {
+        if (held != null) {
+            giveBack(held.job());
+        }
+    }
+
+    /**
+     * Writes the next request ahead of {@code inHand}, which has just gone to the worker of core
+     * {@code c} (docs/worker-protocol.md, "Requests written ahead"): only while every core is busy,
+     * the worker takes requests and is not about to be recycled for its count, and a request
+     * is waiting (queued, or on a ready kept-alive connection, read and parsed here as an idle
+     * core would); one that may not go ahead ({@link Job#aheadFrames}) goes back to the queue's
+     * head for the first free core.
+     */
+    private void writeAhead(Worker w, CoreLink c, Job inHand, Slot slot, Epoll.Events events) {
+        if (idle.get() > 0 || !w.takesRequests() || c.ahead.hasPending()
+                || settings.maxRequests() > 0 && w.requests.get() + 2 > settings.maxRequests()) {
+            return;
+        }
+        Job next;
+        try {
+            next = queue.poll(0, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (next == null && ready.isOpen()) {
+            next = readFrom(slot, ready.await(events, 0));
+            if (idle.get() > 0) {
+                ready.nudge(); // the wait above may have taken a nudge meant for a core that turned idle meanwhile
+            }
+        }
+        if (next == null) {
+            return;
+        }
+        byte[] frames = next.aheadFrames(AheadFifo.ATOMIC);
+        Job ahead = next;
+        if (frames == null || !inHand.unlessGone(() -> c.ahead.offer(ahead, frames, frames.length))) {
+            giveBack(next);
+            return;
+        }
+        if (idle.get() > 0) { // a core turned idle meanwhile and may have looked before the offer
+            Job back = c.ahead.steal();
+            if (back != null) {
+                giveBack(back);
+            }
+        }
+    }
+
+    /** A request written ahead on a busy core, read back by this idle one; null when there is none. */
+    private Job stealAhead() {
+        for (Ahead a : aheads) {
+            if (a.hasPending()) {
+                Job job = a.steal();
+                if (job != null) {
+                    return job;
+                }
+            }
+        }
+        return null;
     }
 
     /**
@@ -209,6 +358,20 @@ final class PoolTarget implements Target {
      * request came from the queue) and the queue not empty, a ready connection goes first.
      */
     private Job next(Slot slot, Epoll.Events events, boolean queueLast) throws InterruptedException {
+        idle.incrementAndGet(); // from here on no core writes a request ahead; one written before is found below
+        try {
+            Job stolen = aheads.isEmpty() ? null : stealAhead();
+            if (stolen != null) {
+                slot.took = false;
+                return stolen;
+            }
+            return nextWhenIdle(slot, events, queueLast);
+        } finally {
+            idle.decrementAndGet();
+        }
+    }
+
+    private Job nextWhenIdle(Slot slot, Epoll.Events events, boolean queueLast) throws InterruptedException {
         slot.took = false;
         if (events == null || !ready.isOpen()) {
             return queue.poll(200, TimeUnit.MILLISECONDS);

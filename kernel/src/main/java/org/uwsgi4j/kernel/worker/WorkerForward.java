@@ -3,6 +3,7 @@ package org.uwsgi4j.kernel.worker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -148,12 +149,29 @@ final class WorkerForward implements Job, ClientRequest.ClientWatch {
      */
     @Override
     public Outcome forward(FrameChannel ch, BooleanSupplier mayRetry) {
+        return forward(new Turn(ch, mayRetry, null, false, () -> { }));
+    }
+
+    /**
+     * Serves the request on the turn's channel, as {@link #forward(FrameChannel, BooleanSupplier)};
+     * when it was {@linkplain Turn#sentAhead() taken from the ahead FIFO} only its response is read.
+     */
+    @Override
+    public Outcome forward(Turn turn) {
+        FrameChannel ch = turn.channel();
         Outcome outcome = Outcome.WORKER_DIED;
         try {
-            sendRequest(ch);
+            if (turn.sentAhead()) {
+                synchronized (gone) {
+                    gone.inWorker(ch, turn.ahead());
+                }
+            } else {
+                sendRequest(ch, turn.ahead());
+            }
+            turn.sent().run();
             outcome = relayResponse(ch);
         } catch (IOException workerGone) {
-            outcome = workerDied(mayRetry, workerGone);
+            outcome = workerDied(turn.mayRetry(), workerGone);
         } finally {
             gone.ended(outcome != Outcome.RETRY);
         }
@@ -163,20 +181,60 @@ final class WorkerForward implements Job, ClientRequest.ClientWatch {
         return outcome;
     }
 
+    @Override
+    public byte[] aheadFrames(int limit) {
+        if (gone.gone() || !IDEMPOTENT.contains(String.valueOf(vars.get("REQUEST_METHOD")))) {
+            return null;
+        }
+        try {
+            takeInline();
+        } catch (IOException e) {
+            return null;
+        }
+        int blob = vars.blobLength();
+        if (inline == null || FrameChannel.HEADER * 3 + blob + inline.length > limit) {
+            return null;
+        }
+        ByteBuffer frames = ByteBuffer.allocate(FrameChannel.HEADER * (inline.length > 0 ? 3 : 2) + blob + inline.length)
+                .order(ByteOrder.LITTLE_ENDIAN);
+        header(frames, FrameType.REQUEST, 1, blob).put(vars.blob(), 0, blob);
+        if (inline.length > 0) {
+            header(frames, FrameType.BODY, 0, inline.length).put(inline);
+        }
+        header(frames, FrameType.BODY, 0, 0);
+        return frames.array();
+    }
+
+    private static ByteBuffer header(ByteBuffer to, FrameType type, int flags, int length) {
+        return to.put((byte) type.code()).put((byte) flags).putShort((short) 0).putInt(length);
+    }
+
+    @Override
+    public boolean unlessGone(BooleanSupplier write) {
+        synchronized (gone) {
+            return !gone.gone() && write.getAsBoolean();
+        }
+    }
+
     /** The connection's close watch saw the client close (its own thread): see {@link GoneSignal#clientClosed}. */
     @Override
     public void clientClosed() {
         gone.clientClosed();
     }
 
-    private void sendRequest(FrameChannel ch) throws IOException {
-        ByteBuffer blob = ByteBuffer.wrap(vars.blob(), 0, vars.blobLength());
+    /** Takes the body into {@link #inline} when it is small, here whole, and not yet being pulled. */
+    private void takeInline() throws IOException {
         if (inline == null && !pulled && lengthKnown()) {
             long length = vars.contentLength();
             if (length <= INLINE_LIMIT && body.available() >= length) {
                 inline = body.readNBytes((int) length);
             }
         }
+    }
+
+    private void sendRequest(FrameChannel ch, Ahead ahead) throws IOException {
+        ByteBuffer blob = ByteBuffer.wrap(vars.blob(), 0, vars.blobLength());
+        takeInline();
         synchronized (gone) {
             if (inline == null) {
                 ch.write(FrameType.REQUEST, 0, blob);
@@ -189,7 +247,7 @@ final class WorkerForward implements Job, ClientRequest.ClientWatch {
                 frames.add(new Frame(FrameType.BODY, 0, ByteBuffer.allocate(0)));
                 ch.writeAll(frames);
             }
-            gone.inWorker(ch);
+            gone.inWorker(ch, ahead);
         }
     }
 

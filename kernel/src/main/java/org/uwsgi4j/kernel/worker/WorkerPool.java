@@ -301,7 +301,7 @@ public final class WorkerPool implements AutoCloseable, WorkerStats.Source {
     /** A core of worker {@code w} said HELLO: once all its cores did, the worker runs and serves. */
     void coreConnected(Worker w, long pid, CoreLink link) {
         if (w.state == Worker.State.DEAD || w.generation.retiring || stopping) {
-            link.channel.close();
+            link.close();
             return;
         }
         w.pid = pid;

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -113,6 +117,73 @@ final class MasterRig implements AutoCloseable {
             FrameChannel ch = connect(g.socket);
             channels.add(ch);
             ch.writeFields(FrameType.HELLO, 0, dir.token(), "core", String.valueOf(id), String.valueOf(core), String.valueOf(pid));
+        }
+    }
+
+    /**
+     * Connects core 0 of worker {@code id} of the current generation as process {@code pid}, with an
+     * ahead FIFO it offers when {@code ahead} (docs/worker-protocol.md, "Requests written ahead"),
+     * and turns until the worker runs: the test plays that core through the returned {@link Core}.
+     */
+    Core runCore(int id, long pid, boolean ahead) throws IOException, InterruptedException {
+        processes.alive.add(pid);
+        FileChannel fifo = null;
+        if (ahead) {
+            Path name = dir.path().resolve("ahead." + pid + ".0");
+            try {
+                if (new ProcessBuilder("mkfifo", "-m", "600", name.toString()).start().waitFor() != 0) {
+                    throw new IOException("mkfifo " + name + " failed");
+                }
+            } catch (InterruptedException e) {
+                throw new IOException(e);
+            }
+            fifo = FileChannel.open(name, StandardOpenOption.READ, StandardOpenOption.WRITE); // read-write: does not wait for a writer
+            channels.add(fifo);
+        }
+        FrameChannel ch = connect(current().socket);
+        channels.add(ch);
+        Core core = new Core(ch, fifo);
+        ch.writeFields(FrameType.HELLO, 0, dir.token(), "core", String.valueOf(id), "0", String.valueOf(pid));
+        turnUntil("worker " + id + " runs", () -> worker(id).state == Worker.State.RUNNING);
+        return core;
+    }
+
+    /** A worker core played by the test: what the kernel sent on its channel, and its ahead FIFO. */
+    static final class Core {
+        final FrameChannel channel;
+        /** The worker's end of its ahead FIFO (read-write), or null. */
+        final FileChannel fifo;
+        private final BlockingQueue<Frame> received = new LinkedBlockingQueue<>();
+
+        Core(FrameChannel channel, FileChannel fifo) {
+            this.channel = channel;
+            this.fifo = fifo;
+            Thread.ofPlatform().daemon().name("test-core").start(() -> {
+                try {
+                    while (true) {
+                        received.add(channel.read());
+                    }
+                } catch (IOException e) {
+                    // closed
+                }
+            });
+        }
+
+        /** The next frame the kernel sent on the channel, waited for up to 5 s; null when none came. */
+        Frame next() throws InterruptedException {
+            return received.poll(5, TimeUnit.SECONDS);
+        }
+
+        /** Frames the kernel sent on the channel that the test did not take yet. */
+        List<Frame> pending() {
+            return List.copyOf(received);
+        }
+
+        /** Takes what the FIFO holds, as a host does right after an END (the test knows something is there). */
+        byte[] takeAhead() throws IOException {
+            ByteBuffer b = ByteBuffer.allocate(65536);
+            fifo.read(b);
+            return Arrays.copyOf(b.array(), b.position());
         }
     }
 
