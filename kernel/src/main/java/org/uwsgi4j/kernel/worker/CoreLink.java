@@ -20,10 +20,6 @@ final class CoreLink {
     /** The core's ahead slot (docs/worker-protocol.md, "Requests written ahead"), or null. */
     final Ahead ahead;
 
-    CoreLink(int id, FrameChannel channel) {
-        this(id, channel, null);
-    }
-
     CoreLink(int id, FrameChannel channel, Ahead ahead) {
         this.id = id;
         this.channel = channel;
