@@ -346,6 +346,76 @@ class AppBatteryIT {
         assertFalse(seen.contains(server.pid()), "not the master's (the JVM's) pid");
     }
 
+    /**
+     * Many kept-alive clients at once, more than the workers: every core is busy, so the kernel
+     * writes requests ahead into the workers' FIFOs (docs/worker-protocol.md, "Requests written
+     * ahead"), takes some back for idle cores, and sends the rest on the channels. Each client's
+     * every answer must be its own request's: a GET echoing its query, an idempotent PUT and a
+     * POST (never written ahead) echoing their bodies, in the order sent.
+     */
+    @Test
+    void aBurstOfKeptAliveClientsGetsEachRequestsOwnAnswer() throws Exception {
+        int clients = 12;
+        int requests = 120;
+        List<java.util.concurrent.CompletableFuture<Integer>> done = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            int client = c;
+            done.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try (var socket = new java.net.Socket("127.0.0.1", httpPort)) {
+                    socket.setSoTimeout(30_000);
+                    var in = new java.io.BufferedInputStream(socket.getInputStream());
+                    var out = socket.getOutputStream();
+                    for (int i = 0; i < requests; i++) {
+                        String id = client + "-" + i;
+                        String method = i % 3 == 0 ? "GET" : i % 3 == 1 ? "PUT" : "POST";
+                        String request = method.equals("GET")
+                                ? "GET /env?id=" + id + " HTTP/1.1\r\nHost: battery.test\r\n\r\n"
+                                : method + " /echo HTTP/1.1\r\nHost: battery.test\r\nContent-Length: " + id.length() + "\r\n\r\n" + id;
+                        out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+                        out.flush();
+                        String body = new String(keptAliveResponse(in), StandardCharsets.UTF_8);
+                        String got = method.equals("GET") ? FlatJson.parse(body).get("QUERY_STRING") : body;
+                        assertEquals(method.equals("GET") ? "id=" + id : id, got, method + " " + id + " answered with another's");
+                    }
+                    return requests;
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, runnable -> Thread.ofVirtual().start(runnable)));
+        }
+        for (var d : done) {
+            assertEquals(requests, d.get(60, java.util.concurrent.TimeUnit.SECONDS));
+        }
+        assertServesOn();
+    }
+
+    /** One response of a kept-alive connection (a 200 with a Content-Length): its body. */
+    private static byte[] keptAliveResponse(java.io.InputStream in) throws IOException {
+        String status = line(in);
+        assertTrue(status.startsWith("HTTP/1.1 200"), "status: " + status);
+        int length = -1;
+        for (String h = line(in); !h.isEmpty(); h = line(in)) {
+            if (h.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                length = Integer.parseInt(h.substring(15).strip());
+            }
+        }
+        assertTrue(length >= 0, "a Content-Length");
+        return in.readNBytes(length);
+    }
+
+    private static String line(java.io.InputStream in) throws IOException {
+        var b = new ByteArrayOutputStream();
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) {
+                throw new java.io.EOFException("the connection closed");
+            }
+            if (c != '\r') {
+                b.write(c);
+            }
+        }
+        return b.toString(StandardCharsets.ISO_8859_1);
+    }
+
     @Test
     void aFileBodyIsSentBySendfile() throws Exception {
         var r = RawHttp.get(httpPort, "/file?" + dir.resolve("file.bin"));

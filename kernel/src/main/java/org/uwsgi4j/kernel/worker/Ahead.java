@@ -90,9 +90,9 @@ final class Ahead implements AutoCloseable {
 
     /**
      * About to write GONE for the request in hand: false when the worker has already taken the
-     * request written ahead (then it has ended the request in hand, and a GONE would reach the
-     * next one: it must not be sent). Otherwise true, with that request read back and given back
-     * to the pool.
+     * request written ahead (it may then have ended the request in hand and started that one,
+     * which a GONE would reach: it is not sent, and the request in hand runs to its end, its
+     * output dropped). Otherwise true, with that request read back and given back to the pool.
      */
     boolean beforeGone() {
         Job back;

@@ -125,7 +125,7 @@ final class GoneSignal {
         }
         goneSent = true;
         if (ahead != null && !ahead.beforeGone()) {
-            return; // the worker took the next request: it has ended this one, a GONE would reach that one
+            return; // the worker took the next request and may have started it: a GONE could reach that one
         }
         try {
             inHand.write(FrameType.GONE, 0);
