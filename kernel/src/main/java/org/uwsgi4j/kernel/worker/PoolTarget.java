@@ -1,20 +1,14 @@
 package org.uwsgi4j.kernel.worker;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.uwsgi4j.kernel.dispatch.ClientRequest;
 import org.uwsgi4j.kernel.dispatch.ReadySet;
 import org.uwsgi4j.kernel.dispatch.RequestQueue;
 import org.uwsgi4j.kernel.dispatch.Target;
-import org.uwsgi4j.kernel.os.AheadFifo;
 import org.uwsgi4j.kernel.os.Epoll;
 import org.uwsgi4j.kernel.os.ProcMemory;
 import org.uwsgi4j.kernel.protocol.FrameType;
@@ -54,15 +48,8 @@ final class PoolTarget implements Target {
     private final ReadySet ready;
     /** The calling core's hand-off slot while it reads a connection's request (core threads only). */
     private final ThreadLocal<Slot> slots = new ThreadLocal<>();
-    /** How the kernel's end of a core's ahead FIFO is reached; empty without a ready set (nothing is written ahead then). */
-    private final Optional<AheadFifo.Calls> fifos;
-    /** The ahead slots of the cores serving now: an idle core looks there for a request to take back. */
-    private final List<Ahead> aheads = new CopyOnWriteArrayList<>();
-    /**
-     * Cores that are idle or about to take their next request. A core writes a request ahead only
-     * while this is 0 (every core is busy), and reads it back when it turns non-zero meanwhile.
-     */
-    private final AtomicInteger idle = new AtomicInteger();
+    /** The cores' ahead slots: requests written ahead while every core is busy. */
+    private final Aheads aheads;
 
     PoolTarget(WorkerPool pool, PoolSettings settings, MasterLoop master, WorkerCalls calls) {
         this.pool = pool;
@@ -73,24 +60,15 @@ final class PoolTarget implements Target {
         // --queue-timeout is measured in the queue, and the cheaper algorithms read the queue as
         // their backlog: with either, every request goes through the queue (docs/sockets.md)
         this.ready = settings.queueTimeout().isZero() && !settings.cheaper().enabled() ? ReadySet.open() : ReadySet.off();
-        this.fifos = ready.isOpen() ? AheadFifo.Calls.link() : Optional.empty();
+        this.aheads = new Aheads(ready.isOpen(), this::giveBack);
     }
 
     /**
      * The ahead slot of a core whose worker offered the FIFO {@code path} (docs/worker-protocol.md,
-     * "Requests written ahead"), or null: it offered none, or this target writes nothing ahead
-     * (no ready set). The name is removed either way.
+     * "Requests written ahead"), or null; see {@link Aheads#open}.
      */
     Ahead aheadAt(Path path) {
-        if (fifos.isEmpty()) {
-            try {
-                Files.deleteIfExists(path);
-            } catch (IOException e) {
-                // left in the runtime directory, which goes with the instance
-            }
-            return null;
-        }
-        return fifos.get().open(path).map(fifo -> new Ahead(fifo, this::giveBack)).orElse(null);
+        return aheads.open(path);
     }
 
     /** A request read back out of an ahead FIFO, for the first core that takes one. */
@@ -186,13 +164,13 @@ final class PoolTarget implements Target {
         Epoll.Events events = ready.events();
         Ahead ahead = c.ahead;
         if (ahead != null) {
-            aheads.add(ahead);
+            aheads.serving(ahead);
         }
         try {
             serve(w, c, slot, events, ahead);
         } finally {
             if (ahead != null) {
-                aheads.remove(ahead);
+                aheads.stopped(ahead);
             }
         }
         if (w.state == Worker.State.RETIRING || w.state == Worker.State.RUNNING) {
@@ -304,7 +282,7 @@ final class PoolTarget implements Target {
      * head for the first free core.
      */
     private void writeAhead(Worker w, CoreLink c, Job inHand, Slot slot, Epoll.Events events) {
-        if (idle.get() > 0 || !w.takesRequests() || c.ahead.hasPending()
+        if (!aheads.mayWrite(c.ahead) || !w.takesRequests()
                 || settings.maxRequests() > 0 && w.requests.get() + 2 > settings.maxRequests()) {
             return;
         }
@@ -317,38 +295,13 @@ final class PoolTarget implements Target {
         }
         if (next == null && ready.isOpen()) {
             next = readFrom(slot, ready.await(events, 0));
-            if (idle.get() > 0) {
+            if (aheads.anyIdle()) {
                 ready.nudge(); // the wait above may have taken a nudge meant for a core that turned idle meanwhile
             }
         }
-        if (next == null) {
-            return;
+        if (next != null) {
+            aheads.write(c.ahead, inHand, next);
         }
-        byte[] frames = next.aheadFrames(AheadFifo.ATOMIC);
-        Job ahead = next;
-        if (frames == null || !inHand.unlessGone(() -> c.ahead.offer(ahead, frames, frames.length))) {
-            giveBack(next);
-            return;
-        }
-        if (idle.get() > 0) { // a core turned idle meanwhile and may have looked before the offer
-            Job back = c.ahead.steal();
-            if (back != null) {
-                giveBack(back);
-            }
-        }
-    }
-
-    /** A request written ahead on a busy core, read back by this idle one; null when there is none. */
-    private Job stealAhead() {
-        for (Ahead a : aheads) {
-            if (a.hasPending()) {
-                Job job = a.steal();
-                if (job != null) {
-                    return job;
-                }
-            }
-        }
-        return null;
     }
 
     /**
@@ -358,16 +311,16 @@ final class PoolTarget implements Target {
      * request came from the queue) and the queue not empty, a ready connection goes first.
      */
     private Job next(Slot slot, Epoll.Events events, boolean queueLast) throws InterruptedException {
-        idle.incrementAndGet(); // from here on no core writes a request ahead; one written before is found below
+        aheads.idle(true); // from here on no core writes a request ahead; one written before is found below
         try {
-            Job stolen = aheads.isEmpty() ? null : stealAhead();
+            Job stolen = aheads.steal();
             if (stolen != null) {
                 slot.took = false;
                 return stolen;
             }
             return nextWhenIdle(slot, events, queueLast);
         } finally {
-            idle.decrementAndGet();
+            aheads.idle(false);
         }
     }
 
