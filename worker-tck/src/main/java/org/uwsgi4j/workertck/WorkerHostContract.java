@@ -1,8 +1,10 @@
 package org.uwsgi4j.workertck;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -491,6 +493,93 @@ public abstract class WorkerHostContract extends WorkerHostHarness {
         core.write(FrameType.GONE, 0);   // crossed the END on the wire
         assertEquals("Hello World", get(core, "/hello"));
         assertEquals("ab", get(core, "/close"), "not taken for the next request's GONE");
+    }
+
+    // ---- requests written ahead ----------------------------------------------------------------
+
+    @Test
+    void offersAnAheadFifoBeforeItsHello() throws IOException {
+        List<FrameChannel> cores = new ArrayList<>(fork(host(null, Map.of("UWSGI4J_THREADS", "2")), 1, 2));
+        start("worker", Map.of("UWSGI4J_WORKER_ID", "3"));
+        FrameChannel lazy = accept();
+        assertEquals("core", expect(lazy, FrameType.HELLO).fields().get(1));
+        cores.add(lazy);
+        for (FrameChannel core : cores) {   // read() opened each one when it read the core's HELLO
+            AheadFifo fifo = ahead(core);
+            assertNotNull(fifo, "every core (forked, a second thread's, a lazy worker's) offers ahead.<pid>.<core id>"
+                    + " before its HELLO" + stderr());
+            assertTrue(fifo.wasFifo(), fifo.path() + " is a FIFO, its mode is " + Integer.toOctalString(fifo.mode()));
+            assertEquals("600", Integer.toOctalString(fifo.mode() & 07777), fifo.path() + ": mode 0600");
+            assertEquals("Hello World", get(core, "/hello"), "the core serves, its FIFO open and empty");
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(), files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("ahead.")).toList(),
+                    "no other ahead.* name: a core's is named by its HELLO's pid and core id, and a control channel offers none");
+        }
+    }
+
+    @Test
+    void aRequestWrittenAheadIsServedAfterTheOneInHand() throws IOException {
+        FrameChannel core = oneCore();
+        for (int round = 1; round <= 2; round++) {   // the host reads the FIFO after every request's END
+            core.write(FrameType.REQUEST, 0, vars("/stream"));   // A: in hand until the kit answers its READ
+            expect(core, FrameType.START);
+            assertEquals("first", text(expect(core, FrameType.DATA)));
+            expect(core, FrameType.READ);
+            String b = "written ahead " + round;
+            writeAhead(core, inline("/echo", b.getBytes(StandardCharsets.US_ASCII)));
+            core.write(FrameType.BODY, 0, ByteBuffer.wrap("xyz".getBytes(StandardCharsets.US_ASCII)));
+            assertEquals("xyz", text(expect(core, FrameType.DATA)));
+            assertEquals("last", text(expect(core, FrameType.DATA)));
+            expect(core, FrameType.END);
+            StringBuilder body = new StringBuilder();
+            assertEquals("200 OK", response(core, body).getFirst(), "B's response, with nothing more written on the channel");
+            assertEquals(b, body.toString(), "B, from the FIFO, its inline body whole");
+            assertEquals(0, ahead(core).takeBack().length, "the host took B out of the FIFO");
+        }
+        assertEquals("Hello World", get(core, "/hello"), "then the channel serves on");
+    }
+
+    @Test
+    void aRequestTakenBackIsNotServedFromTheFifo() throws IOException {
+        FrameChannel core = oneCore();
+        core.write(FrameType.REQUEST, 0, vars("/stream"));   // A: in hand until the kit answers its READ
+        expect(core, FrameType.START);
+        assertEquals("first", text(expect(core, FrameType.DATA)));
+        expect(core, FrameType.READ);
+        List<Frame> b = inline("/echo", "taken back".getBytes(StandardCharsets.US_ASCII));
+        writeAhead(core, b);
+        assertArrayEquals(encode(b), ahead(core).takeBack(), "the host leaves the FIFO alone while a request is in hand");
+        core.write(FrameType.BODY, 0, ByteBuffer.wrap("xyz".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals("xyz", text(expect(core, FrameType.DATA)));
+        assertEquals("last", text(expect(core, FrameType.DATA)));
+        expect(core, FrameType.END);
+        assertEquals("Hello World", get(core, "/hello"), "the host found nothing and waited on the channel: C, not B");
+        assertEquals(0, ahead(core).takeBack().length, "nothing came back into the FIFO");
+    }
+
+    @Test
+    void aStaleGoneBufferedBeforeTheFifoIsStillStale() throws IOException {
+        FrameChannel core = oneCore();
+        core.write(FrameType.REQUEST, 0, vars("/echo"));   // A, its body pulled: in hand at each READ
+        expect(core, FrameType.READ);
+        core.write(FrameType.BODY, 0, ByteBuffer.wrap("a body".getBytes(StandardCharsets.US_ASCII)));
+        expect(core, FrameType.READ);
+        writeAhead(core, inline("/count", new byte[0], "QUERY_STRING", "1000"));
+        // the body's end and a GONE in one write: A's one-chunk answer ends without reading further, so
+        // the GONE is still buffered when the host takes B out of the FIFO, and must stay before it
+        core.writeAll(List.of(Frame.of(FrameType.BODY), Frame.of(FrameType.GONE)));
+        for (Frame f = read(core); f.type() != FrameType.END && f.type() != FrameType.ERROR; f = read(core)) {
+            assertTrue(List.of(FrameType.START, FrameType.DATA, FrameType.LOG).contains(f.type()), "A's response: " + f.type());
+        }
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < 1000; i++) {
+            expected.append(i).append('\n');
+        }
+        StringBuilder body = new StringBuilder();
+        response(core, body);
+        assertEquals(expected.toString(), body.toString(), "B served whole: the GONE read before it was stale, not B's");
+        assertEquals("Hello World", get(core, "/hello"));
     }
 
     // ---- CALL / RESULT ----------------------------------------------------------------------

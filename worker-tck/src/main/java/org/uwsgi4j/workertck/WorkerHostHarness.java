@@ -77,6 +77,7 @@ public abstract class WorkerHostHarness {
     private final List<Process> processes = new ArrayList<>();
     private final List<FrameChannel> channels = new ArrayList<>();
     private final Map<FrameChannel, SocketChannel> sockets = new IdentityHashMap<>();
+    private final Map<FrameChannel, AheadFifo> aheads = new IdentityHashMap<>();
     private int started;
     /** Notified whenever a process's stdout or stderr got bytes. */
     private final Object output = new Object();
@@ -123,6 +124,7 @@ public abstract class WorkerHostHarness {
     @AfterEach
     void stopAll() throws IOException {
         channels.forEach(FrameChannel::close);
+        aheads.values().forEach(AheadFifo::close);
         for (Process p : processes) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
@@ -255,16 +257,65 @@ public abstract class WorkerHostHarness {
         }, deadlineMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** The next frame on {@code ch}, within the deadline. */
+    /**
+     * The next frame on {@code ch}, within the deadline. A core's {@code HELLO} opens its ahead
+     * FIFO, as the kernel does ({@link #ahead}).
+     */
     protected Frame read(FrameChannel ch) throws IOException {
         ScheduledFuture<?> dog = watchdog(ch);
+        Frame f;
         try {
-            return ch.read();
+            f = ch.read();
         } catch (AsynchronousCloseException e) {
             return fail("no frame within " + deadlineMillis() + " ms" + stderr());
         } finally {
             dog.cancel(false);
         }
+        if (f.type() == FrameType.HELLO) {
+            List<String> hello = f.fields();
+            if (hello.size() >= 5 && hello.get(1).equals("core")) {
+                AheadFifo fifo = AheadFifo.open(dir.resolve("ahead." + hello.get(4) + "." + hello.get(3)));
+                if (fifo != null) {
+                    aheads.put(ch, fifo);
+                }
+            }
+        }
+        return f;
+    }
+
+    /**
+     * The ahead FIFO a core offered before its {@code HELLO} (docs/worker-protocol.md, "Requests
+     * written ahead"), opened by the kit when it read that HELLO, its name removed; null when the
+     * core offered none.
+     */
+    protected AheadFifo ahead(FrameChannel core) {
+        return aheads.get(core);
+    }
+
+    /**
+     * Writes {@code frames} into {@code core}'s ahead FIFO in one write, as the kernel writes the
+     * core's next request while one is in hand; fails when the core offered no FIFO.
+     */
+    protected void writeAhead(FrameChannel core, List<Frame> frames) throws IOException {
+        AheadFifo fifo = aheads.get(core);
+        if (fifo == null) {
+            fail("the core offered no ahead FIFO" + stderr());
+        }
+        fifo.write(encode(frames));
+    }
+
+    /** {@code frames} as they go on the wire: each an 8-byte header and its payload. */
+    protected static byte[] encode(List<Frame> frames) {
+        int total = 0;
+        for (Frame f : frames) {
+            total += FrameChannel.HEADER + f.length();
+        }
+        ByteBuffer out = ByteBuffer.allocate(total).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (Frame f : frames) {
+            out.put((byte) f.type().code()).put((byte) f.flags()).putShort((short) 0).putInt(f.length());
+            out.put(f.payload().duplicate());
+        }
+        return out.array();
     }
 
     /** The next frame, which must be of type {@code type}. */
@@ -346,13 +397,18 @@ public abstract class WorkerHostHarness {
 
     /** Writes a request with its body inline (REQUEST flag 1, BODY…, BODY(0)) in one write. */
     protected static void request(FrameChannel ch, String path, byte[] body, String... more) throws IOException {
+        ch.writeAll(inline(path, body, more));
+    }
+
+    /** The frames of a request with its body inline: REQUEST flag 1, BODY (when not empty), BODY(0). */
+    protected static List<Frame> inline(String path, byte[] body, String... more) {
         List<Frame> frames = new ArrayList<>();
         frames.add(new Frame(FrameType.REQUEST, Frame.BODY_INLINE, vars(path, more)));
         if (body.length > 0) {
             frames.add(new Frame(FrameType.BODY, 0, ByteBuffer.wrap(body)));
         }
         frames.add(Frame.of(FrameType.BODY));
-        ch.writeAll(frames);
+        return frames;
     }
 
     /** Reads a response: START's fields, the DATA bytes into {@code body}, up to END; fails on anything else. */

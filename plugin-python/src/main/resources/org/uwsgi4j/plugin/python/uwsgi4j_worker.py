@@ -32,6 +32,7 @@ import socket
 import stat
 import struct
 import sys
+import termios
 import threading
 import time
 import traceback
@@ -48,6 +49,8 @@ BODY_INLINE = 1
 MAX_PAYLOAD = 16 * 1024 * 1024
 SMALL = 64 * 1024          # chunks up to this size are copied into the frame's write
 GONE_CHECK = 0.02          # seconds between two looks at the channel for GONE during a response
+AHEAD_READ = 65536         # the one read of a core's ahead FIFO takes up to this (the kernel writes <= 4096)
+NOTHING_WAITS = bytes(4)   # FIONREAD's answer when the ahead FIFO is empty
 # --write-errors-tolerance and --disable-write-exception (docs/worker-protocol.md, "The client goes away")
 WRITE_ERRORS_TOLERANCE = int(os.environ.get("UWSGI4J_WRITE_ERRORS_TOLERANCE", "0") or 0)
 WRITE_EXCEPTION = os.environ.get("UWSGI4J_DISABLE_WRITE_EXCEPTION", "") != "1"
@@ -55,6 +58,8 @@ EXIT_LOAD_FAILED = 22
 
 HEADER = struct.Struct("<BBHI")
 _pack = HEADER.pack
+_ioctl = fcntl.ioctl
+_FIONREAD = termios.FIONREAD
 END_FRAME = _pack(END, 0, 0, 0)
 STDLIB = os.path.dirname(os.__file__) + os.sep   # frames there are not "where" a load failed
 # PEP 3333: an application must not send these (the server owns the connection).
@@ -123,8 +128,29 @@ def frame(ftype, payload=b""):
     return _pack(ftype, 0, 0, len(payload)) + payload
 
 
+def offer_ahead(socket_path, core_id):
+    """docs/worker-protocol.md, "Requests written ahead": the FIFO ahead.<pid>.<core id> beside the
+    socket (mode 0600), opened read-only and non-blocking, before the core's HELLO; -1 when it
+    cannot be made or opened (the core then simply does not offer: no error, no retry). The kernel
+    removes the name once it has opened it: only the descriptor counts afterwards."""
+    path = os.path.join(os.path.dirname(socket_path), "ahead.%d.%d" % (os.getpid(), core_id))
+    try:
+        os.mkfifo(path, 0o600)
+    except OSError:
+        return -1
+    try:
+        return os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        try:
+            os.unlink(path)                    # ours, and of no use unopened
+        except OSError:
+            pass
+        return -1
+
+
 class Channel:
-    """A framed channel: buffered reads into one reused bytearray, writes with sendall."""
+    """A framed channel: buffered reads into one reused bytearray, writes with sendall. A core's
+    channel also holds its ahead FIFO (`ahead`, -1 when it offers none): see take_ahead()."""
 
     def __init__(self, path, token, role, worker_id, core_id):
         self.sock = sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -132,6 +158,8 @@ class Channel:
         self.buf = bytearray(SMALL + HEADER.size)
         self.view = memoryview(self.buf)
         self.pos = self.end = 0
+        self.ahead = offer_ahead(path, core_id) if role == "core" else -1
+        self.waiting = bytearray(4)            # FIONREAD's answer for the ahead FIFO
         self.send(frame(HELLO, fields(token, role, str(worker_id), str(core_id), str(os.getpid()), PROTOCOL_VERSION)))
 
     def send(self, data):
@@ -185,11 +213,47 @@ class Channel:
             return False
         return self.end - self.pos >= 8 + HEADER.unpack_from(self.buf, self.pos)[3]
 
+    def take_ahead(self):
+        """Called once right after a request's END or ERROR was sent (docs/worker-protocol.md,
+        "Requests written ahead"): the frames the kernel wrote ahead into the FIFO, if any, are
+        appended after the bytes already buffered from the channel (a stale GONE stays first) and
+        read as if they had come on it. Nothing there: the next request comes on the channel.
+        Hot path: when nothing waits, one ioctl (FIONREAD) and no exception (a read that finds
+        the FIFO empty costs a BlockingIOError, more than the system call itself); when something
+        does, readv straight into the buffer. A buffer that ends inside a frame takes nothing (the
+        kernel then takes its request back)."""
+        fd = self.ahead
+        _ioctl(fd, _FIONREAD, self.waiting, True)
+        if self.waiting == NOTHING_WAITS:
+            return
+        pos, end = self.pos, self.end
+        if pos == end:
+            self.pos = self.end = end = 0
+        else:
+            p = pos
+            while end - p >= 8:
+                p += 8 + HEADER.unpack_from(self.buf, p)[3]
+            if p != end:
+                return
+            if len(self.buf) - end < AHEAD_READ:
+                n = end - pos
+                buf = self.buf if len(self.buf) >= n + AHEAD_READ else bytearray(n + AHEAD_READ)
+                buf[:n] = bytes(self.view[pos:end])     # may overlap: copy first
+                self.buf, self.view, self.pos, self.end = buf, memoryview(buf), 0, n
+                end = n
+        try:
+            self.end = end + os.readv(fd, (self.view[end:],))
+        except BlockingIOError:
+            pass                                   # the kernel took it back meanwhile
+
     def close(self):
         try:
             self.sock.close()
         except OSError:
             pass
+        if self.ahead >= 0:
+            os.close(self.ahead)
+            self.ahead = -1
 
 
 class PulledBody(io.RawIOBase):
@@ -349,6 +413,8 @@ class Core:
                     self.busy = True
                     self.handle(str(ch.view[start:stop], "latin-1").split("\0"), flags)
                     self.busy = False
+                    if ch.ahead >= 0 and not self.stopping:   # handle() ended with END or ERROR
+                        ch.take_ahead()
                 elif ftype == SIGNAL:
                     self.busy = True
                     self.signal(int(str(ch.view[start:stop], "latin-1").split("\0")[0]))

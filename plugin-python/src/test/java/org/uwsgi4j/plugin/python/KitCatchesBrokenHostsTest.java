@@ -77,6 +77,27 @@ class KitCatchesBrokenHostsTest {
         }
     }
 
+    static class TakesNothingAhead extends BrokenHost {
+        @Override
+        String breakage() {
+            return "no-ahead";
+        }
+    }
+
+    static class LooksAheadWhileARequestIsInHand extends BrokenHost {
+        @Override
+        String breakage() {
+            return "ahead-in-hand";
+        }
+    }
+
+    static class PutsTheFifoBeforeTheBuffer extends BrokenHost {
+        @Override
+        String breakage() {
+            return "ahead-first";
+        }
+    }
+
     /** Runs the kit's cases {@code methods} against {@code host}: each case's outcome by name. */
     static Map<String, TestExecutionResult.Status> run(Class<? extends BrokenHost> host, String... methods) {
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
@@ -114,5 +135,22 @@ class KitCatchesBrokenHostsTest {
     void aHostThatIgnoresTheWriteErrorsToleranceFailsTheWriteErrorsCase() {
         assertFailsOnly(IgnoresTheTolerance.class, "chunksAfterGoneAreWriteErrorsUpToTheTolerance",
                 "goneStopsAnEndlessResponseRunsTheCleanUpAndTheCoreServesOn");
+    }
+
+    @Test
+    void aHostThatNeverReadsItsFifoFailsTheWrittenAheadCase() {
+        assertFailsOnly(TakesNothingAhead.class, "aRequestWrittenAheadIsServedAfterTheOneInHand", "offersAnAheadFifoBeforeItsHello");
+    }
+
+    @Test
+    void aHostThatReadsItsFifoWithARequestInHandFailsTheTakenBackCase() {
+        assertFailsOnly(LooksAheadWhileARequestIsInHand.class, "aRequestTakenBackIsNotServedFromTheFifo",
+                "offersAnAheadFifoBeforeItsHello");
+    }
+
+    @Test
+    void aHostThatPutsTheFifoBeforeItsBufferFailsTheStaleGoneCase() {
+        assertFailsOnly(PutsTheFifoBeforeTheBuffer.class, "aStaleGoneBufferedBeforeTheFifoIsStillStale",
+                "aRequestWrittenAheadIsServedAfterTheOneInHand");
     }
 }
