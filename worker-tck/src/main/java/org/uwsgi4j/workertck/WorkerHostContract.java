@@ -520,24 +520,26 @@ public abstract class WorkerHostContract extends WorkerHostHarness {
 
     @Test
     void aRequestWrittenAheadIsServedAfterTheOneInHand() throws IOException {
-        FrameChannel core = oneCore();
-        for (int round = 1; round <= 2; round++) {   // the host reads the FIFO after every request's END
-            core.write(FrameType.REQUEST, 0, vars("/stream"));   // A: in hand until the kit answers its READ
-            expect(core, FrameType.START);
-            assertEquals("first", text(expect(core, FrameType.DATA)));
-            expect(core, FrameType.READ);
-            String b = "written ahead " + round;
-            writeAhead(core, inline("/echo", b.getBytes(StandardCharsets.US_ASCII)));
-            core.write(FrameType.BODY, 0, ByteBuffer.wrap("xyz".getBytes(StandardCharsets.US_ASCII)));
-            assertEquals("xyz", text(expect(core, FrameType.DATA)));
-            assertEquals("last", text(expect(core, FrameType.DATA)));
-            expect(core, FrameType.END);
-            StringBuilder body = new StringBuilder();
-            assertEquals("200 OK", response(core, body).getFirst(), "B's response, with nothing more written on the channel");
-            assertEquals(b, body.toString(), "B, from the FIFO, its inline body whole");
-            assertEquals(0, ahead(core).takeBack().length, "the host took B out of the FIFO");
+        List<FrameChannel> cores = fork(host(null, Map.of("UWSGI4J_THREADS", "2")), 1, 2);   // each thread's core too
+        for (FrameChannel core : cores) {
+            for (int round = 1; round <= 2; round++) {   // the host reads the FIFO after every request's END
+                core.write(FrameType.REQUEST, 0, vars("/stream"));   // A: in hand until the kit answers its READ
+                expect(core, FrameType.START);
+                assertEquals("first", text(expect(core, FrameType.DATA)));
+                expect(core, FrameType.READ);
+                String b = "written ahead " + cores.indexOf(core) + "." + round;
+                writeAhead(core, inline("/echo", b.getBytes(StandardCharsets.US_ASCII)));
+                core.write(FrameType.BODY, 0, ByteBuffer.wrap("xyz".getBytes(StandardCharsets.US_ASCII)));
+                assertEquals("xyz", text(expect(core, FrameType.DATA)));
+                assertEquals("last", text(expect(core, FrameType.DATA)));
+                expect(core, FrameType.END);
+                StringBuilder body = new StringBuilder();
+                assertEquals("200 OK", response(core, body).getFirst(), "B's response, with nothing more written on the channel");
+                assertEquals(b, body.toString(), "B, from the FIFO, its inline body whole");
+                assertEquals(0, ahead(core).takeBack().length, "the host took B out of the FIFO");
+            }
+            assertEquals("Hello World", get(core, "/hello"), "then the channel serves on");
         }
-        assertEquals("Hello World", get(core, "/hello"), "then the channel serves on");
     }
 
     @Test

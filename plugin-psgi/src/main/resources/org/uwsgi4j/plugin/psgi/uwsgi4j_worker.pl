@@ -81,13 +81,17 @@ sub new { my ($c, $why) = @_; return bless { why => $why }, $c }
 package uwsgi4j::Channel;
 use Socket qw(AF_UNIX SOCK_STREAM pack_sockaddr_un);
 use Errno qw(EINTR EAGAIN);
+use Fcntl qw(O_RDONLY O_NONBLOCK);
 
+# A framed channel: buffered reads, whole writes. A core's channel also holds its ahead FIFO
+# ({ahead}, undef when it offers none): see take_ahead.
 sub new {
     my ($class, $path, $token, $role, $worker_id, $core_id) = @_;
     socket(my $sock, AF_UNIX, SOCK_STREAM, 0) or die "socket: $!\n";
     connect($sock, pack_sockaddr_un($path)) or die "cannot connect to $path: $!\n";
     binmode $sock;
-    my $self = bless { sock => $sock, buf => '', pos => 0 }, $class;
+    my $self = bless { sock => $sock, buf => '', pos => 0, got => '' }, $class;
+    $self->{ahead} = offer_ahead($path, $core_id) if $role eq 'core';
     $self->send(main::frame(main::HELLO, main::fields($token, $role, $worker_id, $core_id, $$, main::PROTOCOL_VERSION)));
     return $self;
 }
@@ -144,6 +148,47 @@ sub has_frame {
     return $have >= 8 + $n;
 }
 
+# docs/worker-protocol.md, "Requests written ahead": the FIFO ahead.<pid>.<core id> beside the
+# socket (mode 0600), opened read-only and non-blocking (close-on-exec: Perl's default), before
+# the core's HELLO; undef when it cannot be made or opened (no offer: no error, no retry). The
+# kernel removes the name once it has opened it: only the handle counts afterwards.
+sub offer_ahead {
+    my ($socket_path, $core_id) = @_;
+    my $path = File::Basename::dirname($socket_path) . "/ahead.$$.$core_id";
+    POSIX::mkfifo($path, 0600) or return undef;
+    if (!sysopen(my $fh, $path, O_RDONLY | O_NONBLOCK)) {
+        unlink $path;                  # ours, and of no use unopened
+        return undef;
+    }
+    else {
+        binmode $fh;
+        return $fh;
+    }
+}
+
+# Called once right after a request's END or ERROR: the frames the kernel wrote ahead into the
+# FIFO, if any (one sysread: undef with EAGAIN, or 0, is nothing), go after the bytes already
+# buffered from the channel (a stale GONE stays first) and are read as if they had come on it.
+# A buffer that ends inside a frame takes nothing (the kernel then takes its request back).
+sub take_ahead {
+    my ($self) = @_;
+    my $pos = $self->{pos};
+    my $len = length $self->{buf};
+    if ($pos != $len) {
+        my $p = $pos;
+        $p += 8 + unpack('V', substr($self->{buf}, $p + 4, 4)) while $len - $p >= 8;
+        return if $p != $len;
+    }
+    return unless sysread($self->{ahead}, $self->{got}, 65536);
+    if ($pos == $len) {
+        $self->{buf} = $self->{got};
+    } else {
+        substr($self->{buf}, 0, $pos, '');
+        $self->{buf} .= $self->{got};
+    }
+    $self->{pos} = 0;
+}
+
 # Whether the socket has bytes to read now (no wait).
 sub readable {
     my ($self) = @_;
@@ -152,7 +197,12 @@ sub readable {
     return (select($rin, undef, undef, 0) || 0) > 0;
 }
 
-sub close { my ($self) = @_; close($self->{sock}) if $self->{sock} }
+sub close {
+    my ($self) = @_;
+    close($self->{sock}) if $self->{sock};
+    close($self->{ahead}) if $self->{ahead};
+    $self->{ahead} = undef;
+}
 
 # ---- psgi.input ---------------------------------------------------------------------------
 
@@ -347,8 +397,9 @@ sub serve {
             my ($type, $flags, $payload) = $ch->read;
             if ($type == main::REQUEST) {
                 $self->{busy} = 1;
-                $self->handle($payload, $flags);
+                $self->handle($payload, $flags);       # it ended with END or ERROR
                 $self->{busy} = 0;
+                $ch->take_ahead if $ch->{ahead} && !$self->{stopping} && !$main::STOPPING;
             } elsif ($type == main::SIGNAL) {
                 $self->{busy} = 1;
                 $self->signal($payload);
@@ -1079,6 +1130,7 @@ sub serve_flagged {
                 $core->{busy} = 0;
                 $busy->[$i] = 0;
                 last if $$stopping;
+                $ch->take_ahead if $type == REQUEST && $ch->{ahead} && !$core->{stopping};
             } elsif ($type == STOP) {
                 last;
             } elsif ($type != GONE) {

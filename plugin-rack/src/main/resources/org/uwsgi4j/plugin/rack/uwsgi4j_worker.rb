@@ -22,6 +22,7 @@
 
 require "socket"
 require "io/nonblock"
+require "io/wait"
 require "json"
 require "etc"
 require "tmpdir"
@@ -95,9 +96,27 @@ module Uwsgi4j
     ([first] + (lines[1..] || []).map { |l| "\tfrom #{l}" }).join("\n") + "\n"
   end
 
-  # A framed channel: buffered reads, whole writes.
+  # A framed channel: buffered reads, whole writes. A core's channel also holds its ahead FIFO
+  # (`ahead`, nil when it offers none): see take_ahead.
   class Channel
-    attr_reader :sock
+    attr_reader :sock, :ahead
+
+    # docs/worker-protocol.md, "Requests written ahead": the FIFO ahead.<pid>.<core id> beside
+    # the socket (mode 0600), opened read-only and non-blocking (close-on-exec: Ruby's default),
+    # before the core's HELLO; nil when it cannot be made or opened (no offer: no error, no
+    # retry). The kernel removes the name once it has opened it: only the IO counts afterwards.
+    def self.offer_ahead(socket_path, core_id)
+      path = File.join(File.dirname(socket_path), "ahead.#{Process.pid}.#{core_id}")
+      File.mkfifo(path, 0o600)
+      begin
+        File.open(path, File::RDONLY | File::NONBLOCK | File::BINARY)
+      rescue SystemCallError, IOError
+        File.unlink(path) # ours, and of no use unopened
+        nil
+      end
+    rescue SystemCallError, IOError, NotImplementedError
+      nil
+    end
 
     def initialize(path, token, role, worker_id, core_id)
       @sock = UNIXSocket.new(path)
@@ -108,6 +127,8 @@ module Uwsgi4j
       @buf = String.new(capacity: SMALL + 8, encoding: BINARY)
       @rbuf = String.new(capacity: SMALL + 8, encoding: BINARY)
       @pos = 0
+      @ahead = role == "core" ? Channel.offer_ahead(path, core_id) : nil
+      @got = String.new(capacity: SMALL + 8, encoding: BINARY) # what the ahead FIFO gave
       put(Uwsgi4j.frame(HELLO, Uwsgi4j.fields(token, role, worker_id, core_id, Process.pid, PROTOCOL_VERSION)))
     end
 
@@ -140,10 +161,37 @@ module Uwsgi4j
       avail >= 8 && avail >= 8 + @buf.unpack1("V", offset: @pos + 4)
     end
 
+    # Called once right after a request's END or ERROR: the frames the kernel wrote ahead into
+    # the FIFO, if any, go after the bytes already buffered from the channel (a stale GONE stays
+    # first) and are read as if they had come on it. When nothing waits, one ioctl (IO#nread:
+    # FIONREAD): read_nonblock costs an fcntl besides its read. A buffer that ends inside a frame
+    # takes nothing (the kernel then takes its request back).
+    def take_ahead
+      return if @ahead.nread.zero?
+      pos = @pos
+      len = @buf.bytesize
+      if pos != len
+        p = pos
+        p += 8 + @buf.unpack1("V", offset: p + 4) while len - p >= 8
+        return if p != len
+      end
+      got = @ahead.read_nonblock(SMALL + 8, @got, exception: false)
+      return unless got.is_a?(String) # :wait_readable: the kernel took it back meanwhile
+      if pos == len
+        @buf, @got = got, @buf # the two buffers swap: no copy
+      else
+        @buf = @buf.byteslice(pos, len - pos) << got
+      end
+      @pos = 0
+    end
+
     def close
       @sock.close
     rescue IOError, SystemCallError
       nil
+    ensure
+      @ahead&.close
+      @ahead = nil
     end
 
     private
@@ -438,8 +486,9 @@ module Uwsgi4j
         type, flags, payload = @ch.read
         if type == REQUEST
           @busy = true
-          handle(payload, flags)
+          handle(payload, flags) # it ended with END or ERROR
           @busy = false
+          @ch.take_ahead if @ch.ahead && !@stopping
         elsif type == SIGNAL
           @busy = true
           signal(Integer(Uwsgi4j.split_fields(payload).first))
