@@ -16,7 +16,11 @@ the one after), taking turns every 500 requests, so that a busy machine slows th
 round prints each worker's CPU per request. HOST_FLAGS are put between the interpreter and the
 host (e.g. -d:NYTProf). PIPELINE=d1,d2,... keeps that many requests written ahead of the responses read, per host (default
 1: the next request is written after the last one's END), to see what a host costs when it never
-waits for its next request. PROFILE=1 leaves the workers running after the rounds, for a profiler,
+waits for its next request. AHEAD=a1,a2,... (0 or 1 per host) with 1 plays the kernel of "Requests
+written ahead" (docs/worker-protocol.md): the core's FIFO is opened at its HELLO (name removed), request
+N+1 is written into it right after N was written on the channel, and after N's END it is read back:
+what comes back the host did not take, and goes on the channel; each round then also prints how many
+requests the host took from the FIFO. A host that offers no FIFO is served one by one. PROFILE=1 leaves the workers running after the rounds, for a profiler,
 until Enter is pressed.
 Not a test: nothing is asserted.
 """
@@ -24,6 +28,7 @@ import os
 import secrets
 import shutil
 import socket
+import stat
 import struct
 import subprocess
 import sys
@@ -104,12 +109,19 @@ class Host:
         self.ch = Reader(self.core)
         ftype, payload = self.ch.read()
         assert ftype == HELLO
-        self.worker = int(payload.split(b"\0")[4])
+        fields = payload.split(b"\0")
+        self.worker = int(fields[4])
+        self.fifo = open_ahead(os.path.join(tmp, "ahead.%d.%d" % (self.worker, int(fields[3]))))
         self.ticks = [0, 0]
         self.depth = 1
+        self.ahead = False
+        self.taken = 0      # requests the host took from the FIFO
 
     def run(self, n, request):
-        """Sends n requests, keeping self.depth of them written ahead of the responses read."""
+        """Sends n requests, keeping self.depth of them written ahead of the responses read, or with
+        self.ahead each next one written into the FIFO while one is in hand."""
+        if self.ahead:
+            return self.run_ahead(n, request)
         core, ch = self.core, self.ch
         ahead = min(self.depth, n)
         core.sendall(request * ahead)
@@ -123,9 +135,49 @@ class Host:
             if i + ahead < n:
                 core.sendall(request)
 
+    def run_ahead(self, n, request):
+        """The kernel's side of "Requests written ahead": request i+1 into the FIFO while i is in
+        hand; after i's END, what the FIFO gives back the host did not take: on the channel."""
+        core, ch, fifo = self.core, self.ch, self.fifo
+        core.sendall(request)
+        pending = n > 1
+        if pending:
+            os.write(fifo, request)
+        for i in range(n):
+            while True:
+                ftype, payload = ch.read()
+                if ftype == END:
+                    break
+                if ftype == ERROR:
+                    sys.exit("%s: ERROR %r" % (self.name, payload))
+            if pending:
+                try:
+                    back = os.read(fifo, 65536)
+                except BlockingIOError:
+                    back = b""
+                if back:
+                    core.sendall(back)
+                else:
+                    self.taken += 1
+            pending = i + 2 < n
+            if pending:               # request i+1 is in hand: i+2 goes ahead
+                os.write(fifo, request)
+
     def stop(self):
         self.process.terminate()
         self.process.wait()
+
+
+def open_ahead(path):
+    """The core's ahead FIFO opened as the kernel opens it (a FIFO, not a link; the name removed), or -1."""
+    try:
+        if not stat.S_ISFIFO(os.lstat(path).st_mode):
+            return -1
+    except FileNotFoundError:
+        return -1
+    fd = os.open(path, os.O_RDWR | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
+    os.unlink(path)
+    return fd
 
 
 def main():
@@ -141,24 +193,30 @@ def main():
             hosts.append(Host(lang, script, app, tmp, "host%d" % i))
         for h, depth in zip(hosts, os.environ.get("PIPELINE", "").split(",")):
             h.depth = int(depth or 1)
+        for h, ahead in zip(hosts, os.environ.get("AHEAD", "").split(",")):
+            h.ahead = ahead == "1" and h.fifo >= 0
         request = frame(REQUEST, ("\0".join(VARS) + "\0").encode("latin-1"), flags=1) + frame(BODY)
         hz = os.sysconf("SC_CLK_TCK")
         for h in hosts:
             h.run(2000, request)   # warm-up: the first requests load what the app and the host load lazily
-            print("%s: %s host %s, worker pid %d, %d request(s) written ahead" % (
-                h.name, lang, scripts[hosts.index(h)], h.worker, h.depth))
+            print("%s: %s host %s, worker pid %d, %s" % (
+                h.name, lang, scripts[hosts.index(h)], h.worker,
+                "the next request written into its FIFO" if h.ahead else
+                "%d request(s) written ahead on the channel%s" % (h.depth, "" if h.fifo >= 0 else ", no FIFO offered")))
         block = 500
         for r in range(rounds):
             for h in hosts:
                 h.ticks = cpu_ticks(h.worker)
+                h.taken = 0
             for _ in range(requests // block):     # the hosts take turns, so they share the machine's mood
                 for h in hosts:
                     h.run(block, request)
             n = requests // block * block
             for h in hosts:
                 user, system = ((a - b) * 1e6 / hz / n for a, b in zip(cpu_ticks(h.worker), h.ticks))
-                print("round %d %s: worker CPU %.1f us/request (user %.1f, system %.1f)" % (
-                    r + 1, h.name, user + system, user, system))
+                print("round %d %s: worker CPU %.1f us/request (user %.1f, system %.1f)%s" % (
+                    r + 1, h.name, user + system, user, system,
+                    ", %d of %d taken from the FIFO" % (h.taken, n) if h.ahead else ""))
         if os.environ.get("PROFILE"):
             print("the workers keep running; sending requests until Enter", flush=True)
             import threading

@@ -50,6 +50,7 @@ import org.uwsgi4j.kernel.worker.FrameChannel;
  *  test (this class) ── listens on DIR/m0-g1.sock ──┐
  *    start("host") ──▶ command(dir) + UWSGI4J_* + fixtureApp(dir)
  *    accept() ◀── HELLO …     FORK ──▶     REQUEST/BODY ──▶ ◀── START/DATA/END …
+ *    a core's HELLO ──▶ opens DIR/ahead.<pid>.<core> (AheadFifo), removes the name; writeAhead() ──▶ FIFO
  * </pre>
  *
  * A host joins by implementing {@link #command}, {@link #fixtureApp} and {@link #brokenApp};
