@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -519,6 +520,24 @@ public abstract class WorkerHostContract extends WorkerHostHarness {
     }
 
     @Test
+    void aCoreThatCannotMakeItsFifoServesOnTheChannel() throws Exception {
+        assumeTrue(isRoot(), "runs as root only: a user that may connect to the socket but not create a file beside it");
+        fixtureApp(dir);
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.filter(p -> !p.equals(dir)).toList()) {   // the socket and the app are the user's,
+                Files.setAttribute(p, "unix:uid", 65534);                 // the directory stays root's (0755)
+                Files.setAttribute(p, "unix:gid", 65534);
+            }
+        }
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        FrameChannel core = fork(host(null, Map.of("UWSGI4J_UID", "65534", "UWSGI4J_GID", "65534")), 1, 1).getFirst();
+        assertNull(ahead(core), "mkfifo failed (EACCES): no FIFO offered");
+        assertEquals("Hello World", get(core, "/hello"), "the core serves on its channel");
+        assertEquals("Hello World", get(core, "/hello"), "and again: it never looks for a FIFO it does not have");
+        assertFalse(stderr().toLowerCase(java.util.Locale.ROOT).contains("ahead"), "no error line about it" + stderr());
+    }
+
+    @Test
     void aRequestWrittenAheadIsServedAfterTheOneInHand() throws IOException {
         List<FrameChannel> cores = fork(host(null, Map.of("UWSGI4J_THREADS", "2")), 1, 2);   // each thread's core too
         for (FrameChannel core : cores) {
@@ -679,8 +698,7 @@ public abstract class WorkerHostContract extends WorkerHostHarness {
 
     @Test
     void theHostAndItsWorkersBecomeUwsgi4jUidAndGid() throws Exception {
-        assumeTrue(ProcessHandle.current().info().user().orElse("").equals("root")
-                || Files.readString(Path.of("/proc/self/status")).contains("\nUid:\t0\t"), "runs as root only");
+        assumeTrue(isRoot(), "runs as root only");
         fixtureApp(dir);
         try (Stream<Path> all = Files.walk(dir)) {
             for (Path p : all.toList()) {
@@ -698,6 +716,11 @@ public abstract class WorkerHostContract extends WorkerHostHarness {
             String groups = status.lines().filter(l -> l.startsWith("Groups:")).findFirst().orElseThrow();
             assertFalse(List.of(groups.substring(7).trim().split("\\s+")).contains("0"), "root's groups are gone: " + groups);
         }
+    }
+
+    private static boolean isRoot() throws IOException {
+        return ProcessHandle.current().info().user().orElse("").equals("root")
+                || Files.readString(Path.of("/proc/self/status")).contains("\nUid:\t0\t");
     }
 
     private static byte[] letters(int n) {
