@@ -171,9 +171,9 @@ module Uwsgi4j
       pos = @pos
       len = @buf.bytesize
       if pos != len
-        p = pos
-        p += 8 + @buf.unpack1("V", offset: p + 4) while len - p >= 8
-        return if p != len
+        at = pos
+        at += 8 + @buf.unpack1("V", offset: at + 4) while len - at >= 8
+        return if at != len
       end
       got = @ahead.read_nonblock(SMALL + 8, @got, exception: false)
       return unless got.is_a?(String) # :wait_readable: the kernel took it back meanwhile
