@@ -501,7 +501,7 @@ public abstract class WorkerHostContract extends WorkerHostHarness {
     @Test
     void offersAnAheadFifoBeforeItsHello() throws IOException {
         List<FrameChannel> cores = new ArrayList<>(fork(host(null, Map.of("UWSGI4J_THREADS", "2")), 1, 2));
-        start("worker", Map.of("UWSGI4J_WORKER_ID", "3"));
+        startWithUmask("worker", Map.of("UWSGI4J_WORKER_ID", "3"), "0377");   // 0600 whatever the umask takes away
         FrameChannel lazy = accept();
         assertEquals("core", expect(lazy, FrameType.HELLO).fields().get(1));
         cores.add(lazy);

@@ -141,9 +141,20 @@ public abstract class WorkerHostHarness {
      * variables (one thread, two processes), the fixture app's environment, then {@code extra}.
      */
     protected Process start(String role, Map<String, String> extra) throws IOException {
+        return start(role, extra, command(dir));
+    }
+
+    /** {@link #start(String, Map)} with the file mode creation mask {@code umask} (octal), as {@code --umask} gives it. */
+    protected Process startWithUmask(String role, Map<String, String> extra, String umask) throws IOException {
+        List<String> wrapped = new ArrayList<>(List.of("/bin/sh", "-c", "umask " + umask + " && exec \"$@\"", "sh"));
+        wrapped.addAll(command(dir));   // exec: the host keeps the shell's pid
+        return start(role, extra, wrapped);
+    }
+
+    private Process start(String role, Map<String, String> extra, List<String> command) throws IOException {
         Map<String, String> env = new LinkedHashMap<>(fixtureApp(dir));
         env.putAll(extra);
-        ProcessBuilder pb = new ProcessBuilder(command(dir)).directory(dir.toFile());
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
         Map<String, String> penv = pb.environment();
         penv.keySet().removeIf(k -> k.startsWith("UWSGI4J_"));
         penv.put("UWSGI4J_SOCKET", socketPath.toString());

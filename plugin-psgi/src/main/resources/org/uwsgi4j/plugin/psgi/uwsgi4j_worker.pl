@@ -156,14 +156,14 @@ sub offer_ahead {
     my ($socket_path, $core_id) = @_;
     my $path = File::Basename::dirname($socket_path) . "/ahead.$$.$core_id";
     POSIX::mkfifo($path, 0600) or return undef;
-    if (!sysopen(my $fh, $path, O_RDONLY | O_NONBLOCK)) {
+    my $fh;
+    if (!sysopen($fh, $path, O_RDONLY | O_NONBLOCK) || !chmod(0600, $fh)) {   # 0600 whatever the umask took away
+        close($fh) if $fh;
         unlink $path;                  # ours, and of no use unopened
         return undef;
     }
-    else {
-        binmode $fh;
-        return $fh;
-    }
+    binmode $fh;
+    return $fh;
 }
 
 # Called once right after a request's END or ERROR: the frames the kernel wrote ahead into the

@@ -138,9 +138,14 @@ def offer_ahead(socket_path, core_id):
         os.mkfifo(path, 0o600)
     except OSError:
         return -1
+    fd = -1
     try:
-        return os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        os.fchmod(fd, 0o600)                   # 0600 whatever the umask (--umask) took away
+        return fd
     except OSError:
+        if fd >= 0:
+            os.close(fd)
         try:
             os.unlink(path)                    # ours, and of no use unopened
         except OSError:

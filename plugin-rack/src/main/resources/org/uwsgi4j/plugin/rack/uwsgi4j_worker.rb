@@ -108,9 +108,13 @@ module Uwsgi4j
     def self.offer_ahead(socket_path, core_id)
       path = File.join(File.dirname(socket_path), "ahead.#{Process.pid}.#{core_id}")
       File.mkfifo(path, 0o600)
+      fifo = nil
       begin
-        File.open(path, File::RDONLY | File::NONBLOCK | File::BINARY)
+        fifo = File.open(path, File::RDONLY | File::NONBLOCK | File::BINARY)
+        fifo.chmod(0o600) # 0600 whatever the umask (--umask) took away
+        fifo
       rescue SystemCallError, IOError
+        fifo&.close
         File.unlink(path) # ours, and of no use unopened
         nil
       end
