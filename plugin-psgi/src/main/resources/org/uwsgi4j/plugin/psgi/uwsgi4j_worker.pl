@@ -79,7 +79,7 @@ package uwsgi4j::Closed;            # the kernel closed the channel (or it broke
 sub new { my ($c, $why) = @_; return bless { why => $why }, $c }
 
 package uwsgi4j::Channel;
-use Socket qw(AF_UNIX SOCK_STREAM pack_sockaddr_un);
+use Socket qw(AF_UNIX SOCK_STREAM pack_sockaddr_un MSG_DONTWAIT);
 use Errno qw(EINTR EAGAIN);
 use Fcntl qw(O_RDONLY O_NONBLOCK);
 
@@ -167,24 +167,25 @@ sub offer_ahead {
 }
 
 # Called once right after a request's END or ERROR: the frames the kernel wrote ahead into the
-# FIFO, if any (one sysread: undef with EAGAIN, or 0, is nothing), go after the bytes already
-# buffered from the channel (a stale GONE stays first) and are read as if they had come on it.
-# A buffer that ends inside a frame takes nothing (the kernel then takes its request back).
+# FIFO, if any (one sysread: undef with EAGAIN, or 0, is nothing), are read as if they had come on
+# the channel, after every byte the kernel wrote on the channel before them: those already
+# buffered (a stale GONE) and those still unread in the socket (a request the kernel took back
+# out of the FIFO and sent on the channel before it wrote this one ahead).
 sub take_ahead {
     my ($self) = @_;
-    my $pos = $self->{pos};
-    my $len = length $self->{buf};
-    if ($pos != $len) {
-        my $p = $pos;
-        $p += 8 + unpack('V', substr($self->{buf}, $p + 4, 4)) while $len - $p >= 8;
-        return if $p != $len;
-    }
     return unless sysread($self->{ahead}, $self->{got}, 65536);
-    if ($pos == $len) {
+    my $unread = '';
+    while (1) {                        # what the socket holds now, without waiting
+        my $from = recv($self->{sock}, my $more, 65536, MSG_DONTWAIT);
+        last unless defined $from && length $more;
+        $unread .= $more;
+        last if length $more < 65536;
+    }
+    if ($self->{pos} == length $self->{buf} && !length $unread) {
         $self->{buf} = $self->{got};
     } else {
-        substr($self->{buf}, 0, $pos, '');
-        $self->{buf} .= $self->{got};
+        substr($self->{buf}, 0, $self->{pos}, '');
+        $self->{buf} .= $unread . $self->{got};
     }
     $self->{pos} = 0;
 }

@@ -59,7 +59,8 @@ EXIT_LOAD_FAILED = 22
 HEADER = struct.Struct("<BBHI")
 _pack = HEADER.pack
 _ioctl = fcntl.ioctl
-_FIONREAD = termios.FIONREAD
+_FIONREAD = termios.FIONREAD             # on a FIFO or a stream socket: the bytes waiting
+_readv = os.readv
 END_FRAME = _pack(END, 0, 0, 0)
 STDLIB = os.path.dirname(os.__file__) + os.sep   # frames there are not "where" a load failed
 # PEP 3333: an application must not send these (the server owns the connection).
@@ -221,35 +222,51 @@ class Channel:
     def take_ahead(self):
         """Called once right after a request's END or ERROR was sent (docs/worker-protocol.md,
         "Requests written ahead"): the frames the kernel wrote ahead into the FIFO, if any, are
-        appended after the bytes already buffered from the channel (a stale GONE stays first) and
-        read as if they had come on it. Nothing there: the next request comes on the channel.
+        read as if they had come on the channel, after every byte the kernel wrote on the channel
+        before them: those already buffered (a stale GONE) and those still unread in the socket
+        (a request the kernel took back out of the FIFO and sent on the channel before it wrote
+        this one ahead). Nothing there: the next request comes on the channel.
         Hot path: when nothing waits, one ioctl (FIONREAD) and no exception (a read that finds
         the FIFO empty costs a BlockingIOError, more than the system call itself); when something
-        does, readv straight into the buffer. A buffer that ends inside a frame takes nothing (the
-        kernel then takes its request back)."""
+        does, readv straight into the buffer and one FIONREAD of the socket."""
         fd = self.ahead
-        _ioctl(fd, _FIONREAD, self.waiting, True)
-        if self.waiting == NOTHING_WAITS:
+        waiting = self.waiting
+        _ioctl(fd, _FIONREAD, waiting, True)
+        if waiting == NOTHING_WAITS:
             return
         pos, end = self.pos, self.end
         if pos == end:
-            self.pos = self.end = end = 0
-        else:
-            p = pos
-            while end - p >= 8:
-                p += 8 + HEADER.unpack_from(self.buf, p)[3]
-            if p != end:
-                return
-            if len(self.buf) - end < AHEAD_READ:
-                n = end - pos
-                buf = self.buf if len(self.buf) >= n + AHEAD_READ else bytearray(n + AHEAD_READ)
-                buf[:n] = bytes(self.view[pos:end])     # may overlap: copy first
-                self.buf, self.view, self.pos, self.end = buf, memoryview(buf), 0, n
-                end = n
+            pos = end = 0
+        elif len(self.buf) - end < AHEAD_READ:
+            pos, end = self._compact(pos, end, AHEAD_READ)
         try:
-            self.end = end + os.readv(fd, (self.view[end:],))
+            n = _readv(fd, (self.view[end:],))
         except BlockingIOError:
-            pass                                   # the kernel took it back meanwhile
+            n = 0                                  # the kernel took it back meanwhile
+        if n:
+            _ioctl(self.sock.fileno(), _FIONREAD, waiting, True)
+            if waiting != NOTHING_WAITS:           # unread on the channel: it goes first
+                unread = int.from_bytes(waiting, sys.byteorder)
+                ahead = bytes(self.view[end:end + n])
+                if len(self.buf) - end < unread + n:
+                    pos, end = self._compact(pos, end, unread + n)
+                stop = end + unread
+                while end < stop:
+                    got = self.sock.recv_into(self.view[end:stop])
+                    if not got:
+                        raise ChannelClosed("EOF")
+                    end += got
+                self.view[end:end + n] = ahead
+        self.pos, self.end = pos, end + n
+
+    def _compact(self, pos, end, room):
+        """Moves the buffered bytes [pos, end) to the front of a buffer with `room` bytes free
+        after them; their new (pos, end)."""
+        n = end - pos
+        buf = self.buf if len(self.buf) >= n + room else bytearray(n + room)
+        buf[:n] = bytes(self.view[pos:end])       # may overlap: copy first
+        self.buf, self.view = buf, memoryview(buf)
+        return 0, n
 
     def close(self):
         try:

@@ -166,27 +166,30 @@ module Uwsgi4j
     end
 
     # Called once right after a request's END or ERROR: the frames the kernel wrote ahead into
-    # the FIFO, if any, go after the bytes already buffered from the channel (a stale GONE stays
-    # first) and are read as if they had come on it. When nothing waits, one ioctl (IO#nread:
-    # FIONREAD): read_nonblock costs an fcntl besides its read. A buffer that ends inside a frame
-    # takes nothing (the kernel then takes its request back).
+    # the FIFO, if any, are read as if they had come on the channel, after every byte the kernel
+    # wrote on the channel before them: those already buffered (a stale GONE) and those still
+    # unread in the socket (a request the kernel took back out of the FIFO and sent on the
+    # channel before it wrote this one ahead). When nothing waits, one ioctl (IO#nread:
+    # FIONREAD): read_nonblock costs an fcntl besides its read.
     def take_ahead
       return if @ahead.nread.zero?
-      pos = @pos
-      len = @buf.bytesize
-      if pos != len
-        at = pos
-        at += 8 + @buf.unpack1("V", offset: at + 4) while len - at >= 8
-        return if at != len
-      end
       got = @ahead.read_nonblock(SMALL + 8, @got, exception: false)
-      return unless got.is_a?(String) # :wait_readable: the kernel took it back meanwhile
-      if pos == len
+      return unless got.is_a?(String) # :wait_readable: the kernel took it back meanwhile; nil: EOF
+      unread = @sock.nread
+      if @pos == @buf.bytesize && unread.zero?
         @buf, @got = got, @buf # the two buffers swap: no copy
       else
-        @buf = @buf.byteslice(pos, len - pos) << got
+        @buf = @buf.byteslice(@pos, @buf.bytesize - @pos)
+        while unread.positive? # unread on the channel: it goes first
+          @sock.readpartial(unread, @rbuf)
+          @buf << @rbuf
+          unread -= @rbuf.bytesize
+        end
+        @buf << got
       end
       @pos = 0
+    rescue EOFError, IOError, SystemCallError => e
+      raise ChannelClosed, e.message
     end
 
     def close
