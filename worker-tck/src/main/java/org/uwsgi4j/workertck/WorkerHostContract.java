@@ -580,6 +580,36 @@ public abstract class WorkerHostContract extends WorkerHostHarness {
     }
 
     @Test
+    void aRequestOnTheChannelBeforeTheFifoIsServedFirst() throws IOException {
+        FrameChannel core = oneCore();
+        core.write(FrameType.REQUEST, 0, vars("/echo"));   // A, its body pulled: in hand at each READ
+        expect(core, FrameType.READ);
+        core.write(FrameType.BODY, 0, ByteBuffer.wrap("A's body".getBytes(StandardCharsets.US_ASCII)));
+        expect(core, FrameType.READ);
+        // as when the kernel took B back out of the FIFO, sent it on the channel, and wrote C ahead
+        // while B was in hand: at A's END the host finds C in the FIFO and B before it on the channel
+        writeAhead(core, inline("/echo", "C".getBytes(StandardCharsets.US_ASCII)));
+        List<Frame> frames = new ArrayList<>(List.of(Frame.of(FrameType.BODY)));   // A's body ends, B follows
+        frames.addAll(inline("/count", new byte[0], "QUERY_STRING", "1000"));
+        core.writeAll(frames);
+        StringBuilder body = new StringBuilder();
+        response(core, body);
+        assertEquals("A's body", body.toString());
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < 1000; i++) {
+            expected.append(i).append('\n');
+        }
+        body.setLength(0);
+        response(core, body);   // a host that put C behind B in its buffer meets C's REQUEST while B streams
+        assertEquals(expected.toString(), body.toString(), "B, from the channel, first and whole");
+        body.setLength(0);
+        response(core, body);
+        assertEquals("C", body.toString(), "then C, from the FIFO, after B's END");
+        assertEquals(0, ahead(core).takeBack().length, "the host took C");
+        assertEquals("Hello World", get(core, "/hello"));
+    }
+
+    @Test
     void aStaleGoneBufferedBeforeTheFifoIsStillStale() throws IOException {
         FrameChannel core = oneCore();
         core.write(FrameType.REQUEST, 0, vars("/echo"));   // A, its body pulled: in hand at each READ

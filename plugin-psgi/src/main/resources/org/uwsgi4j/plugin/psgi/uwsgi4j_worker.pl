@@ -170,9 +170,15 @@ sub offer_ahead {
 # FIFO, if any (one sysread: undef with EAGAIN, or 0, is nothing), are read as if they had come on
 # the channel, after every byte the kernel wrote on the channel before them: those already
 # buffered (a stale GONE) and those still unread in the socket (a request the kernel took back
-# out of the FIFO and sent on the channel before it wrote this one ahead).
+# out of the FIFO and sent on the channel before it wrote this one ahead). When those hold a
+# request, the frames from the FIFO wait ({later}) until that request's END: the request in hand
+# is always the only one buffered.
 sub take_ahead {
     my ($self) = @_;
+    if (defined $self->{later}) {      # the request before it has ended: its turn
+        $self->{buf} .= $self->{later};
+        $self->{later} = undef;
+    }
     return unless sysread($self->{ahead}, $self->{got}, 65536);
     my $unread = '';
     while (1) {                        # what the socket holds now, without waiting
@@ -183,11 +189,21 @@ sub take_ahead {
     }
     if ($self->{pos} == length $self->{buf} && !length $unread) {
         $self->{buf} = $self->{got};
-    } else {
-        substr($self->{buf}, 0, $self->{pos}, '');
-        $self->{buf} .= $unread . $self->{got};
+        $self->{pos} = 0;
+        return;
     }
+    substr($self->{buf}, 0, $self->{pos}, '');
     $self->{pos} = 0;
+    $self->{buf} .= $unread;
+    my ($p, $len) = (0, length $self->{buf});
+    while ($len - $p >= 8) {
+        if (ord(substr($self->{buf}, $p, 1)) == main::REQUEST) {
+            $self->{later} = $self->{got};
+            return;
+        }
+        $p += 8 + unpack('V', substr($self->{buf}, $p + 4, 4));
+    }
+    $self->{buf} .= $self->{got};
 }
 
 # Whether the socket has bytes to read now (no wait).

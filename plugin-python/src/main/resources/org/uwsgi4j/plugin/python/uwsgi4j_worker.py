@@ -166,6 +166,7 @@ class Channel:
         self.pos = self.end = 0
         self.ahead = offer_ahead(path, core_id) if role == "core" else -1
         self.waiting = bytearray(4)            # FIONREAD's answer for the ahead FIFO
+        self.later = None                      # frames from the FIFO behind a request buffered before them
         self.send(frame(HELLO, fields(token, role, str(worker_id), str(core_id), str(os.getpid()), PROTOCOL_VERSION)))
 
     def send(self, data):
@@ -225,39 +226,65 @@ class Channel:
         read as if they had come on the channel, after every byte the kernel wrote on the channel
         before them: those already buffered (a stale GONE) and those still unread in the socket
         (a request the kernel took back out of the FIFO and sent on the channel before it wrote
-        this one ahead). Nothing there: the next request comes on the channel.
+        this one ahead). When those hold a request, the frames from the FIFO wait (`later`) until
+        that request's END: the request in hand is always the only one buffered.
         Hot path: when nothing waits, one ioctl (FIONREAD) and no exception (a read that finds
         the FIFO empty costs a BlockingIOError, more than the system call itself); when something
         does, readv straight into the buffer and one FIONREAD of the socket."""
-        fd = self.ahead
-        waiting = self.waiting
-        _ioctl(fd, _FIONREAD, waiting, True)
-        if waiting == NOTHING_WAITS:
-            return
         pos, end = self.pos, self.end
         if pos == end:
             pos = end = 0
-        elif len(self.buf) - end < AHEAD_READ:
-            pos, end = self._compact(pos, end, AHEAD_READ)
-        try:
-            n = _readv(fd, (self.view[end:],))
-        except BlockingIOError:
-            n = 0                                  # the kernel took it back meanwhile
-        if n:
-            _ioctl(self.sock.fileno(), _FIONREAD, waiting, True)
-            if waiting != NOTHING_WAITS:           # unread on the channel: it goes first
-                unread = int.from_bytes(waiting, sys.byteorder)
-                ahead = bytes(self.view[end:end + n])
-                if len(self.buf) - end < unread + n:
-                    pos, end = self._compact(pos, end, unread + n)
-                stop = end + unread
-                while end < stop:
-                    got = self.sock.recv_into(self.view[end:stop])
-                    if not got:
-                        raise ChannelClosed("EOF")
-                    end += got
-                self.view[end:end + n] = ahead
-        self.pos, self.end = pos, end + n
+        later = self.later
+        if later is not None:                      # the request before it has ended: its turn
+            self.later = None
+            n = len(later)
+            if len(self.buf) - end < n:
+                pos, end = self._compact(pos, end, n)
+            self.view[end:end + n] = later
+            end += n
+        fd = self.ahead
+        waiting = self.waiting
+        _ioctl(fd, _FIONREAD, waiting, True)
+        if waiting != NOTHING_WAITS:
+            if len(self.buf) - end < AHEAD_READ:
+                pos, end = self._compact(pos, end, AHEAD_READ)
+            try:
+                n = _readv(fd, (self.view[end:],))
+            except BlockingIOError:
+                n = 0                              # the kernel took it back meanwhile
+            if n:
+                _ioctl(self.sock.fileno(), _FIONREAD, waiting, True)
+                if waiting == NOTHING_WAITS and not self._holds_request(pos, end):
+                    end += n                       # in place already
+                else:
+                    ahead = bytes(self.view[end:end + n])
+                    unread = int.from_bytes(waiting, sys.byteorder)
+                    if unread:                     # unread on the channel: it goes first
+                        if len(self.buf) - end < unread:
+                            pos, end = self._compact(pos, end, unread)
+                        stop = end + unread
+                        while end < stop:
+                            got = self.sock.recv_into(self.view[end:stop])
+                            if not got:
+                                raise ChannelClosed("EOF")
+                            end += got
+                    if self._holds_request(pos, end):
+                        self.later = ahead
+                    else:
+                        if len(self.buf) - end < n:
+                            pos, end = self._compact(pos, end, n)
+                        self.view[end:end + n] = ahead
+                        end += n
+        self.pos, self.end = pos, end
+
+    def _holds_request(self, pos, end):
+        """Whether the buffered frames in [pos, end) include a REQUEST."""
+        buf = self.buf
+        while end - pos >= 8:
+            if buf[pos] == REQUEST:
+                return True
+            pos += 8 + HEADER.unpack_from(buf, pos)[3]
+        return False
 
     def _compact(self, pos, end, room):
         """Moves the buffered bytes [pos, end) to the front of a buffer with `room` bytes free

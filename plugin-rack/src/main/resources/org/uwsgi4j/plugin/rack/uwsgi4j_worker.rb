@@ -169,25 +169,42 @@ module Uwsgi4j
     # the FIFO, if any, are read as if they had come on the channel, after every byte the kernel
     # wrote on the channel before them: those already buffered (a stale GONE) and those still
     # unread in the socket (a request the kernel took back out of the FIFO and sent on the
-    # channel before it wrote this one ahead). When nothing waits, one ioctl (IO#nread:
-    # FIONREAD): read_nonblock costs an fcntl besides its read.
+    # channel before it wrote this one ahead). When those hold a request, the frames from the
+    # FIFO wait (@later) until that request's END: the request in hand is always the only one
+    # buffered. When nothing waits, one ioctl (IO#nread: FIONREAD): read_nonblock costs an fcntl
+    # besides its read.
     def take_ahead
+      if @later # the request before it has ended: its turn
+        @buf = @buf.byteslice(@pos, @buf.bytesize - @pos) << @later
+        @pos = 0
+        @later = nil
+      end
       return if @ahead.nread.zero?
       got = @ahead.read_nonblock(SMALL + 8, @got, exception: false)
       return unless got.is_a?(String) # :wait_readable: the kernel took it back meanwhile; nil: EOF
       unread = @sock.nread
       if @pos == @buf.bytesize && unread.zero?
         @buf, @got = got, @buf # the two buffers swap: no copy
-      else
-        @buf = @buf.byteslice(@pos, @buf.bytesize - @pos)
-        while unread.positive? # unread on the channel: it goes first
-          @sock.readpartial(unread, @rbuf)
-          @buf << @rbuf
-          unread -= @rbuf.bytesize
-        end
-        @buf << got
+        @pos = 0
+        return
       end
+      @buf = @buf.byteslice(@pos, @buf.bytesize - @pos)
       @pos = 0
+      while unread.positive? # unread on the channel: it goes first
+        @sock.readpartial(unread, @rbuf)
+        @buf << @rbuf
+        unread -= @rbuf.bytesize
+      end
+      at = 0
+      len = @buf.bytesize
+      while len - at >= 8
+        if @buf.getbyte(at) == REQUEST
+          @later = got.dup
+          return
+        end
+        at += 8 + @buf.unpack1("V", offset: at + 4)
+      end
+      @buf << got
     rescue EOFError, IOError, SystemCallError => e
       raise ChannelClosed, e.message
     end
