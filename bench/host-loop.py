@@ -122,34 +122,33 @@ class Host:
         self.ahead each next one written into the FIFO while one is in hand."""
         if self.ahead:
             return self.run_ahead(n, request)
-        core, ch = self.core, self.ch
+        core = self.core
         ahead = min(self.depth, n)
         core.sendall(request * ahead)
         for i in range(n):
-            while True:
-                ftype, payload = ch.read()
-                if ftype == END:
-                    break
-                if ftype == ERROR:
-                    sys.exit("%s: ERROR %r" % (self.name, payload))
+            self.await_end()
             if i + ahead < n:
                 core.sendall(request)
+
+    def await_end(self):
+        """Reads the core channel to the response's END (an ERROR ends the script)."""
+        while True:
+            ftype, payload = self.ch.read()
+            if ftype == END:
+                return
+            if ftype == ERROR:
+                sys.exit("%s: ERROR %r" % (self.name, payload))
 
     def run_ahead(self, n, request):
         """The kernel's side of "Requests written ahead": request i+1 into the FIFO while i is in
         hand; after i's END, what the FIFO gives back the host did not take: on the channel."""
-        core, ch, fifo = self.core, self.ch, self.fifo
+        core, fifo = self.core, self.fifo
         core.sendall(request)
         pending = n > 1
         if pending:
             os.write(fifo, request)
         for i in range(n):
-            while True:
-                ftype, payload = ch.read()
-                if ftype == END:
-                    break
-                if ftype == ERROR:
-                    sys.exit("%s: ERROR %r" % (self.name, payload))
+            self.await_end()
             if pending:
                 try:
                     back = os.read(fifo, 65536)

@@ -80,6 +80,20 @@ class AheadGoneTest {
                 runnable -> Thread.ofPlatform().start(runnable));
     }
 
+    /** The request in hand (/x, whose client fails at its first write) and the next (/y). */
+    private final WorkerForward inHand = WorkerForwardTest.forwarder(WorkerForwardTest.vars("GET", "/x"),
+            InputStream.nullInputStream(), new WorkerForwardTest.FailingClient(0));
+    private final WorkerForward next = WorkerForwardTest.forwarder(WorkerForwardTest.vars("GET", "/y"),
+            InputStream.nullInputStream(), new ClientFixtures.Recorder());
+
+    /** Serves /x with /y written ahead behind it; returns once /x is in the worker and /y in the FIFO. */
+    private CompletableFuture<Job.Outcome> serveXWithYAhead() throws Exception {
+        CompletableFuture<Job.Outcome> outcome = serveWithNextAhead(inHand, next);
+        requestInHandArrives();
+        awaitWrittenAhead();
+        return outcome;
+    }
+
     private void awaitWrittenAhead() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (!ahead.hasPending()) {
@@ -95,13 +109,7 @@ class AheadGoneTest {
 
     @Test
     void aGoneIsNotSentOnceTheWorkerTookTheNextRequest() throws Exception {
-        WorkerForward inHand = WorkerForwardTest.forwarder(WorkerForwardTest.vars("GET", "/x"), InputStream.nullInputStream(),
-                new WorkerForwardTest.FailingClient(0));
-        WorkerForward next = WorkerForwardTest.forwarder(WorkerForwardTest.vars("GET", "/y"), InputStream.nullInputStream(),
-                new ClientFixtures.Recorder());
-        CompletableFuture<Job.Outcome> outcome = serveWithNextAhead(inHand, next);
-        requestInHandArrives();
-        awaitWrittenAhead();
+        CompletableFuture<Job.Outcome> outcome = serveXWithYAhead();
         assertTrue(workerFifo.read(ByteBuffer.allocate(65536)) > 0, "the worker takes /y (it has ended /x)");
         workerSide.writeAll(List.of(WorkerForwardTest.start(), WorkerForwardTest.data("x"), Frame.of(FrameType.END)));
         assertEquals(Job.Outcome.DONE, outcome.get(5, TimeUnit.SECONDS));
@@ -114,13 +122,7 @@ class AheadGoneTest {
 
     @Test
     void aGoneTakesTheNextRequestBackFirstWhenTheWorkerHasNotTakenIt() throws Exception {
-        WorkerForward inHand = WorkerForwardTest.forwarder(WorkerForwardTest.vars("GET", "/x"), InputStream.nullInputStream(),
-                new WorkerForwardTest.FailingClient(0));
-        WorkerForward next = WorkerForwardTest.forwarder(WorkerForwardTest.vars("GET", "/y"), InputStream.nullInputStream(),
-                new ClientFixtures.Recorder());
-        CompletableFuture<Job.Outcome> outcome = serveWithNextAhead(inHand, next);
-        requestInHandArrives();
-        awaitWrittenAhead();
+        CompletableFuture<Job.Outcome> outcome = serveXWithYAhead();
         workerSide.writeAll(List.of(WorkerForwardTest.start(), WorkerForwardTest.data("x")));
         assertEquals(FrameType.GONE, workerSide.read().type(), "the worker is told, /x being still in hand");
         workerSide.write(FrameType.END, 0);
