@@ -14,9 +14,16 @@ import org.junit.jupiter.api.Test;
  */
 class HttpRouterSocketIT extends HttpSocketIT {
 
-    /** Hides {@link HttpSocketIT#start()}: the same tests, another front. */
+    /**
+     * The same tests, another front. JUnit runs {@link HttpSocketIT#start()} first all the same
+     * (a static method of the same name does not keep a superclass's {@code @BeforeAll} from
+     * running): its {@code --http-socket} server is stopped here, or it would outlive the test.
+     */
     @BeforeAll
     static void start() throws Exception {
+        if (server != null) {
+            server.close();
+        }
         server = UwsgiProcess.start(cwd, "--http", "127.0.0.1:0", "--http-modifier1", "101", "--plugins", "echo,http");
         port = Integer.parseInt(server.awaitLine("uWSGI http bound on 127\\.0\\.0\\.1:(\\d+)", UwsgiProcess.START_TIMEOUT).group(1));
         server.awaitLine("\\*\\*\\* uwsgi4j is ready", UwsgiProcess.START_TIMEOUT);
