@@ -51,9 +51,11 @@ class AheadPoolTest {
 
         Scripted held1 = offer("held1");
         MasterRig.Core first = whoGets("held1", one, two);
-        offer("held2");
+        Scripted held2 = offer("held2");
         MasterRig.Core second = first == one ? two : one;
         assertEquals("held2", requestName(second.next()));
+        // each core looked for a request to write ahead right after sending its own; none was there
+        assertTrue(held1.sent.await(5, TimeUnit.SECONDS) && held2.sent.await(5, TimeUnit.SECONDS));
         a = first;
         b = second;
         aId = first == one ? 1 : 2;
@@ -145,6 +147,8 @@ class AheadPoolTest {
     static final class Scripted implements Job {
         final String name;
         final CountDownLatch done = new CountDownLatch(1);
+        /** Counted down once the core ran what it runs when the request is in the worker (it may write the next one ahead). */
+        final CountDownLatch sent = new CountDownLatch(1);
         volatile boolean sentAhead;
         volatile int worker = -1;
 
@@ -165,6 +169,7 @@ class AheadPoolTest {
                     turn.channel().writeFields(FrameType.REQUEST, 0, name);
                 }
                 turn.sent().run();
+                sent.countDown();
                 Frame f = turn.channel().read();
                 assertEquals(FrameType.END, f.type());
             } catch (IOException e) {
