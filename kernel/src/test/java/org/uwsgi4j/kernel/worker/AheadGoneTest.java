@@ -9,13 +9,9 @@ import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -52,12 +48,9 @@ class AheadGoneTest {
 
     @BeforeEach
     void connect() throws Exception {
-        UnixDomainSocketAddress address = UnixDomainSocketAddress.of(dir.resolve("core.sock"));
-        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(address)) {
-            SocketChannel kernel = SocketChannel.open(address);
-            workerSide = new FrameChannel(server.accept());
-            kernelSide = new FrameChannel(kernel);
-        }
+        FrameChannel[] ends = WorkerForwardTest.corePair(dir);
+        kernelSide = ends[0];
+        workerSide = ends[1];
         Path fifo = dir.resolve("ahead.7.0");
         assertEquals(0, new ProcessBuilder("mkfifo", "-m", "600", fifo.toString()).start().waitFor());
         workerFifo = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE);

@@ -144,7 +144,7 @@ class AheadPoolTest {
     }
 
     /** A request whose frames are its name; it reads its response to END. */
-    static final class Scripted implements Job {
+    static final class Scripted extends WorkerPoolTest.DoneJob {
         final String name;
         final CountDownLatch done = new CountDownLatch(1);
         /** Counted down once the core ran what it runs when the request is in the worker (it may write the next one ahead). */
@@ -195,14 +195,6 @@ class AheadPoolTest {
         }
 
         @Override
-        public void fail() {
-        }
-
-        @Override
-        public void overloaded() {
-        }
-
-        @Override
         public String describe() {
             return "127.0.0.1 - GET /" + name;
         }
@@ -210,16 +202,6 @@ class AheadPoolTest {
         @Override
         public void servedBy(int workerId, int coreId, long pid) {
             worker = workerId;
-        }
-
-        @Override
-        public boolean appError() {
-            return false;
-        }
-
-        @Override
-        public long bodyBytes() {
-            return 0;
         }
     }
 }

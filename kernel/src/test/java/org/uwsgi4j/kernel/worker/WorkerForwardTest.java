@@ -42,11 +42,17 @@ class WorkerForwardTest {
 
     @BeforeEach
     void connect() throws IOException {
+        FrameChannel[] ends = corePair(dir);
+        kernelSide = ends[0];
+        workerSide = ends[1];
+    }
+
+    /** A core channel over a real Unix socket in {@code dir}: the kernel's end, then the worker's. */
+    static FrameChannel[] corePair(Path dir) throws IOException {
         UnixDomainSocketAddress address = UnixDomainSocketAddress.of(dir.resolve("core.sock"));
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(address)) {
             SocketChannel kernel = SocketChannel.open(address);
-            workerSide = new FrameChannel(server.accept());
-            kernelSide = new FrameChannel(kernel);
+            return new FrameChannel[] {new FrameChannel(kernel), new FrameChannel(server.accept())};
         }
     }
 

@@ -219,7 +219,7 @@ class WorkerPoolTest {
     }
 
     /** A request a worker answers at once. */
-    static final class DoneJob implements Job {
+    static class DoneJob implements Job {
 
         volatile boolean failed;
 
