@@ -15,6 +15,8 @@
 #                 (--req-logger file:… --log-req-encoder json … --log-req-encoder nl)
 #   LOGGING=all   also runs "uwsgi4j+log" (uWSGI's default request line to a --logto file) beside
 #                 "uwsgi4j+json": no logging, default logging and JSON logging in the same rounds
+#   APP=FILE APP_CALLABLE=NAME URL_PATH=/P  another WSGI app than the hello app, and the path wrk asks
+#                 for, e.g. APP=examples/python/flask_app.py APP_CALLABLE=app URL_PATH=/hello/you
 #   LOGGING=alarm also runs "uwsgi4j+log" (request logging on, to a file) and "uwsgi4j+alarm" (the
 #                 same with a log alarm that no line matches: what watching every line costs)
 #
@@ -34,37 +36,39 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 procs="${1:-2}"; wthreads="${2:-2}"; conns="${3:-50}"; secs="${4:-15}"; warm="${5:-15}"; rounds="${6:-3}"
 modes="${WRK_MODE:-both}"; [ "$modes" = both ] && modes="keepalive close"
-appdir="$root/examples/python"
+appfile="${APP:-$root/examples/python/hello.py}"; callable="${APP_CALLABLE:-application}"; path="${URL_PATH:-/}"
+app=(--wsgi-file "$appfile" --callable "$callable")
 command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install wrk)" >&2; exit 1; }
 . "$root/bench/lib.sh" # servers_init, start, warm_up, rounds_of, measure, med …
+url() { echo "http://127.0.0.1:${PORT[$1]}$path"; }
 
 servers_init
 
 "$root/uwsgi4j" --version >/dev/null # builds the distribution first when the sources are newer
 port=$(free_port)
-"$root/uwsgi4j" --http-socket "127.0.0.1:$port" --wsgi-file "$appdir/hello.py" --master --processes "$procs" --disable-logging \
+"$root/uwsgi4j" --http-socket "127.0.0.1:$port" "${app[@]}" --master --processes "$procs" --disable-logging \
   >"$log/uwsgi4j.log" 2>&1 &
 start uwsgi4j $! "$port"
 if [ "${LOGGING:-}" = all ]; then
   port=$(free_port)
-  "$root/uwsgi4j" --http-socket "127.0.0.1:$port" --wsgi-file "$appdir/hello.py" --master --processes "$procs" \
+  "$root/uwsgi4j" --http-socket "127.0.0.1:$port" "${app[@]}" --master --processes "$procs" \
     --logto "$log/requests.log" >"$log/uwsgi4j-log.log" 2>&1 &
   start uwsgi4j+log $! "$port"
 fi
 if [ "${LOGGING:-}" = json ] || [ "${LOGGING:-}" = all ]; then
   port=$(free_port)
-  "$root/uwsgi4j" --http-socket "127.0.0.1:$port" --wsgi-file "$appdir/hello.py" --master --processes "$procs" \
+  "$root/uwsgi4j" --http-socket "127.0.0.1:$port" "${app[@]}" --master --processes "$procs" \
     --req-logger "file:$log/requests.json" --log-req-encoder 'json {"time":${millis},"line":"${msg}"}' \
     --log-req-encoder nl >"$log/uwsgi4j-json.log" 2>&1 &
   start uwsgi4j+json $! "$port"
 fi
 if [ "${LOGGING:-}" = alarm ]; then
   port=$(free_port)
-  "$root/uwsgi4j" --http-socket "127.0.0.1:$port" --wsgi-file "$appdir/hello.py" --master --processes "$procs" \
+  "$root/uwsgi4j" --http-socket "127.0.0.1:$port" "${app[@]}" --master --processes "$procs" \
     --logto "$log/requests-log.txt" >"$log/uwsgi4j-log.log" 2>&1 &
   start uwsgi4j+log $! "$port"
   port=$(free_port)
-  "$root/uwsgi4j" --http-socket "127.0.0.1:$port" --wsgi-file "$appdir/hello.py" --master --processes "$procs" \
+  "$root/uwsgi4j" --http-socket "127.0.0.1:$port" "${app[@]}" --master --processes "$procs" \
     --logto "$log/requests-alarm.txt" --alarm "never log:" --log-alarm "never HARAKIRI ON WORKER" \
     >"$log/uwsgi4j-alarm.log" 2>&1 &
   start uwsgi4j+alarm $! "$port"
@@ -72,26 +76,26 @@ fi
 if [ -n "${BASELINE:-}" ]; then
   "$BASELINE/uwsgi4j" --version >/dev/null
   port=$(free_port)
-  "$BASELINE/uwsgi4j" --http-socket "127.0.0.1:$port" --wsgi-file "$appdir/hello.py" --master --processes "$procs" \
+  "$BASELINE/uwsgi4j" --http-socket "127.0.0.1:$port" "${app[@]}" --master --processes "$procs" \
     --disable-logging >"$log/uwsgi4j-base.log" 2>&1 &
   start uwsgi4j@base $! "$port"
 fi
 if [ -n "${VARIANT:-}" ]; then
   port=$(free_port)
-  UWSGI4J_JAVA_OPTS="$VARIANT" "$root/uwsgi4j" --http-socket "127.0.0.1:$port" --wsgi-file "$appdir/hello.py" --master \
+  UWSGI4J_JAVA_OPTS="$VARIANT" "$root/uwsgi4j" --http-socket "127.0.0.1:$port" "${app[@]}" --master \
     --processes "$procs" --disable-logging >"$log/uwsgi4j-variant.log" 2>&1 &
   start uwsgi4j+variant $! "$port"
 fi
 peers="${PEERS:-1}"
 if [ "$peers" != 0 ] && command -v uwsgi >/dev/null; then
   port=$(free_port)
-  uwsgi --plugins python3 --http-socket "127.0.0.1:$port" --wsgi-file "$appdir/hello.py" --master --processes "$procs" \
+  uwsgi --plugins python3 --http-socket "127.0.0.1:$port" "${app[@]}" --master --processes "$procs" \
     --disable-logging --die-on-term >"$log/uwsgi.log" 2>&1 &
   start uWSGI $! "$port"
 fi
 if [ "$peers" != 0 ] && command -v gunicorn >/dev/null; then
   port=$(free_port)
-  gunicorn --workers "$procs" --bind "127.0.0.1:$port" --chdir "$appdir" hello:application >"$log/gunicorn.log" 2>&1 &
+  gunicorn --workers "$procs" --bind "127.0.0.1:$port" --chdir "$(dirname "$appfile")" "$(basename "$appfile" .py):$callable" >"$log/gunicorn.log" 2>&1 &
   start gunicorn $! "$port"
 fi
 
