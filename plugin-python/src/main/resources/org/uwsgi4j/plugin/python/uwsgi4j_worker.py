@@ -549,6 +549,8 @@ class Core:
         environ["wsgi.url_scheme"] = scheme
         self.status = None
         self.sent = False
+        self.ended = False
+        self.wrote = False      # the write() callable was used: its bytes are not counted below
         self.request_id = next(REQUESTS)
         result = None
         try:
@@ -568,13 +570,23 @@ class Core:
                     return
             send, monotonic = self._send, _monotonic
             check_at = 0.0      # the first chunk looks at the frames already here and starts the clock
+            length = None       # the Content-Length, once the first chunk comes (-1: none)
+            done = 0            # the body's bytes so far
             for chunk in result:
+                if self.ended:                  # Content-Length was met and END sent: the rest is dropped
+                    continue
                 if self.write_errors:           # the client is gone: this chunk is one more write error
                     self.write_errors += 1
                     if self.write_errors > WRITE_ERRORS_TOLERANCE:
                         break
                     continue
                 if chunk:
+                    if length is None:
+                        length = self.content_length()
+                    done += len(chunk)
+                    if done == length and len(chunk) <= SMALL and not self.wrote:
+                        self._send_last(chunk)  # the iterable still runs to its end (its code after the last yield)
+                        continue
                     send(chunk)
                 if monotonic() >= check_at:     # no system call per chunk: one every GONE_CHECK
                     if self.client_gone(check_at != 0.0):
@@ -582,6 +594,8 @@ class Core:
                         if self.write_errors > WRITE_ERRORS_TOLERANCE:
                             break
                     check_at = monotonic() + GONE_CHECK
+            if self.ended:
+                return
             if self.write_errors > WRITE_ERRORS_TOLERANCE:
                 # the iterable is asked for nothing more; uWSGI's python plugin logs this line
                 sys.stderr.write("OSError: write error\n")
@@ -608,11 +622,14 @@ class Core:
 
     def fail(self, e):
         """The app raised: its traceback to stderr as uWSGI logs it (from the app's frames, not
-        this host's), ERROR to the kernel (a 500 if nothing was sent)."""
+        this host's), ERROR to the kernel (a 500 if nothing was sent); only the traceback when
+        the response had ended already (its Content-Length met: the client has it all)."""
         tb = e.__traceback__
         while tb is not None and tb.tb_next is not None and tb.tb_frame.f_code.co_filename == __file__:
             tb = tb.tb_next
         sys.stderr.write("".join(traceback.format_exception(type(e), e, tb)))
+        if self.ended:
+            return
         self.ch.send(frame(ERROR, fields(one_line(e))))
 
     def _start_response(self, status, headers, exc_info=None):
@@ -640,7 +657,31 @@ class Core:
         payload = (text + "\0").encode("latin-1")
         self.head = _pack(START, 0, 0, len(payload)) + payload
         self.status = status
+        self.headers = flat
         return self.write
+
+    def content_length(self):
+        """The response's Content-Length as a number; -1 without one (or one that is not a number)."""
+        if self.status is None:
+            return -1
+        flat = self.headers
+        for i in range(0, len(flat), 2):
+            if len(flat[i]) == 14 and flat[i].lower() == "content-length":
+                value = flat[i + 1].strip()
+                return int(value) if value.isdigit() else -1
+        return -1
+
+    def _send_last(self, chunk):
+        """Sends the chunk that completes the response's Content-Length and the END in one write
+        (START first, if not sent yet): the kernel then reads the whole response at once, as it
+        does for a one-chunk list, instead of waking again for an END written after the iterable
+        has said it is done. What the iterable yields after it is dropped."""
+        if type(chunk) is str:
+            raise TypeError("the response body must be bytes, not str")
+        head = b"" if self.sent else self.head
+        self.sent = True
+        self.ended = True
+        self.ch.send(b"".join((head, _pack(DATA, 0, 0, len(chunk)), chunk, END_FRAME)))
 
     def client_gone(self, poll):
         """True once the kernel has said GONE for the request in hand (docs/worker-protocol.md):
@@ -674,6 +715,7 @@ class Core:
             if self.write_errors > WRITE_ERRORS_TOLERANCE and WRITE_EXCEPTION:
                 raise OSError("write error")
             return
+        self.wrote = True
         self._send(chunk)
 
     def _send(self, chunk):

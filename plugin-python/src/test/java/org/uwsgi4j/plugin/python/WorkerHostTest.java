@@ -109,6 +109,26 @@ class WorkerHostTest extends WorkerHostHarness {
     }
 
     @Test
+    void theChunkThatCompletesContentLengthGoesWithEndAndTheIterableStillRunsToItsEnd() throws Exception {
+        FrameChannel core = oneCore();
+        for (String query : List.of("plain", "more", "raise")) {
+            int before = Integer.parseInt(get(core, "/sends"));
+            request(core, "/sized", new byte[0], "QUERY_STRING", query);
+            expect(core, FrameType.START);
+            assertEquals("Hello ", text(expect(core, FrameType.DATA)));
+            assertEquals("World", text(expect(core, FrameType.DATA)), query);
+            expect(core, FrameType.END);           // not ERROR after "raise", no DATA after "more"
+            assertEquals("closed", text(expect(core, FrameType.LOG)), query + ": close() was called");
+            // /sends, START+"Hello ", "World"+END (one write: not END alone after the iterable ended), LOG
+            assertEquals(before + 4, Integer.parseInt(get(core, "/sends")), query);
+        }
+        assertEquals("plain,more,raise", get(core, "/after"), "the code after each last yield ran");
+        String log = awaitOutput("stderr", text -> text.contains("RuntimeError: after the last chunk"));
+        assertTrue(log.contains("Traceback"), log);
+        assertEquals("Hello World", get(core, "/hello"), "the core serves on");
+    }
+
+    @Test
     void oneSendallPerSimpleResponseAndOnePerStreamedChunk() throws IOException {
         FrameChannel core = oneCore();
         int before = Integer.parseInt(get(core, "/sends"));

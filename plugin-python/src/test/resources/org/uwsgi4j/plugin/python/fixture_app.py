@@ -180,9 +180,26 @@ def application(environ, start_response):
         f.seek(2)
         start_response("200 OK", text)
         return environ["wsgi.file_wrapper"](f)
+    if path == "/sized":
+        # a framework's response: an iterable (not a list) with a Content-Length, code after its last yield
+        def sized():
+            yield b"Hello "
+            yield b"World"
+            AFTER.append(environ["QUERY_STRING"])
+            if environ["QUERY_STRING"] == "raise":
+                raise RuntimeError("after the last chunk")
+            if environ["QUERY_STRING"] == "more":
+                yield b" and more"               # past Content-Length: dropped
+        start_response("200 OK", text + [("Content-Length", "11")])
+        return Closing(environ, sized())
+    if path == "/after":
+        start_response("200 OK", text)
+        return [",".join(AFTER).encode()]
     start_response("404 Not Found", text)
     return [b"not found"]
 
+
+AFTER = []       # what /sized ran after its last yield
 
 # Signals (the kit's /signal-register and /signals): at the end, so the lines above keep their numbers.
 HANDLED = []     # the signals the handler of /signal-register ran for, in order
