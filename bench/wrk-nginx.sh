@@ -5,7 +5,9 @@
 # real uWSGI (`uwsgi --plugin python3 --socket`), the same hello app (examples/python/hello.py),
 # the same number of worker processes. nginx opens a new upstream connection for every request
 # (the uwsgi protocol has no keep-alive), so the server pays a connection per request here, as
-# in wrk-hello.sh's close mode, over a Unix socket.
+# in wrk-hello.sh's close mode, over a Unix socket. A third pair, "uwsgi4j+http", is nginx with
+# `proxy_pass` and upstream keep-alive (`keepalive 16`, HTTP/1.1) to uwsgi4j's `--http-socket`
+# on loopback: the deployment that avoids a connection per request (docs/performance.md).
 #
 #   bench/wrk-nginx.sh [processes] [wrk-threads] [connections] [seconds] [warmup-seconds] [rounds]
 #   defaults:          2           2             50            15        15               3
@@ -28,10 +30,22 @@ servers_init
 
 # pair NAME SERVER-COMMAND…: the server on $log/NAME.sock and an nginx in front of it on a free
 # port, both children of one subshell (so that the CPU and RSS of the pair are one tree); the
-# server's own pid is written to $log/NAME.pid for its share.
+# server's own pid is written to $log/NAME.pid for its share. With HTTP_UPSTREAM=1 the server
+# listens with --http-socket on a free loopback port instead and nginx proxies to it with kept-alive
+# upstream connections.
 pair() {
-  local name="$1" port sock="$log/$1.sock"; shift
+  local name="$1" port sock="$log/$1.sock" listen upstream location; shift
   port=$(free_port)
+  if [ "${HTTP_UPSTREAM:-0}" = 1 ]; then
+    local up; up=$(free_port)
+    listen=(--http-socket "127.0.0.1:$up"); sock=""
+    upstream="upstream app { server 127.0.0.1:$up; keepalive 16; }"
+    location='location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_set_header Host $host; }'
+  else
+    listen=(--socket "$sock")
+    upstream=""
+    location="location / { include /etc/nginx/uwsgi_params; uwsgi_pass unix:$sock; }"
+  fi
   mkdir -p "$log/$name-tmp"
   cat >"$log/$name-nginx.conf" <<EOF
 worker_processes 1;
@@ -47,16 +61,17 @@ http {
   fastcgi_temp_path $log/$name-tmp/fastcgi;
   uwsgi_temp_path $log/$name-tmp/uwsgi;
   scgi_temp_path $log/$name-tmp/scgi;
+  $upstream
   server {
     listen 127.0.0.1:$port;
-    location / { include /etc/nginx/uwsgi_params; uwsgi_pass unix:$sock; }
+    $location
   }
 }
 EOF
   (
-    "$@" --socket "$sock" >"$log/$name.log" 2>&1 &
+    "$@" "${listen[@]}" >"$log/$name.log" 2>&1 &
     echo $! >"$log/$name.pid"
-    for _ in $(seq 600); do [ -S "$sock" ] && break; sleep 0.05; done
+    for _ in $(seq 600); do { [ -z "$sock" ] || [ -S "$sock" ]; } && break; sleep 0.05; done
     nginx -c "$log/$name-nginx.conf" >"$log/$name-nginx.log" 2>&1 &
     trap 'kill -TERM $(jobs -p) 2>/dev/null; kill -INT $(jobs -p) 2>/dev/null; wait' TERM INT
     wait
@@ -68,6 +83,7 @@ EOF
 
 pair uwsgi4j "$root/uwsgi4j" --wsgi-file "$app" --master --processes "$procs" --disable-logging
 pair uWSGI uwsgi --plugin python3 --wsgi-file "$app" --master --processes "$procs" --disable-logging --die-on-term
+HTTP_UPSTREAM=1 pair uwsgi4j+http "$root/uwsgi4j" --wsgi-file "$app" --master --processes "$procs" --disable-logging
 
 warm_up
 
@@ -85,13 +101,15 @@ for r in $(seq "$rounds"); do
   done
 done
 
-echo "== nginx (1 worker) → uwsgi_pass unix socket → server; median of $rounds round(s) (wrk -t$wthreads -c$conns -d${secs}s)"
+echo "== nginx (1 worker) → uwsgi_pass unix socket → server (uwsgi4j+http: proxy_pass, kept-alive upstream, --http-socket); median of $rounds round(s) (wrk -t$wthreads -c$conns -d${secs}s)"
 declare -A MED=()
 for n in "${names[@]}"; do
   MED[$n]=$(med "$n" 1)
   server=$(tr ' ' '\n' <<<"${SERVER_CPU[$n]}" | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  printf '%-8s %10s req/s  p50 %6s ms  p99 %6s ms  CPU %4s us/req (the server alone %4s)  RSS %4d MiB  rounds (req/s / p99 ms): %s %s\n' \
+  printf '%-12s %10s req/s  p50 %6s ms  p99 %6s ms  CPU %4s us/req (the server alone %4s)  RSS %4d MiB  rounds (req/s / p99 ms): %s %s\n' \
     "$n" "${MED[$n]}" "$(med "$n" 2)" "$(med "$n" 3)" "$(med "$n" 4)" "$server" "$(rss_mib "$n")" "$(rounds_seen "$n")" "$(errors_of "$n")"
 done
-awk -v a="${MED[uwsgi4j]}" -v b="${MED[uWSGI]}" 'BEGIN {printf "nginx → uwsgi4j / nginx → uWSGI: %.2fx requests/s\n", a / b}'
+for n in uwsgi4j uwsgi4j+http; do
+  awk -v a="${MED[$n]}" -v b="${MED[uWSGI]}" -v n="$n" 'BEGIN {printf "nginx → %s / nginx → uWSGI: %.2fx requests/s\n", n, a / b}'
+done
 echo "($procs worker processes each; ${warm}s warm-up each; logs in $log)"
