@@ -573,7 +573,9 @@ class Core:
             length = None       # the Content-Length, once the first chunk comes (-1: none)
             done = 0            # the body's bytes so far
             for chunk in result:
-                if self.ended:                  # Content-Length was met and END sent: the rest is dropped
+                if self.ended:                  # Content-Length was met and END sent
+                    if chunk:                   # more than it said: dropped, and nothing more is asked for
+                        break
                     continue
                 if self.write_errors:           # the client is gone: this chunk is one more write error
                     self.write_errors += 1
@@ -675,7 +677,7 @@ class Core:
         """Sends the chunk that completes the response's Content-Length and the END in one write
         (START first, if not sent yet): the kernel then reads the whole response at once, as it
         does for a one-chunk list, instead of waking again for an END written after the iterable
-        has said it is done. What the iterable yields after it is dropped."""
+        has said it is done. A chunk the iterable yields after it is dropped and ends the iteration."""
         if type(chunk) is str:
             raise TypeError("the response body must be bytes, not str")
         head = b"" if self.sent else self.head

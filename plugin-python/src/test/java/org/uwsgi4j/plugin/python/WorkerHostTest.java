@@ -122,7 +122,8 @@ class WorkerHostTest extends WorkerHostHarness {
             // /sends, START+"Hello ", "World"+END (one write: not END alone after the iterable ended), LOG
             assertEquals(before + 4, Integer.parseInt(get(core, "/sends")), query);
         }
-        assertEquals("plain,more,raise", get(core, "/after"), "the code after each last yield ran");
+        assertEquals("plain,more,raise", get(core, "/after"),
+                "the code after each last yield ran; a chunk past Content-Length ended the iteration");
         String log = awaitOutput("stderr", text -> text.contains("RuntimeError: after the last chunk"));
         assertTrue(log.contains("Traceback"), log);
         assertEquals("Hello World", get(core, "/hello"), "the core serves on");

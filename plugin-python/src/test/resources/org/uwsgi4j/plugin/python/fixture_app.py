@@ -189,7 +189,8 @@ def application(environ, start_response):
             if environ["QUERY_STRING"] == "raise":
                 raise RuntimeError("after the last chunk")
             if environ["QUERY_STRING"] == "more":
-                yield b" and more"               # past Content-Length: dropped
+                yield b" and more"               # past Content-Length: dropped, and the iteration ends here
+                AFTER.append("unreached")
         start_response("200 OK", text + [("Content-Length", "11")])
         return Closing(environ, sized())
     if path == "/after":
