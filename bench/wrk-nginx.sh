@@ -6,8 +6,10 @@
 # the same number of worker processes. nginx opens a new upstream connection for every request
 # (the uwsgi protocol has no keep-alive), so the server pays a connection per request here, as
 # in wrk-hello.sh's close mode, over a Unix socket. A third pair, "uwsgi4j+http", is nginx with
-# `proxy_pass` and upstream keep-alive (`keepalive 16`, HTTP/1.1) to uwsgi4j's `--http-socket`
-# on loopback: the deployment that avoids a connection per request (docs/performance.md).
+# `proxy_pass` and upstream keep-alive (HTTP/1.1, `keepalive` as many as wrk's connections; with
+# fewer, nginx opens and closes the rest for every request, and the p99 was 4× worse) to
+# uwsgi4j's `--http-socket` on loopback: the deployment that avoids a connection per request
+# (docs/performance.md).
 #
 #   bench/wrk-nginx.sh [processes] [wrk-threads] [connections] [seconds] [warmup-seconds] [rounds]
 #   defaults:          2           2             50            15        15               3
@@ -39,7 +41,7 @@ pair() {
   if [ "${HTTP_UPSTREAM:-0}" = 1 ]; then
     local up; up=$(free_port)
     listen=(--http-socket "127.0.0.1:$up"); sock=""
-    upstream="upstream app { server 127.0.0.1:$up; keepalive 16; }"
+    upstream="upstream app { server 127.0.0.1:$up; keepalive $conns; }"
     location='location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_set_header Host $host; }'
   else
     listen=(--socket "$sock")
