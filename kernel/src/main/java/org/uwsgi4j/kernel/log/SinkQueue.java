@@ -38,7 +38,10 @@ final class SinkQueue {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private long droppedReported;
+    /** Failed lines already told of (the sink's thread only). */
     private long failedReported;
+    /** The last write or flush failed: an outage already reported (the sink's thread only). */
+    private boolean failing;
 
     /**
      * Starts the sink's thread.
@@ -107,13 +110,13 @@ final class SinkQueue {
                     break;
                 }
                 if (queue.isEmpty()) {
-                    reportLosses();
+                    reportLosses(false);
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            reportLosses();
+            reportLosses(true);
             sink.close();
         }
     }
@@ -128,33 +131,48 @@ final class SinkQueue {
             try {
                 sink.write(line);
                 written.incrementAndGet();
+                failing = false;
             } catch (IOException | RuntimeException e) {
-                if (failed.getAndIncrement() == failedReported) {
-                    report.accept("logger " + name + ": write failed: " + message(e));
-                }
+                failed("write", e);
             }
         }
         try {
             sink.flush();
         } catch (IOException | RuntimeException e) {
-            if (failed.getAndIncrement() == failedReported) {
-                report.accept("logger " + name + ": flush failed: " + message(e));
-            }
+            failed("flush", e);
         }
         return stop;
     }
 
-    private void reportLosses() {
+    /**
+     * A line lost: the first failure of an outage (until a write succeeds again) is reported with
+     * its reason, and counts as reported; the ones after it are counted by {@link #reportLosses}.
+     */
+    private void failed(String what, Exception e) {
+        failed.incrementAndGet();
+        if (!failing) {
+            failing = true;
+            failedReported++;
+            report.accept("logger " + name + ": " + what + " failed: " + message(e));
+        }
+    }
+
+    /**
+     * Says how many lines were dropped since the last such line, and how many were lost to
+     * failed writes once the outage ended (a write succeeded again) or the sink closes: during
+     * an outage its first failure has said so, and the counts are in {@code uwsgi:loggers}.
+     */
+    private void reportLosses(boolean closing) {
         long d = dropped.get();
         if (d > droppedReported) {
             report.accept("*** logger " + name + " dropped " + (d - droppedReported) + " log lines: it is too slow ***");
             droppedReported = d;
         }
         long f = failed.get();
-        if (f > failedReported + 1) {
+        if (f > failedReported && (!failing || closing)) {
             report.accept("*** logger " + name + " lost " + (f - failedReported) + " log lines: its writes failed ***");
+            failedReported = f;
         }
-        failedReported = f;
     }
 
     private static String message(Exception e) {

@@ -205,6 +205,44 @@ class LogSinksTest {
     }
 
     @Test
+    void anOutageIsReportedOnceWhateverTheBatchesAndAgainAfterARecovery() throws Exception {
+        try (var p = pipeline(16)) {
+            java.util.concurrent.BlockingQueue<String> tried = new java.util.concurrent.LinkedBlockingQueue<>();
+            java.util.concurrent.atomic.AtomicBoolean up = new java.util.concurrent.atomic.AtomicBoolean();
+            LogSink flaky = new LogSink() {
+                @Override
+                public byte[] encode(LogLine line) {
+                    return line.text().startsWith("to sink") ? line.message() : null;
+                }
+
+                @Override
+                public void write(byte[] encoded) throws IOException {
+                    tried.add(new String(encoded, java.nio.charset.StandardCharsets.UTF_8).strip());
+                    if (!up.get()) {
+                        throw new IOException("Connection refused");
+                    }
+                }
+            };
+            p.addSink(flaky, "remote", EnumSet.allOf(Stream.class));
+            for (String line : List.of("to sink 1", "to sink 2", "to sink 3")) { // each in a batch of its own
+                p.server(line);
+                assertEquals(line, tried.poll(10, TimeUnit.SECONDS));
+            }
+            up.set(true);
+            p.server("to sink 4");
+            assertEquals("to sink 4", tried.poll(10, TimeUnit.SECONDS));
+            up.set(false);
+            p.server("to sink 5");
+            assertEquals("to sink 5", tried.poll(10, TimeUnit.SECONDS));
+            p.removeSink(flaky);
+            String out = stderrText();
+            assertEquals(2, out.split("logger remote: write failed: Connection refused\n", -1).length - 1,
+                    "once for lines 1-3, once for line 5: " + out);
+            assertTrue(out.contains("*** logger remote lost 2 log lines: its writes failed ***\n"), "lines 2 and 3: " + out);
+        }
+    }
+
+    @Test
     void theLogFileRotatesAtMaxsizeToTheBackupName() throws Exception {
         Path file = dir.resolve("app.log");
         Path backup = dir.resolve("app.log.old");
