@@ -133,13 +133,13 @@ final class SinkQueue {
                 written.incrementAndGet();
                 failing = false;
             } catch (IOException | RuntimeException e) {
-                failed("write", e);
+                lost("write", e);
             }
         }
         try {
             sink.flush();
         } catch (IOException | RuntimeException e) {
-            failed("flush", e);
+            lost("flush", e);
         }
         return stop;
     }
@@ -148,7 +148,7 @@ final class SinkQueue {
      * A line lost: the first failure of an outage (until a write succeeds again) is reported with
      * its reason, and counts as reported; the ones after it are counted by {@link #reportLosses}.
      */
-    private void failed(String what, Exception e) {
+    private void lost(String what, Exception e) {
         failed.incrementAndGet();
         if (!failing) {
             failing = true;

@@ -48,6 +48,26 @@ class LogSinksTest {
     }
 
     /** A sink that takes the lines containing {@code word}, upper-cased, and hands them to a queue. */
+    /** What a test sink does with a line it takes. */
+    private interface LineWrite {
+        void write(byte[] encoded) throws IOException;
+    }
+
+    /** A sink of the lines whose text starts with "to sink", written by {@code write}. */
+    private static LogSink toSink(LineWrite write) {
+        return new LogSink() {
+            @Override
+            public byte[] encode(LogLine line) {
+                return line.text().startsWith("to sink") ? line.message() : null;
+            }
+
+            @Override
+            public void write(byte[] encoded) throws IOException {
+                write.write(encoded);
+            }
+        };
+    }
+
     private static final class Collecting implements LogSink {
         final BlockingQueue<String> written = new LinkedBlockingQueue<>();
         final String word;
@@ -183,17 +203,9 @@ class LogSinksTest {
     @Test
     void aFailingSinkIsReportedOnceAndItsLossesCounted() throws Exception {
         try (var p = pipeline(16)) {
-            LogSink failing = new LogSink() {
-                @Override
-                public byte[] encode(LogLine line) {
-                    return line.text().startsWith("to sink") ? line.message() : null;
-                }
-
-                @Override
-                public void write(byte[] encoded) throws IOException {
-                    throw new IOException("Connection refused");
-                }
-            };
+            LogSink failing = toSink(encoded -> {
+                throw new IOException("Connection refused");
+            });
             p.addSink(failing, "remote", EnumSet.allOf(Stream.class));
             p.server("to sink 1");
             p.server("to sink 2");
@@ -209,20 +221,12 @@ class LogSinksTest {
         try (var p = pipeline(16)) {
             java.util.concurrent.BlockingQueue<String> tried = new java.util.concurrent.LinkedBlockingQueue<>();
             java.util.concurrent.atomic.AtomicBoolean up = new java.util.concurrent.atomic.AtomicBoolean();
-            LogSink flaky = new LogSink() {
-                @Override
-                public byte[] encode(LogLine line) {
-                    return line.text().startsWith("to sink") ? line.message() : null;
+            LogSink flaky = toSink(encoded -> {
+                tried.add(new String(encoded, java.nio.charset.StandardCharsets.UTF_8).strip());
+                if (!up.get()) {
+                    throw new IOException("Connection refused");
                 }
-
-                @Override
-                public void write(byte[] encoded) throws IOException {
-                    tried.add(new String(encoded, java.nio.charset.StandardCharsets.UTF_8).strip());
-                    if (!up.get()) {
-                        throw new IOException("Connection refused");
-                    }
-                }
-            };
+            });
             p.addSink(flaky, "remote", EnumSet.allOf(Stream.class));
             for (String line : List.of("to sink 1", "to sink 2", "to sink 3")) { // each in a batch of its own
                 p.server(line);

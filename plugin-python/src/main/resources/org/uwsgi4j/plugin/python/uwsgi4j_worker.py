@@ -587,7 +587,9 @@ class Core:
                         length = self.content_length()
                     done += len(chunk)
                     if done == length and len(chunk) <= SMALL and not self.wrote:
-                        self._send_last(chunk)  # the iterable still runs to its end (its code after the last yield)
+                        # with END in the same write; the iterable still runs to its end (its code after the last yield)
+                        send(chunk, END_FRAME)
+                        self.ended = True
                         continue
                     send(chunk)
                 if monotonic() >= check_at:     # no system call per chunk: one every GONE_CHECK
@@ -673,18 +675,6 @@ class Core:
                 return int(value) if value.isdigit() else -1
         return -1
 
-    def _send_last(self, chunk):
-        """Sends the chunk that completes the response's Content-Length and the END in one write
-        (START first, if not sent yet): the kernel then reads the whole response at once, as it
-        does for a one-chunk list, instead of waking again for an END written after the iterable
-        has said it is done. A chunk the iterable yields after it is dropped and ends the iteration."""
-        if type(chunk) is str:
-            raise TypeError("the response body must be bytes, not str")
-        head = b"" if self.sent else self.head
-        self.sent = True
-        self.ended = True
-        self.ch.send(b"".join((head, _pack(DATA, 0, 0, len(chunk)), chunk, END_FRAME)))
-
     def client_gone(self, poll):
         """True once the kernel has said GONE for the request in hand (docs/worker-protocol.md):
         reads the frames already received and, with `poll`, those the socket holds (no wait).
@@ -720,8 +710,11 @@ class Core:
         self.wrote = True
         self._send(chunk)
 
-    def _send(self, chunk):
-        """Sends a body chunk at once (START first, in the same write, if not sent yet)."""
+    def _send(self, chunk, end=b""):
+        """Sends a body chunk at once (START first, in the same write, if not sent yet), and `end`
+        (END_FRAME: the chunk completes the response's Content-Length, so the kernel reads the whole
+        response at once instead of waking again for an END written after the iterable ended) in the
+        same write when the chunk is small."""
         if self.status is None:
             raise AssertionError("write() before start_response()")
         n = len(chunk)
@@ -730,11 +723,11 @@ class Core:
                 raise TypeError("the response body must be bytes, not str")
             self.sent = True
             if n <= SMALL:
-                self.ch.send(b"".join((self.head, _pack(DATA, 0, 0, n), chunk)))
+                self.ch.send(b"".join((self.head, _pack(DATA, 0, 0, n), chunk, end)))
                 return
             self.ch.send(self.head)
         if n <= SMALL:
-            self.ch.send(_pack(DATA, 0, 0, n) + chunk)
+            self.ch.send(_pack(DATA, 0, 0, n) + chunk + end)
             return
         view = memoryview(chunk).cast("B")
         for off in range(0, n, MAX_PAYLOAD):
