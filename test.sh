@@ -8,7 +8,7 @@ cd "$root"
 
 # Debian packages the tests use: the real interpreters and peers (no mocks where the real
 # thing runs here). Keep this list the one place that names them.
-packages=(python3 perl ruby nginx-light uwsgi-core uwsgi-plugin-python3 curl openssl media-types python3-flask python3-django python3-pastedeploy python3-uwsgidecorators ruby-rack ruby-sinatra puma libplack-perl libdancer2-perl starman)
+packages=(python3 perl ruby nginx-light uwsgi-core uwsgi-plugin-python3 curl openssl media-types python3-flask python3-django python3-pastedeploy python3-uwsgidecorators ruby-rack ruby-sinatra puma libplack-perl libdancer2-perl starman wrk)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,6 +1,7 @@
 package org.uwsgi4j.dist;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -65,6 +66,47 @@ class KeptAliveIT {
                 }
             }
         }
+    }
+
+    /**
+     * New clients among many kept-alive ones (browsers and first visits, or nginx with fewer
+     * kept-alive upstream connections than requests in flight): each new connection waits for its
+     * turn as one connection among the others. When the listening socket was one entry among the
+     * kept-alive connections, the clients that connect for each request shared one turn per round
+     * of all the kept-alive ones: ten of them behind forty kept-alive ones were each served about
+     * 1/8 as often as each kept-alive one (bench/README.md, session 12). wrk, a client fast enough
+     * to keep the workers busy (a JVM client that connects for each request is slower than the
+     * server, and hides it), runs both kinds at once; the test compares the requests each
+     * connection got, not how long they took.
+     */
+    @Test
+    void newClientsAmongManyKeptAliveOnesAreServedTheirShare() throws Exception {
+        try (var server = start()) {
+            String url = "http://127.0.0.1:" + server.httpPort() + "/";
+            Process kept = wrk("-c40", url);
+            Process fresh = wrk("-c10", "-H", "Connection: close", url);
+            double perKept = requests(kept) / 40.0;
+            double perFresh = requests(fresh) / 10.0;
+            assertTrue(perKept < 4 * perFresh, String.format(
+                    "each kept-alive connection was served %.0f requests, each client that connects for each one %.0f", perKept, perFresh));
+        }
+    }
+
+    /** wrk with one thread for 3 s, its output to be read by {@link #requests}. */
+    private static Process wrk(String... args) throws java.io.IOException {
+        List<String> command = new ArrayList<>(List.of("wrk", "-t1", "-d3s"));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
+    }
+
+    /** The requests a wrk run made, once it ended without an error or a status other than 2xx or 3xx. */
+    private static long requests(Process wrk) throws Exception {
+        String out = new String(wrk.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, wrk.waitFor(), out);
+        assertFalse(out.contains("Socket errors") || out.contains("Non-2xx"), out);
+        var m = java.util.regex.Pattern.compile("(\\d+) requests in").matcher(out);
+        assertTrue(m.find(), out);
+        return Long.parseLong(m.group(1));
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -204,19 +205,40 @@ public final class ReadySet implements AutoCloseable {
      * set closes; null when the set cannot watch the socket.
      */
     public Adoption adopt(ServerSocketChannel listening, Consumer<SocketChannel> handler) {
-        Adoption a = new Adoption(listening, handler);
+        return adopt(listening, handler, null);
+    }
+
+    /**
+     * As {@link #adopt(ServerSocketChannel, Consumer)}; besides, while other connections are armed
+     * in the set, the core that sees the socket readable accepts up to {@link #ACCEPT_BATCH}
+     * pending connections at once and gives all but the first to {@code waiter}, which arms each
+     * in this set (or starts it on a virtual thread): each new client then waits for its turn as
+     * one connection among the others, in the order they became readable. Without it, the
+     * listening socket is one entry among the kept-alive connections and the new clients behind
+     * it share one turn per round of all of them (bench/README.md, session 12: ten clients that
+     * connect for each request behind forty kept-alive ones were served 1/30 as often as each
+     * kept-alive one). {@code waiter} null: one connection per readiness.
+     */
+    public Adoption adopt(ServerSocketChannel listening, Consumer<SocketChannel> handler, Consumer<SocketChannel> waiter) {
+        Adoption a = new Adoption(listening, handler, waiter);
         return arm(a) ? a : null;
     }
+
+    /** The most connections one core accepts for one readiness of a listening socket ({@link #adopt}). */
+    public static final int ACCEPT_BATCH = 32;
 
     /** A listening socket whose connections the set's idle cores accept. */
     public final class Adoption implements Waiting {
         private final ServerSocketChannel listening;
         private final Consumer<SocketChannel> handler;
+        /** Where the connections accepted beside the first go; null: none are. */
+        private final Consumer<SocketChannel> waiter;
         private boolean ended;
 
-        private Adoption(ServerSocketChannel listening, Consumer<SocketChannel> handler) {
+        private Adoption(ServerSocketChannel listening, Consumer<SocketChannel> handler, Consumer<SocketChannel> waiter) {
             this.listening = listening;
             this.handler = handler;
+            this.waiter = waiter;
         }
 
         @Override
@@ -224,26 +246,49 @@ public final class ReadySet implements AutoCloseable {
             return listening;
         }
 
-        /** A core accepts one connection, arms the socket again, and serves the connection. */
+        /**
+         * A core accepts one connection (and, while other connections wait in the set, the ones
+         * pending behind it: see {@link #adopt(ServerSocketChannel, Consumer, Consumer)}), arms the
+         * socket again, hands the others to the waiter, and serves the first.
+         */
         @Override
         public void ready() {
-            SocketChannel accepted = null;
-            try {
-                accepted = listening.accept();
-            } catch (IOException e) {
-                if (listening.isOpen()) {
-                    LOG.warn("accept() failed: {}", e.getMessage());
-                }
-            }
+            SocketChannel accepted = accept();
+            List<SocketChannel> more = accepted == null || waiter == null || armed.isEmpty() ? List.of() : acceptMore();
             synchronized (this) {
                 if (!ended && !arm(this)) {
                     ended = true; // the socket closed: its accepting thread takes over (or ends)
                     notifyAll();
                 }
             }
+            for (SocketChannel waiting : more) {
+                waiter.accept(waiting);
+            }
             if (accepted != null) {
                 handler.accept(accepted);
             }
+        }
+
+        /** One pending connection, or null when there is none (or the accept failed: logged). */
+        private SocketChannel accept() {
+            try {
+                return listening.accept();
+            } catch (IOException e) {
+                if (listening.isOpen()) {
+                    LOG.warn("accept() failed: {}", e.getMessage());
+                }
+                return null;
+            }
+        }
+
+        /** The connections pending behind the one just accepted, at most {@link #ACCEPT_BATCH} - 1. */
+        private List<SocketChannel> acceptMore() {
+            List<SocketChannel> more = new ArrayList<>();
+            SocketChannel next;
+            while (more.size() < ACCEPT_BATCH - 1 && (next = accept()) != null) {
+                more.add(next);
+            }
+            return more;
         }
 
         /** The set closed: the socket's own accepting thread takes over (see {@link #awaitEnd}). */

@@ -102,6 +102,19 @@ final class HttpConnection implements AcceptedStart.Steps, ReadySet.Waiting {
         AcceptedStart.run(client, peer, this);
     }
 
+    /**
+     * Starts a connection that a core accepted behind another one (docs/architecture.md, "New
+     * connections among kept-alive ones"): it waits in its target's ready set, as a kept-alive
+     * connection waits for its next request, and the core that finds it readable serves its
+     * start; on its virtual thread when the set cannot take it.
+     */
+    void startWaiting() {
+        watched = ctx.reaper.watch(client, peer);
+        if (!waitFirst()) {
+            Thread.ofVirtual().start(() -> serve(false));
+        }
+    }
+
     /** On the accepting thread: a whole head without a body is dispatched, its ending left to the core that serves it. */
     @Override
     public boolean dispatchIfWhole() throws BadMessageException {

@@ -113,9 +113,13 @@ public final class Listener implements AutoCloseable {
      * Starts accepting; before each accept the thread waits for {@code turn} (while every core
      * is busy and the queue is full, new connections wait in the socket's backlog), and each
      * connection goes to {@code handler}, called on the accepting thread (it must not block).
+     * {@code waiter} (null: none) starts a connection that a core accepted behind another one
+     * by making it wait for its turn in the ready set ({@link ReadySet#adopt(java.nio.channels.ServerSocketChannel,
+     * Consumer, Consumer)}).
      */
-    void start(Consumer<SocketChannel> handler, Turn turn, Supplier<ReadySet> cores) {
-        acceptor = Thread.ofPlatform().daemon().name("uwsgi4j-accept-" + index).start(() -> acceptLoop(handler, turn, cores));
+    void start(Consumer<SocketChannel> handler, Consumer<SocketChannel> waiter, Turn turn, Supplier<ReadySet> cores) {
+        acceptor = Thread.ofPlatform().daemon().name("uwsgi4j-accept-" + index)
+                .start(() -> acceptLoop(handler, waiter, turn, cores));
     }
 
     /**
@@ -123,13 +127,13 @@ public final class Listener implements AutoCloseable {
      * it: a turn never lets in a connection that comes later (a turn taken before a blocking
      * accept would let the next connection in whenever it came, queue full or not).
      */
-    private void acceptLoop(Consumer<SocketChannel> handler, Turn turn, Supplier<ReadySet> cores) {
+    private void acceptLoop(Consumer<SocketChannel> handler, Consumer<SocketChannel> waiter, Turn turn, Supplier<ReadySet> cores) {
         try (Selector selector = Selector.open()) {
             channel.configureBlocking(false);
             channel.register(selector, SelectionKey.OP_ACCEPT);
             this.selector = selector;
             while (channel.isOpen()) {
-                if (letCoresAccept(cores, handler)) {
+                if (letCoresAccept(cores, handler, waiter)) {
                     continue;
                 }
                 try {
@@ -165,7 +169,8 @@ public final class Listener implements AutoCloseable {
      * second whether the target changed (a plugin swapped), and takes over again when the set
      * ends the adoption. False when the target has no ready set.
      */
-    private boolean letCoresAccept(Supplier<ReadySet> cores, Consumer<SocketChannel> handler) throws InterruptedException {
+    private boolean letCoresAccept(Supplier<ReadySet> cores, Consumer<SocketChannel> handler, Consumer<SocketChannel> waiter)
+            throws InterruptedException {
         ReadySet set = cores.get();
         if (set == null) {
             return false;
@@ -175,7 +180,7 @@ public final class Listener implements AutoCloseable {
             if (!channel.isOpen()) {
                 return false;
             }
-            a = set.adopt(channel, handler);
+            a = set.adopt(channel, handler, waiter);
             adoption = a;
         }
         if (a == null) {

@@ -135,7 +135,8 @@ public final class Server implements AutoCloseable {
      */
     public void accept() {
         for (Listener l : listeners) {
-            l.start(socket -> serve(l, socket), () -> context.awaitTurn(l, RequestQueue.Lane.NEW),
+            l.start(socket -> serve(l, socket), l.spec().protocol() == Protocol.HTTP ? socket -> await(l, socket) : null,
+                    () -> context.awaitTurn(l, RequestQueue.Lane.NEW),
                     () -> context.table.target(l.spec().modifier1()).readySet());
         }
         ticker = Thread.ofPlatform().daemon().name("uwsgi4j-backlog").start(this::tick);
@@ -166,6 +167,18 @@ public final class Server implements AutoCloseable {
             } else {
                 new UwsgiConnection(context, listener, socket).start();
             }
+        } catch (IOException | RuntimeException e) {
+            setupFailed(socket, e);
+        }
+    }
+
+    /**
+     * On a core's thread: starts an HTTP connection that the core accepted behind another one; it
+     * waits for its turn in its target's ready set ({@link HttpConnection#startWaiting}).
+     */
+    private void await(Listener listener, java.nio.channels.SocketChannel socket) {
+        try {
+            new HttpConnection(context, listener, socket).startWaiting();
         } catch (IOException | RuntimeException e) {
             setupFailed(socket, e);
         }

@@ -202,6 +202,53 @@ class ReadySetTest {
     }
 
     @Test
+    void whileOtherConnectionsWaitACoreAcceptsThePendingOnesTogetherAndEachWaitsItsTurn() throws Exception {
+        server.configureBlocking(false);
+        List<SocketChannel> served = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<SocketChannel> waiting = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ReadySet.Adoption adoption = set.adopt(server, served::add, waiting::add);
+        Epoll.Events events = set.events();
+        List<SocketChannel> clients = new ArrayList<>();
+        for (int i = 0; i < 3; i++) { // three new clients, pending in the backlog
+            SocketChannel c = SocketChannel.open(server.getLocalAddress());
+            open.add(c);
+            clients.add(c);
+        }
+        awaitPending(3);
+        ReadySet.Waiting w = set.await(events, 5000);
+        assertSame(adoption, w);
+        w.ready(); // nothing else armed: one connection, as before
+        assertEquals(1, served.size());
+        assertEquals(List.of(), waiting, "no other connection waits in the set: one connection per readiness");
+
+        Conn kept = new Conn(pair()[1]); // a kept-alive connection, idle in the set
+        assertTrue(set.arm(kept));
+        SocketChannel d = SocketChannel.open(server.getLocalAddress()); // a fourth new client
+        open.add(d);
+        awaitPending(3);
+        w = set.await(events, 5000);
+        assertSame(adoption, w);
+        w.ready();
+        served.forEach(open::add);
+        waiting.forEach(open::add);
+        assertEquals(2, served.size(), "the first of the pending ones is served by the core that accepted it");
+        assertEquals(2, waiting.size(), "the two behind it were accepted at once, each to wait for its own turn");
+        assertEquals(3, served.size() + waiting.size() - 1, "four accepted in all, none twice");
+        open.add(SocketChannel.open(server.getLocalAddress()));
+        assertSame(adoption, set.await(events, 5000), "the socket is armed again for the next ones");
+    }
+
+    /** Waits until {@code n} connections are pending in the server's backlog (accepted by the kernel, not yet by us). */
+    private void awaitPending(int n) throws Exception {
+        int fd = org.uwsgi4j.kernel.os.ChannelFd.forClassOf(server).orElseThrow().of(server);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (org.uwsgi4j.kernel.os.ListenQueue.waiting(fd) < n) {
+            assertTrue(System.nanoTime() < deadline, "the connections did not reach the backlog within 5 s");
+            Thread.sleep(1);
+        }
+    }
+
+    @Test
     void aSetThatIsOffTakesNothing() throws IOException {
         ReadySet off = ReadySet.off();
         assertFalse(off.isOpen());
