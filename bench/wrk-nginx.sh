@@ -13,6 +13,8 @@
 #
 #   bench/wrk-nginx.sh [processes] [wrk-threads] [connections] [seconds] [warmup-seconds] [rounds]
 #   defaults:          2           2             50            15        15               3
+#   UPSTREAM_KEEPALIVE=N: the "uwsgi4j+http" pair keeps N upstream connections (default: as many
+#   as wrk's connections)
 #
 # Needs wrk, nginx, uwsgi, uwsgi-plugin-python3 (apt-get install wrk nginx uwsgi uwsgi-plugin-python3).
 # Prints per pair the median round: requests/s, p50 and p99 latency, errors, CPU per request
@@ -41,7 +43,7 @@ pair() {
   if [ "${HTTP_UPSTREAM:-0}" = 1 ]; then
     local up; up=$(free_port)
     listen=(--http-socket "127.0.0.1:$up"); sock=""
-    upstream="upstream app { server 127.0.0.1:$up; keepalive $conns; }"
+    upstream="upstream app { server 127.0.0.1:$up; keepalive ${UPSTREAM_KEEPALIVE:-$conns}; }"
     location='location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_set_header Host $host; }'
   else
     listen=(--socket "$sock")
