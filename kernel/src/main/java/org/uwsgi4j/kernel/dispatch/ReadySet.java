@@ -216,8 +216,8 @@ public final class ReadySet implements AutoCloseable {
      * one connection among the others, in the order they became readable. Without it, the
      * listening socket is one entry among the kept-alive connections and the new clients behind
      * it share one turn per round of all of them (bench/README.md, session 12: ten clients that
-     * connect for each request behind forty kept-alive ones were served 1/30 as often as each
-     * kept-alive one). {@code waiter} null: one connection per readiness.
+     * connect for each request behind forty kept-alive ones were each served about 1/8 as often as
+     * each kept-alive one). {@code waiter} null: one connection per readiness.
      */
     public Adoption adopt(ServerSocketChannel listening, Consumer<SocketChannel> handler, Consumer<SocketChannel> waiter) {
         Adoption a = new Adoption(listening, handler, waiter);

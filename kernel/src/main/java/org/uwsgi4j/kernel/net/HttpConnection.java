@@ -103,8 +103,8 @@ final class HttpConnection implements AcceptedStart.Steps, ReadySet.Waiting {
     }
 
     /**
-     * Starts a connection that a core accepted behind another one (docs/architecture.md, "New
-     * connections among kept-alive ones"): it waits in its target's ready set, as a kept-alive
+     * Starts a connection that a core accepted behind another one (docs/sockets.md, "Worker
+     * pools"): it waits in its target's ready set, as a kept-alive
      * connection waits for its next request, and the core that finds it readable serves its
      * start; on its virtual thread when the set cannot take it.
      */
