@@ -359,8 +359,9 @@ sub write {
     return $self->gone_write if $core->{gone};
     die "write() after close()\n" if $self->{closed};
     return 1 unless defined $chunk && length $chunk;
+    return 1 if $core->{ended};        # past the Content-Length, which a write met with END: dropped
     return $self->gone_write if $core->gone_now;
-    $core->send_chunk($chunk);
+    $core->body_chunk($chunk);
     return 1;
 }
 
@@ -631,6 +632,7 @@ sub start {
     die "Headers needs to be an array ref\n" unless ref $headers eq 'ARRAY';
     die "The number of response headers needs to be even\n" if @$headers % 2;
     my $p = $status . ' ' . main::reason($status) . "\0";
+    my $length = -1;                   # the Content-Length: see body_chunk
     my $good = $self->{good_names};
     for (my $i = 0; $i < @$headers; $i += 2) {
         my ($name, $value) = @$headers[$i, $i + 1];
@@ -642,8 +644,11 @@ sub start {
         die "CR, LF or NUL in the response header $name\n" if $value =~ tr/\r\n\0//;
         utf8::encode($value) if utf8::is_utf8($value);
         $p .= $name . "\0" . $value . "\0";
+        $length = $value =~ /\A\s*([0-9]+)\s*\z/ ? $1 : -1 if length($name) == 14 && lc($name) eq 'content-length';
     }
     $self->{head} = pack('CCvV', main::START, 0, 0, length $p) . $p;
+    $self->{length} = $length;
+    $self->{done} = 0;
 }
 
 # The response [status, headers, body?]: without a body (streaming), the writer.
@@ -670,11 +675,18 @@ sub respond {
                 . main::END_FRAME);
             return;
         }
-        for my $chunk (@$body) {
+        my $last = $#$body;            # the last chunk goes with END, in one write
+        $last-- while $last >= 0 && !(defined $body->[$last] && length $body->[$last]);
+        for my $i (0 .. $last) {
+            my $chunk = $body->[$i];
             next unless defined $chunk && length $chunk;
             if ($self->{write_errors}) {    # the client is gone: one more write error
                 last if $self->over_write_errors;
                 next;
+            }
+            if ($i == $last && length $chunk <= main::SMALL) {
+                $self->send_chunk($chunk, 1);
+                last;
             }
             $self->send_chunk($chunk);
             last if $self->gone_now && $self->over_write_errors;
@@ -693,7 +705,7 @@ sub respond {
                         last if $self->over_write_errors;
                         next;
                     }
-                    $self->send_chunk($chunk);
+                    last if $self->body_chunk($chunk);     # it met the Content-Length: nothing more is read
                     last if $self->gone_now && $self->over_write_errors;
                 }
                 print STDERR "write error: the client is gone\n" if $self->{write_errors} > main::WRITE_ERRORS_TOLERANCE;
@@ -751,17 +763,36 @@ sub sendfile {
     return 1;
 }
 
-# Sends a body chunk at once (START first, in the same write, if not sent yet).
-sub send_chunk {
+# A chunk of a body that is not an array (a filehandle's, a writer's): the one that completes
+# the response's Content-Length goes with END in one write, so the kernel is not woken again for
+# an END alone (docs/plugins/psgi.md). True when the response ended so.
+sub body_chunk {
     my ($self, $chunk) = @_;
+    $self->{done} += length $chunk;
+    if ($self->{done} == $self->{length} && length $chunk <= main::SMALL) {
+        $self->send_chunk($chunk, 1);
+        return 1;
+    }
+    $self->send_chunk($chunk);
+    return 0;
+}
+
+# Sends a body chunk at once (START first, in the same write, if not sent yet); with $end, the
+# response's END too (the chunk is at most SMALL then).
+sub send_chunk {
+    my ($self, $chunk, $end) = @_;
     if (utf8::is_utf8($chunk) && !utf8::downgrade($chunk, 1)) {
         die "Body must be bytes and should not contain wide characters (UTF-8 strings)\n";
+    }
+    if ($end) {
+        $self->before_end;
+        $self->{ended} = 1;
     }
     my $out = $self->{started} ? '' : $self->{head};
     $self->{started} = 1;
     my $n = length $chunk;
     if ($n <= main::MAX_PAYLOAD) {
-        $self->{ch}->send($out . main::frame(main::DATA, $chunk));
+        $self->{ch}->send($out . main::frame(main::DATA, $chunk) . ($end ? main::END_FRAME : ''));
         return;
     }
     $self->{ch}->send($out) if length $out;

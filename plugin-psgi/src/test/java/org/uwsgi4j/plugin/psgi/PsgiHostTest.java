@@ -38,6 +38,34 @@ class PsgiHostTest extends WorkerHostHarness {
         return PerlHost.brokenApp(dir);
     }
 
+    /**
+     * The last chunk of an array body, and the chunk of a filehandle's or a writer's body that
+     * completes its Content-Length, go with END in one write, so the kernel is not woken again
+     * for an END alone; a filehandle is read no further, a writer's output past the length is
+     * dropped, and the body is closed as ever.
+     */
+    @Test
+    void theLastChunkGoesWithEnd() throws Exception {
+        FrameChannel core = oneCore();
+        for (String mode : List.of("array", "fh", "writer")) {
+            int before = Integer.parseInt(get(core, "/sends"));
+            request(core, "/sized", new byte[0], "QUERY_STRING", mode);
+            expect(core, FrameType.START);
+            assertEquals("Hello ", text(expect(core, FrameType.DATA)), mode);
+            assertEquals("World", text(expect(core, FrameType.DATA)), mode);
+            expect(core, FrameType.END);           // no DATA past the Content-Length
+            int logs = 0;
+            if (mode.equals("fh")) {
+                assertEquals("closed", text(expect(core, FrameType.LOG)), "the body was closed");
+                logs = 1;
+            }
+            // /sends, START+"Hello ", "World"+END (one write: not END alone), the close's LOG
+            assertEquals(before + 3 + logs, Integer.parseInt(get(core, "/sends")), mode);
+        }
+        assertEquals("fh:2,writer", get(core, "/after"), "getline was not called past the length; the writer's code ran on");
+        assertEquals("Hello World", get(core, "/hello"), "the core serves on");
+    }
+
     @Test
     void theEnvHasThePsgiKeysWithTheirTypes() throws IOException {
         FrameChannel core = oneCore();

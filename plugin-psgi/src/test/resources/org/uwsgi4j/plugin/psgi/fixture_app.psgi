@@ -28,7 +28,22 @@ sub new { my ($class, $env) = @_; return bless { env => $env, given => 0 }, $cla
 sub getline { return $_[0]{given}++ . '' }
 sub close { $_[0]{env}{'psgi.errors'}->print("gave $_[0]{given}\n") }
 
+# A framework's body with a Content-Length (11): getline gives "Hello ", "World", then "!!" (past
+# the length); its close counts the getline calls in @main::AFTER and logs "closed".
+package Sized;
+sub new { my ($class, $env) = @_; return bless { env => $env, calls => 0 }, $class }
+sub getline { my ($self) = @_; return (('Hello ', 'World', '!!')[$self->{calls}++]) }
+sub close { my ($self) = @_; push @main::AFTER, "fh:$self->{calls}"; $self->{env}{'psgi.errors'}->print("closed\n") }
+
 package main;
+
+our @AFTER;      # what /sized ran after its last chunk
+our $SENDS = 0;  # the host's writes on its channels (uwsgi4j::Channel::send): /sends answers them
+if (defined &uwsgi4j::Channel::send) {
+    my $send = \&uwsgi4j::Channel::send;
+    no warnings 'redefine';
+    *uwsgi4j::Channel::send = sub { $SENDS++; goto &$send };
+}
 
 my $TEXT = ['Content-Type' => 'text/plain'];
 our @HANDLED;    # the signals the handler of /signal-register ran for, in order
@@ -188,6 +203,19 @@ my $app = sub {
     if ($path eq '/die-deep') {
         deep_die();
     }
+    if ($path eq '/sized') {           # the chunk that completes the Content-Length goes with END
+        my $mode = $env->{QUERY_STRING};
+        return [200, $TEXT, ['Hello ', 'World']] if $mode eq 'array';
+        return [200, [@$TEXT, 'Content-Length' => 11], Sized->new($env)] if $mode eq 'fh';
+        return sub {
+            my $w = $_[0]->([200, [@$TEXT, 'Content-Length' => 11]]);
+            $w->write($_) for 'Hello ', 'World', '!!';
+            $w->close;
+            push @AFTER, 'writer';
+        };
+    }
+    return [200, $TEXT, [join ',', @AFTER]] if $path eq '/after';
+    return [200, $TEXT, [$SENDS]] if $path eq '/sends';
     return [404, $TEXT, ['not found']];
 };
 

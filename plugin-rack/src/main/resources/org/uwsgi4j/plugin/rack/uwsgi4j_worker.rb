@@ -66,6 +66,16 @@ module Uwsgi4j
     [type, 0, 0, payload.bytesize].pack("CCvV") << payload
   end
 
+  # A response's Content-Length as a number; -1 without one (or one that is not a number).
+  def self.content_length(headers)
+    headers.each do |name, value|
+      next unless name.to_s.casecmp?("content-length")
+      value = value.to_s.strip
+      return value.match?(/\A\d+\z/) ? value.to_i : -1
+    end
+    -1
+  end
+
   def self.split_fields(payload)
     f = payload.split("\0", -1)
     f.pop
@@ -593,6 +603,7 @@ module Uwsgi4j
 
     def handle(payload, flags)
       @gone = false
+      @ended = false # the chunk that met the response's Content-Length went with END
       @write_errors = 0 # body chunks of the request in hand given after its GONE
       @sent = false
       @head = nil
@@ -690,14 +701,30 @@ module Uwsgi4j
         return
       end
       check_at = 0.0 # the first chunk looks at the frames already here and starts the clock
+      length = nil   # the Content-Length, once the first chunk comes (-1: none)
+      done = 0       # the body's bytes so far
       body.each do |chunk|
         raise TypeError, "a body chunk must be a String, not #{chunk.class}" unless chunk.is_a?(String)
+        if @ended # Content-Length was met and END sent: more than it said is dropped, nothing more asked for
+          break unless chunk.empty?
+          next
+        end
         if @write_errors > 0 # the client is gone: one more write error
           @write_errors += 1
           break if @write_errors > WRITE_ERRORS_TOLERANCE
           next
         end
-        send_chunk(chunk) unless chunk.empty?
+        unless chunk.empty?
+          length ||= Uwsgi4j.content_length(headers)
+          done += chunk.bytesize
+          if done == length && chunk.bytesize <= SMALL
+            # with END in the same write; the body still runs to its end (its code after the last chunk)
+            send_chunk(chunk, END_FRAME)
+            @ended = true
+            next
+          end
+          send_chunk(chunk)
+        end
         now = Process.clock_gettime(Process::CLOCK_MONOTONIC)
         next if now < check_at
         if client_gone?(check_at != 0.0)
@@ -706,6 +733,7 @@ module Uwsgi4j
         end
         check_at = now + GONE_CHECK
       end
+      return if @ended
       $stderr.puts "IOError: write error" if @write_errors > WRITE_ERRORS_TOLERANCE # the body is asked for nothing more
       @ch.put(@sent ? END_FRAME : @head + END_FRAME)
     end
@@ -767,19 +795,21 @@ module Uwsgi4j
       true
     end
 
-    def send_chunk(chunk)
+    # A body chunk, at once (START first, in the same write, if not sent yet); `tail` (END), when
+    # given, goes in the same write too (the chunk is at most SMALL then).
+    def send_chunk(chunk, tail = nil)
       chunk = chunk.b unless chunk.encoding == BINARY || chunk.ascii_only?
       n = chunk.bytesize
       unless @sent
         @sent = true
         if n <= SMALL
-          @ch.put(@head + [DATA, 0, 0, n].pack("CCvV") + chunk)
+          @ch.put(tail ? @head + [DATA, 0, 0, n].pack("CCvV") + chunk + tail : @head + [DATA, 0, 0, n].pack("CCvV") + chunk)
           return
         end
         @ch.put(@head)
       end
       if n <= SMALL
-        @ch.put([DATA, 0, 0, n].pack("CCvV") + chunk)
+        @ch.put(tail ? [DATA, 0, 0, n].pack("CCvV") + chunk + tail : [DATA, 0, 0, n].pack("CCvV") + chunk)
         return
       end
       off = 0
@@ -809,9 +839,12 @@ module Uwsgi4j
       @gone
     end
 
-    # The app raised: its backtrace to stderr, ERROR to the kernel (a 500 if nothing was sent).
+    # The app raised: its backtrace to stderr, ERROR to the kernel (a 500 if nothing was sent);
+    # only the backtrace when the response had ended already (its Content-Length met: the client
+    # has it all).
     def fail(e)
       $stderr.write(Uwsgi4j.backtrace_text(e))
+      return if @ended
       @ch.put(Uwsgi4j.frame(ERROR, Uwsgi4j.fields(Uwsgi4j.one_line(e))))
     end
 

@@ -70,6 +70,38 @@ class FileBody
   end
 end
 
+# A framework's response body: not an Array, with a Content-Length (11), code after its last chunk.
+class Sized
+  def initialize(env, mode)
+    @env, @mode = env, mode
+  end
+
+  def each
+    yield "Hello "
+    yield "World"
+    AFTER << @mode
+    raise "after the last chunk" if @mode == "raise"
+    return unless @mode == "more"
+    yield "!!" # past the Content-Length: dropped, and the iteration ends
+    AFTER << "unreached"
+  end
+
+  def close
+    @env["rack.errors"].write("closed\n")
+  end
+end
+AFTER = [] # what /sized ran after its last chunk
+
+# Counts the host's writes on its channels (Uwsgi4j::Channel#put): /sends answers them.
+module CountedPuts
+  def put(data)
+    $puts += 1
+    super
+  end
+end
+$puts = 0
+Uwsgi4j::Channel.prepend(CountedPuts) if defined?(Uwsgi4j::Channel)
+
 TEXT = { "Content-Type" => "text/plain" }.freeze
 
 run(lambda do |env|
@@ -161,6 +193,12 @@ run(lambda do |env|
   when "/input-state"
     data = input.read
     [200, TEXT.dup, ["#{input.closed_read? ? "closed" : "open"}|#{input.pos}|#{data.bytesize}|#{input.external_encoding}"]]
+  when "/sized"
+    [200, TEXT.merge("Content-Length" => "11"), Sized.new(env, env["QUERY_STRING"])]
+  when "/after"
+    [200, TEXT.dup, [AFTER.join(",")]]
+  when "/sends"
+    [200, TEXT.dup, [$puts.to_s]]
   else
     [404, TEXT.dup, ["not found"]]
   end
