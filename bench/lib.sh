@@ -21,7 +21,9 @@ tree_rss_kb() { # the RSS of process $1 and all its descendants, in KiB
 
 tree_cpu_ticks() { # user+system clock ticks of process $1 and its descendants (threads included)
   local s=0 t
-  for p in $(tree_pids "$1"); do t=$(awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null || true); s=$((s + ${t:-0})); done
+  # fields 14 and 15 of /proc/PID/stat, counted after the command name, which may hold spaces
+  # (Starman's processes are "starman master" and "starman worker")
+  for p in $(tree_pids "$1"); do t=$(sed 's/^.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12+$13}' || true); s=$((s + ${t:-0})); done
   echo "$s"
 }
 

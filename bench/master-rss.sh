@@ -20,7 +20,7 @@ app="$root/examples/python/hello.py"
 [ -z "${BASELINE:-}" ] || "$BASELINE/uwsgi4j" --version >/dev/null
 
 rss_mib() { awk '/^VmRSS/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
-cpu_s() { awk -v t="$(getconf CLK_TCK)" '{printf "%.2f", ($14+$15)/t}' "/proc/$1/stat"; }
+cpu_s() { sed 's/^.*) //' "/proc/$1/stat" | awk -v t="$(getconf CLK_TCK)" '{printf "%.2f", ($12+$13)/t}'; } # after the command name
 
 measure() { # NAME DIR: one round
   local name="$1" dir="$2" port pid idle
