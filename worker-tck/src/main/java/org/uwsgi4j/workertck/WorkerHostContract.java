@@ -55,6 +55,12 @@ import org.uwsgi4j.kernel.worker.FrameChannel;
  * <tr><td>{@code /endless}</td><td>endless chunks {@code tick}; its clean-up writes {@code closed\n} to the error stream</td></tr>
  * <tr><td>{@code /numbered}</td><td>endless chunks {@code 0}, {@code 1}, {@code 2} … (decimal); its clean-up writes
  *     {@code gave N\n} to the error stream, N the number of chunks the app was asked for</td></tr>
+ * <tr><td>{@code /sized}</td><td>{@code 200 OK} with {@code Content-Length: 11}, the chunks {@code Hello } and
+ *     {@code World} in the language's streamed form (not a one-chunk list: a generator, an object with
+ *     {@code getline}, a body with {@code each}); its clean-up writes {@code closed\n} to the error stream. With
+ *     {@code QUERY_STRING} {@code more} it would then produce {@code !!} (past the length), with {@code raise} it
+ *     raises after {@code World}</td></tr>
+ * <tr><td>{@code /sends}</td><td>body: the number of writes the host has made on its channels so far, in decimal</td></tr>
  * <tr><td>{@code /file}</td><td>the file whose path is {@code QUERY_STRING}, whole, as the body in the language's
  *     file-body form (WSGI's {@code wsgi.file_wrapper}, PSGI's filehandle, Rack's {@code to_path}): a {@code SENDFILE}</td></tr>
  * <tr><td>{@code /call}</td><td>makes the call named by {@code QUERY_STRING}, no arguments (the language's
@@ -494,6 +500,29 @@ public abstract class WorkerHostContract extends WorkerHostHarness {
         core.write(FrameType.GONE, 0);   // crossed the END on the wire
         assertEquals("Hello World", get(core, "/hello"));
         assertEquals("ab", get(core, "/close"), "not taken for the next request's GONE");
+    }
+
+    /**
+     * Item 11 of the checklist: the chunk that completes the response's {@code Content-Length} goes
+     * with {@code END} in one write, so the kernel is not woken again for an {@code END} alone;
+     * nothing past the length is sent, and an error after it does not turn the response into an
+     * {@code ERROR} (the client has it all). The body's clean-up still runs.
+     */
+    @Test
+    void theChunkThatCompletesContentLengthGoesWithEnd() throws IOException {
+        FrameChannel core = oneCore();
+        for (String query : List.of("plain", "more", "raise")) {
+            int before = Integer.parseInt(get(core, "/sends"));
+            request(core, "/sized", new byte[0], "QUERY_STRING", query);
+            expect(core, FrameType.START);
+            assertEquals("Hello ", text(expect(core, FrameType.DATA)), query);
+            assertEquals("World", text(expect(core, FrameType.DATA)), query);
+            expect(core, FrameType.END);           // not ERROR after "raise", no DATA after "more"
+            assertEquals("closed", text(expect(core, FrameType.LOG)), query + ": the clean-up ran");
+            // /sends, START with "Hello ", "World" with END (one write: not END alone), the clean-up's LOG
+            assertEquals(before + 4, Integer.parseInt(get(core, "/sends")), query);
+        }
+        assertEquals("Hello World", get(core, "/hello"), "the core serves on");
     }
 
     // ---- requests written ahead ----------------------------------------------------------------

@@ -39,10 +39,10 @@ class PsgiHostTest extends WorkerHostHarness {
     }
 
     /**
-     * The last chunk of an array body, and the chunk of a filehandle's or a writer's body that
-     * completes its Content-Length, go with END in one write, so the kernel is not woken again
-     * for an END alone; a filehandle is read no further, a writer's output past the length is
-     * dropped, and the body is closed as ever.
+     * Beside the kit's {@code theChunkThatCompletesContentLengthGoesWithEnd} (a filehandle body):
+     * an array body's last chunk and the write of a writer that completes the Content-Length go
+     * with END in one write too; a filehandle is read no further than its length, a writer's
+     * output past it is dropped, and the code after the writes runs on.
      */
     @Test
     void theLastChunkGoesWithEnd() throws Exception {

@@ -29,10 +29,15 @@ sub getline { return $_[0]{given}++ . '' }
 sub close { $_[0]{env}{'psgi.errors'}->print("gave $_[0]{given}\n") }
 
 # A framework's body with a Content-Length (11): getline gives "Hello ", "World", then "!!" (past
-# the length); its close counts the getline calls in @main::AFTER and logs "closed".
+# the length), or dies there ('raise'); its close counts the getline calls in @main::AFTER and
+# logs "closed".
 package Sized;
-sub new { my ($class, $env) = @_; return bless { env => $env, calls => 0 }, $class }
-sub getline { my ($self) = @_; return (('Hello ', 'World', '!!')[$self->{calls}++]) }
+sub new { my ($class, $env, $mode) = @_; return bless { env => $env, mode => $mode, calls => 0 }, $class }
+sub getline {
+    my ($self) = @_;
+    die "after the last chunk\n" if $self->{calls} == 2 && $self->{mode} eq 'raise';
+    return (('Hello ', 'World', '!!')[$self->{calls}++]);
+}
 sub close { my ($self) = @_; push @main::AFTER, "fh:$self->{calls}"; $self->{env}{'psgi.errors'}->print("closed\n") }
 
 package main;
@@ -206,7 +211,7 @@ my $app = sub {
     if ($path eq '/sized') {           # the chunk that completes the Content-Length goes with END
         my $mode = $env->{QUERY_STRING};
         return [200, $TEXT, ['Hello ', 'World']] if $mode eq 'array';
-        return [200, [@$TEXT, 'Content-Length' => 11], Sized->new($env)] if $mode eq 'fh';
+        return [200, [@$TEXT, 'Content-Length' => 11], Sized->new($env, $mode)] unless $mode eq 'writer';
         return sub {
             my $w = $_[0]->([200, [@$TEXT, 'Content-Length' => 11]]);
             $w->write($_) for 'Hello ', 'World', '!!';
