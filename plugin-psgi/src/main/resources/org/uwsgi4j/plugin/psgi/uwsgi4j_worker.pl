@@ -632,7 +632,6 @@ sub start {
     die "Headers needs to be an array ref\n" unless ref $headers eq 'ARRAY';
     die "The number of response headers needs to be even\n" if @$headers % 2;
     my $p = $status . ' ' . main::reason($status) . "\0";
-    my $length = -1;                   # the Content-Length: see body_chunk
     my $good = $self->{good_names};
     for (my $i = 0; $i < @$headers; $i += 2) {
         my ($name, $value) = @$headers[$i, $i + 1];
@@ -644,11 +643,9 @@ sub start {
         die "CR, LF or NUL in the response header $name\n" if $value =~ tr/\r\n\0//;
         utf8::encode($value) if utf8::is_utf8($value);
         $p .= $name . "\0" . $value . "\0";
-        $length = $value =~ /\A\s*([0-9]+)\s*\z/ ? $1 : -1 if length($name) == 14 && lc($name) eq 'content-length';
     }
     $self->{head} = pack('CCvV', main::START, 0, 0, length $p) . $p;
-    $self->{length} = $length;
-    $self->{done} = 0;
+    @$self{qw(headers length done)} = ($headers, undef, 0);   # the Content-Length: see body_chunk
 }
 
 # The response [status, headers, body?]: without a body (streaming), the writer.
@@ -768,6 +765,7 @@ sub sendfile {
 # an END alone (docs/plugins/psgi.md). True when the response ended so.
 sub body_chunk {
     my ($self, $chunk) = @_;
+    $self->{length} = $self->content_length unless defined $self->{length};
     $self->{done} += length $chunk;
     if ($self->{done} == $self->{length} && length $chunk <= main::SMALL) {
         $self->send_chunk($chunk, 1);
@@ -775,6 +773,18 @@ sub body_chunk {
     }
     $self->send_chunk($chunk);
     return 0;
+}
+
+# The response's Content-Length as a number; -1 without one (or one that is not a number).
+sub content_length {
+    my ($self) = @_;
+    my $headers = $self->{headers};
+    for (my $i = 0; $i < @$headers; $i += 2) {
+        next unless length($headers->[$i]) == 14 && lc($headers->[$i]) eq 'content-length';
+        my $value = $headers->[$i + 1];
+        return defined $value && $value =~ /\A\s*([0-9]+)\s*\z/ ? $1 : -1;
+    }
+    return -1;
 }
 
 # Sends a body chunk at once (START first, in the same write, if not sent yet); with $end, the
